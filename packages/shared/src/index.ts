@@ -1,0 +1,5 @@
+export * from "./definition/duration";
+export * from "./definition/expression";
+export * from "./definition/schema";
+export * from "./diagnostics";
+export * from "./run";
