@@ -1,0 +1,121 @@
+import type { Definition, RunStatus } from "@sagaflow/shared";
+
+/**
+ * The storage boundary of the engine. The interpreter only talks to this interface, so a
+ * PostgreSQL store with several worker processes can replace SQLite without touching it:
+ * every method is async, every commit is optimistic (expectedSeq), and runs are claimed with leases.
+ *
+ * Events and snapshots are opaque JSON to the store, except `event.type` (indexed) and the hash chain.
+ */
+
+/** An event as the engine hands it to the store; `type` is the event's kind, the rest its payload. */
+export interface EventRecord {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** An event as stored: numbered from 1 per run, hash-chained to the one before it. */
+export interface StoredEvent<E extends EventRecord = EventRecord> {
+  runId: string;
+  seq: number;
+  /** ISO-8601 time of the commit (from the engine's clock). */
+  at: string;
+  event: E;
+  /** Hash of the previous event ("" for seq 1). */
+  prevHash: string;
+  hash: string;
+}
+
+export interface RunRecord<S = unknown> {
+  id: string;
+  workflow: string;
+  version: number;
+  status: RunStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** Seq of the last event: the run's checkpoint number. */
+  lastSeq: number;
+  /** Hash of the last event, the head of the chain. */
+  lastHash: string;
+  /** The checkpoint: always equal to the fold of the history. */
+  snapshot: S;
+  /** When the run next needs the engine (a timer, a retry, a deadline); null if never by itself. */
+  wakeAt: string | null;
+}
+
+/** One atomic step of a run: its new events and its new checkpoint, in one transaction. */
+export interface Commit<S = unknown> {
+  runId: string;
+  /** The lastSeq the writer saw; 0 creates the run. A mismatch throws ConcurrentModificationError. */
+  expectedSeq: number;
+  /** Needed when expectedSeq is 0. */
+  create?: { workflow: string; version: number };
+  at: string;
+  events: EventRecord[];
+  snapshot: S;
+  status: RunStatus;
+  wakeAt: string | null;
+}
+
+export interface StoredDefinition {
+  name: string;
+  version: number;
+  definition: Definition;
+  createdAt: string;
+  archived: boolean;
+}
+
+export interface DefinitionSummary {
+  name: string;
+  title?: string;
+  description?: string;
+  latestVersion: number;
+  updatedAt: string;
+  archived: boolean;
+}
+
+export interface RunFilter {
+  status?: RunStatus[];
+  workflow?: string;
+  /** Opaque cursor returned by the previous page. */
+  cursor?: string;
+  limit?: number;
+}
+
+export interface RunPage<S = unknown> {
+  runs: RunRecord<S>[];
+  nextCursor: string | null;
+}
+
+export interface RunStore {
+  // Definitions: every save is a new immutable version, numbered from 1 per name.
+  saveDefinition(definition: Definition, at: string): Promise<StoredDefinition>;
+  getDefinition(name: string, version?: number): Promise<StoredDefinition | undefined>;
+  listDefinitions(options?: { includeArchived?: boolean }): Promise<DefinitionSummary[]>;
+  listDefinitionVersions(name: string): Promise<StoredDefinition[]>;
+  archiveDefinition(name: string, archived: boolean): Promise<void>;
+
+  // Runs.
+  commit<S>(commit: Commit<S>): Promise<StoredEvent[]>;
+  getRun<S>(runId: string): Promise<RunRecord<S> | undefined>;
+  /** Events with seq > afterSeq, in order. */
+  getHistory(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<StoredEvent[]>;
+  listRuns<S>(filter?: RunFilter): Promise<RunPage<S>>;
+  /** Ids of runs whose status is not terminal (running, waiting, compensating). */
+  listUnfinishedRunIds(): Promise<string[]>;
+  /**
+   * Operator repair of a corrupt history: drops every event after keepThroughSeq, then appends
+   * `events` and writes the snapshot, in one transaction.
+   */
+  restore<S>(commit: Commit<S> & { keepThroughSeq: number }): Promise<StoredEvent[]>;
+
+  // Leases: a worker owns a run while it drives it. SQLite has one process, PostgreSQL many.
+  claimRun(runId: string, owner: string, leaseUntil: string): Promise<boolean>;
+  releaseRun(runId: string, owner: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export class ConcurrentModificationError extends Error {
+  override name = "ConcurrentModificationError";
+}
