@@ -1,0 +1,77 @@
+import type { RequestListener, ServerResponse } from "node:http";
+import { presentedToken, tokenMatches } from "./auth";
+
+export interface RequestListenerOptions {
+  /** The tRPC handler, mounted with basePath `/trpc/`. */
+  trpc: RequestListener;
+  /** The web app (static files with SPA fallback). */
+  web: RequestListener;
+  /** When set, every /trpc call must present it. */
+  token: string | undefined;
+  /** Larger declared bodies get 413 at once; tRPC enforces the same limit on streamed bodies. */
+  maxBodyBytes: number;
+}
+
+const TRPC_PREFIX = "/trpc/";
+
+/**
+ * One port for everything: `/trpc/*` is the API, anything else the web app. Auth and body limits are
+ * checked here, before tRPC parses anything. No CORS headers are ever sent, so browsers on other
+ * origins cannot read responses (CORS closed by default).
+ */
+export function createRequestListener(options: RequestListenerOptions): RequestListener {
+  return (req, res) => {
+    setSecurityHeaders(res);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (!url.pathname.startsWith(TRPC_PREFIX)) {
+      if (req.method !== "GET" && req.method !== "HEAD")
+        return sendError(res, 405, "METHOD_NOT_SUPPORTED", "Use GET");
+      return options.web(req, res);
+    }
+    if (req.method === "OPTIONS") {
+      return sendError(res, 403, "FORBIDDEN", "Cross-origin requests are not allowed");
+    }
+    if (options.token !== undefined && !tokenMatches(options.token, presentedToken(req, url))) {
+      return sendError(
+        res,
+        401,
+        "UNAUTHORIZED",
+        "Missing or wrong token: send `Authorization: Bearer <token>`",
+      );
+    }
+    const declaredLength = Number(req.headers["content-length"] ?? 0);
+    if (declaredLength > options.maxBodyBytes) {
+      // Drain nothing: answer and close, so a huge upload is not read.
+      res.setHeader("Connection", "close");
+      return sendError(
+        res,
+        413,
+        "PAYLOAD_TOO_LARGE",
+        `Request body is ${declaredLength} bytes; the limit is ${options.maxBodyBytes}`,
+      );
+    }
+    return options.trpc(req, res);
+  };
+}
+
+function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  // Tokens may travel in `?token=` for SSE: never leak URLs to other sites.
+  res.setHeader("Referrer-Policy", "no-referrer");
+}
+
+/** JSON in tRPC's error envelope, so the tRPC client reports the code like any other error. */
+function sendError(res: ServerResponse, httpStatus: number, code: string, message: string): void {
+  const body = { error: { message, code: JSON_RPC_CODES[code] ?? -32600, data: { code, httpStatus } } };
+  res.statusCode = httpStatus;
+  res.setHeader("Content-Type", "application/json");
+  res.end(JSON.stringify(body));
+}
+
+const JSON_RPC_CODES: Record<string, number> = {
+  UNAUTHORIZED: -32001,
+  FORBIDDEN: -32003,
+  METHOD_NOT_SUPPORTED: -32005,
+  PAYLOAD_TOO_LARGE: -32013,
+};
