@@ -110,7 +110,11 @@ export interface RunStore {
   restore<S>(commit: Commit<S> & { keepThroughSeq: number }): Promise<StoredEvent[]>;
 
   // Leases: a worker owns a run while it drives it. SQLite has one process, PostgreSQL many.
-  claimRun(runId: string, owner: string, leaseUntil: string): Promise<boolean>;
+  /**
+   * Succeeds if the run is free, its lease expired (lease_until <= now), or `owner` already holds it.
+   * `now` is the engine's clock (ISO-8601); the store's own clock when omitted.
+   */
+  claimRun(runId: string, owner: string, leaseUntil: string, now?: string): Promise<boolean>;
   releaseRun(runId: string, owner: string): Promise<void>;
 
   close(): Promise<void>;

@@ -1,0 +1,118 @@
+import type { Definition } from "@sagaflow/shared";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { DefinitionSummary, StoredDefinition } from "../types";
+import type { SchemaDatabase } from "./connection";
+import { CorruptDatabaseError } from "./errors";
+import { definitions } from "./schema";
+import { isCorruptJson, parseStoredJson } from "./stored-json";
+
+type DefinitionRow = typeof definitions.$inferSelect;
+
+/**
+ * Definition versions: immutable rows numbered from 1 per name. `archived` is a flag of the whole name
+ * (archiving hides it from the catalog; pinned runs still load their version); saving a new version
+ * brings the name back.
+ */
+export class DefinitionTable {
+  constructor(
+    private readonly db: SchemaDatabase,
+    private readonly path: string,
+  ) {}
+
+  save(definition: Definition, at: string): StoredDefinition {
+    const json = JSON.stringify(definition);
+    return this.db.transaction(
+      (tx) => {
+        const latest = tx
+          .select({ version: sql<number | null>`max(${definitions.version})` })
+          .from(definitions)
+          .where(eq(definitions.name, definition.name))
+          .get();
+        const version = (latest?.version ?? 0) + 1;
+        tx.update(definitions).set({ archived: false }).where(eq(definitions.name, definition.name)).run();
+        tx.insert(definitions)
+          .values({ name: definition.name, version, json, createdAt: at, archived: false })
+          .run();
+        return { name: definition.name, version, definition, createdAt: at, archived: false };
+      },
+      { behavior: "immediate" },
+    );
+  }
+
+  get(name: string, version?: number): StoredDefinition | undefined {
+    const row =
+      version === undefined
+        ? this.db
+            .select()
+            .from(definitions)
+            .where(and(eq(definitions.name, name), eq(definitions.archived, false)))
+            .orderBy(desc(definitions.version))
+            .limit(1)
+            .get()
+        : this.db
+            .select()
+            .from(definitions)
+            .where(and(eq(definitions.name, name), eq(definitions.version, version)))
+            .get();
+    return row && this.toStored(row);
+  }
+
+  versions(name: string): StoredDefinition[] {
+    return this.db
+      .select()
+      .from(definitions)
+      .where(eq(definitions.name, name))
+      .orderBy(asc(definitions.version))
+      .all()
+      .map((row) => this.toStored(row));
+  }
+
+  /** The latest version of every name, by name; a corrupt row still lists, without title/description. */
+  summaries(includeArchived: boolean): DefinitionSummary[] {
+    const isLatest = eq(
+      definitions.version,
+      sql`(SELECT max(d2.version) FROM definitions AS d2 WHERE d2.name = ${definitions.name})`,
+    );
+    return this.db
+      .select()
+      .from(definitions)
+      .where(includeArchived ? isLatest : and(isLatest, eq(definitions.archived, false)))
+      .orderBy(asc(definitions.name))
+      .all()
+      .map((row) => {
+        const parsed = parseStoredJson(row.json);
+        const fields = typeof parsed === "object" && parsed !== null && !isCorruptJson(parsed) ? parsed : {};
+        const { title, description } = fields as { title?: unknown; description?: unknown };
+        return {
+          name: row.name,
+          ...(typeof title === "string" ? { title } : {}),
+          ...(typeof description === "string" ? { description } : {}),
+          latestVersion: row.version,
+          updatedAt: row.createdAt,
+          archived: row.archived,
+        };
+      });
+  }
+
+  archive(name: string, archived: boolean): void {
+    this.db.update(definitions).set({ archived }).where(eq(definitions.name, name)).run();
+  }
+
+  /** A definition that does not parse cannot be run or shown, so this one throws, naming the row. */
+  private toStored(row: DefinitionRow): StoredDefinition {
+    const parsed = parseStoredJson(row.json);
+    if (isCorruptJson(parsed)) {
+      throw new CorruptDatabaseError(
+        this.path,
+        `definition ${row.name} v${row.version} is not valid JSON (${parsed.$corruptJson.error})`,
+      );
+    }
+    return {
+      name: row.name,
+      version: row.version,
+      definition: parsed as Definition,
+      createdAt: row.createdAt,
+      archived: row.archived,
+    };
+  }
+}

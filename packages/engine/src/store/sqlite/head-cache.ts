@@ -1,0 +1,28 @@
+import type { ChainHead } from "./chain";
+
+/**
+ * The last known chain head per run, so a commit needs no SELECT. Only a hint: the commit's UPDATE still
+ * checks last_seq and last_hash, so a stale entry (another process wrote) fails safely. Bounded, oldest first out.
+ */
+export class HeadCache {
+  private readonly heads = new Map<string, ChainHead>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(runId: string): ChainHead | undefined {
+    return this.heads.get(runId);
+  }
+
+  set(runId: string, head: ChainHead): void {
+    this.heads.delete(runId);
+    this.heads.set(runId, head);
+    if (this.heads.size > this.capacity) {
+      const oldest = this.heads.keys().next();
+      if (!oldest.done) this.heads.delete(oldest.value);
+    }
+  }
+
+  forget(runId: string): void {
+    this.heads.delete(runId);
+  }
+}

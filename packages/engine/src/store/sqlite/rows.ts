@@ -1,0 +1,69 @@
+import type { RunStatus } from "@sagaflow/shared";
+import type { EventRecord, RunRecord, StoredEvent } from "../types";
+import { corruptJson, isCorruptJson, parseStoredJson } from "./stored-json";
+
+/** A runs row as read by this store (column names aliased to camelCase). */
+export interface RunRow {
+  id: string;
+  workflow: string;
+  version: number;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+  lastSeq: number;
+  lastHash: string;
+  snapshot: string;
+  wakeAt: string | null;
+}
+
+export interface EventRow {
+  runId: string;
+  seq: number;
+  type: string;
+  at: string;
+  event: string;
+  prevHash: string;
+  hash: string;
+}
+
+export const RUN_COLUMNS =
+  "id, workflow, version, status, created_at AS createdAt, updated_at AS updatedAt, " +
+  "last_seq AS lastSeq, last_hash AS lastHash, snapshot, wake_at AS wakeAt";
+
+export const EVENT_COLUMNS = "run_id AS runId, seq, type, at, event, prev_hash AS prevHash, hash";
+
+export function toRunRecord<S>(row: RunRow): RunRecord<S> {
+  return {
+    id: row.id,
+    workflow: row.workflow,
+    version: row.version,
+    status: row.status as RunStatus,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    lastSeq: row.lastSeq,
+    lastHash: row.lastHash,
+    snapshot: parseStoredJson(row.snapshot) as S,
+    wakeAt: row.wakeAt,
+  };
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    runId: row.runId,
+    seq: row.seq,
+    at: row.at,
+    event: toEventRecord(row.type, row.event),
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+/** Keeps the `type` column so a corrupt event still says what it was; its hash will no longer match. */
+function toEventRecord(type: string, text: string): EventRecord {
+  const parsed = parseStoredJson(text);
+  if (isCorruptJson(parsed)) return { type, ...parsed };
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return { type, ...corruptJson(text, new Error("event is not a JSON object")) };
+  }
+  return parsed as EventRecord;
+}

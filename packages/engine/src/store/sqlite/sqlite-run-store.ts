@@ -1,0 +1,332 @@
+import { type Definition, isTerminalStatus } from "@sagaflow/shared";
+import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import {
+  type Commit,
+  ConcurrentModificationError,
+  type DefinitionSummary,
+  type RunFilter,
+  type RunPage,
+  type RunRecord,
+  type RunStore,
+  type StoredDefinition,
+  type StoredEvent,
+} from "../types";
+import { type ChainHead, chainEvents, headAfter } from "./chain";
+import { type Connection, openConnection, type SqliteOptions } from "./connection";
+import { decodeRunCursor, encodeRunCursor } from "./cursor";
+import { DefinitionTable } from "./definition-table";
+import { CorruptDatabaseError, isCorruptionError } from "./errors";
+import { HeadCache } from "./head-cache";
+import { toRunRecord, toStoredEvent } from "./rows";
+import { prepareRunStatements, type RunStatements } from "./run-statements";
+import { runs } from "./schema";
+import { toStoredJson } from "./stored-json";
+
+export const DEFAULT_RUN_PAGE_SIZE = 50;
+export const MAX_RUN_PAGE_SIZE = 500;
+
+const runColumns = {
+  id: runs.id,
+  workflow: runs.workflow,
+  version: runs.version,
+  status: runs.status,
+  createdAt: runs.createdAt,
+  updatedAt: runs.updatedAt,
+  lastSeq: runs.lastSeq,
+  lastHash: runs.lastHash,
+  snapshot: runs.snapshot,
+  wakeAt: runs.wakeAt,
+};
+
+/** Opens (creating and migrating if needed) a SQLite file, or ":memory:", as the engine's RunStore. */
+export function openSqliteStore(path: string, options?: SqliteOptions): SqliteRunStore {
+  return new SqliteRunStore(path, openConnection(path, options));
+}
+
+/**
+ * The RunStore on one better-sqlite3 connection. Every method is synchronous underneath and async only to
+ * honour the interface; each write is one IMMEDIATE transaction, so other processes on the same file
+ * wait for it (busy_timeout) rather than fail half-way.
+ */
+export class SqliteRunStore implements RunStore {
+  private readonly statements: RunStatements;
+  private readonly definitions: DefinitionTable;
+  private readonly heads = new HeadCache();
+  private readonly writeCommit: (
+    commit: Commit<unknown>,
+    head: ChainHead,
+    rows: EventInsert[],
+    snapshot: string,
+  ) => void;
+  private readonly writeRestore: (commit: Commit<unknown> & { keepThroughSeq: number }) => StoredEvent[];
+
+  constructor(
+    readonly path: string,
+    /** @internal the connection; tests reach it through `rawSqlite(store)`. */
+    readonly connection: Connection,
+  ) {
+    this.statements = prepareRunStatements(connection.sqlite);
+    this.definitions = new DefinitionTable(connection.db, path);
+    this.writeCommit = connection.sqlite.transaction(this.applyCommit.bind(this)).immediate;
+    this.writeRestore = connection.sqlite.transaction(this.applyRestore.bind(this)).immediate;
+  }
+
+  // ── Definitions ──────────────────────────────────────────────────────────────────────────────
+
+  async saveDefinition(definition: Definition, at: string): Promise<StoredDefinition> {
+    return this.guard(() => this.definitions.save(definition, at));
+  }
+
+  async getDefinition(name: string, version?: number): Promise<StoredDefinition | undefined> {
+    return this.guard(() => this.definitions.get(name, version));
+  }
+
+  async listDefinitions(options?: { includeArchived?: boolean }): Promise<DefinitionSummary[]> {
+    return this.guard(() => this.definitions.summaries(options?.includeArchived ?? false));
+  }
+
+  async listDefinitionVersions(name: string): Promise<StoredDefinition[]> {
+    return this.guard(() => this.definitions.versions(name));
+  }
+
+  async archiveDefinition(name: string, archived: boolean): Promise<void> {
+    this.guard(() => this.definitions.archive(name, archived));
+  }
+
+  // ── Runs ─────────────────────────────────────────────────────────────────────────────────────
+
+  async commit<S>(commit: Commit<S>): Promise<StoredEvent[]> {
+    return this.guard(() => {
+      const head = this.headFor(commit);
+      // Hashing and serialising happen before the transaction, so the write lock is held only for SQL.
+      const stored = chainEvents(commit.runId, head, commit.at, commit.events);
+      try {
+        this.writeCommit(commit, head, stored.map(toEventInsert), toStoredJson(commit.snapshot));
+      } catch (error) {
+        this.heads.forget(commit.runId);
+        throw error;
+      }
+      this.remember(commit.runId, commit.status, headAfter(head, stored));
+      return stored;
+    });
+  }
+
+  async getRun<S>(runId: string): Promise<RunRecord<S> | undefined> {
+    return this.guard(() => {
+      const row = this.statements.getRun.get(runId);
+      return row && toRunRecord<S>(row);
+    });
+  }
+
+  async getHistory(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<StoredEvent[]> {
+    return this.guard(() =>
+      this.statements.history
+        .all(runId, options?.afterSeq ?? 0, options?.limit ?? -1)
+        .map((row) => toStoredEvent(row)),
+    );
+  }
+
+  /** Newest first; the cursor is the last run of the page, so runs created meanwhile never shift a page. */
+  async listRuns<S>(filter: RunFilter = {}): Promise<RunPage<S>> {
+    return this.guard(() => {
+      const limit = Math.min(
+        Math.max(1, Math.trunc(filter.limit ?? DEFAULT_RUN_PAGE_SIZE)),
+        MAX_RUN_PAGE_SIZE,
+      );
+      const conditions: SQL[] = [];
+      if (filter.status && filter.status.length > 0) conditions.push(inArray(runs.status, filter.status));
+      if (filter.workflow !== undefined) conditions.push(eq(runs.workflow, filter.workflow));
+      if (filter.cursor) {
+        const after = decodeRunCursor(filter.cursor);
+        const olderThanCursor = or(
+          lt(runs.createdAt, after.createdAt),
+          and(eq(runs.createdAt, after.createdAt), lt(runs.id, after.id)),
+        );
+        if (olderThanCursor) conditions.push(olderThanCursor);
+      }
+      const rows = this.connection.db
+        .select(runColumns)
+        .from(runs)
+        .where(and(...conditions))
+        .orderBy(desc(runs.createdAt), desc(runs.id))
+        .limit(limit + 1)
+        .all();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        runs: page.map((row) => toRunRecord<S>(row)),
+        nextCursor: rows.length > limit && last ? encodeRunCursor(last) : null,
+      };
+    });
+  }
+
+  async listUnfinishedRunIds(): Promise<string[]> {
+    return this.guard(() => this.statements.unfinishedIds.all());
+  }
+
+  async restore<S>(commit: Commit<S> & { keepThroughSeq: number }): Promise<StoredEvent[]> {
+    return this.guard(() => {
+      this.heads.forget(commit.runId);
+      const stored = this.writeRestore(commit);
+      const last = stored.at(-1);
+      if (last) this.remember(commit.runId, commit.status, { seq: last.seq, hash: last.hash });
+      return stored;
+    });
+  }
+
+  // ── Leases ───────────────────────────────────────────────────────────────────────────────────
+
+  async claimRun(runId: string, owner: string, leaseUntil: string, now?: string): Promise<boolean> {
+    return this.guard(
+      () =>
+        this.statements.claim.run(owner, leaseUntil, runId, owner, now ?? new Date().toISOString())
+          .changes === 1,
+    );
+  }
+
+  async releaseRun(runId: string, owner: string): Promise<void> {
+    this.guard(() => this.statements.release.run(runId, owner));
+  }
+
+  async close(): Promise<void> {
+    if (this.connection.sqlite.open) this.connection.sqlite.close();
+  }
+
+  // ── Internals ────────────────────────────────────────────────────────────────────────────────
+
+  /** The chain head the commit builds on: the cached hint if it agrees with expectedSeq, else the row. */
+  private headFor(commit: Commit<unknown>): ChainHead {
+    if (commit.expectedSeq === 0) {
+      if (!commit.create) throw new TypeError(`commit of new run ${commit.runId} needs "create"`);
+      return { seq: 0, hash: "" };
+    }
+    const cached = this.heads.get(commit.runId);
+    if (cached?.seq === commit.expectedSeq) return cached;
+    const row = this.statements.head.get(commit.runId);
+    if (!row) throw new ConcurrentModificationError(`run ${commit.runId} does not exist`);
+    if (row.lastSeq !== commit.expectedSeq) throw staleSeq(commit.runId, commit.expectedSeq, row.lastSeq);
+    return { seq: row.lastSeq, hash: row.lastHash };
+  }
+
+  /** Runs inside the IMMEDIATE transaction: check-and-checkpoint the run row first, then append. */
+  private applyCommit(commit: Commit<unknown>, head: ChainHead, rows: EventInsert[], snapshot: string): void {
+    const last = rows.at(-1);
+    const next = last ? { seq: last[1], hash: last[6] } : head;
+    if (commit.expectedSeq === 0) {
+      const create = commit.create!;
+      const inserted = this.statements.insertRun.run(
+        commit.runId,
+        create.workflow,
+        create.version,
+        commit.status,
+        commit.at,
+        commit.at,
+        next.seq,
+        next.hash,
+        snapshot,
+        commit.wakeAt,
+      );
+      if (inserted.changes === 0) {
+        throw new ConcurrentModificationError(`run ${commit.runId} already exists`);
+      }
+    } else {
+      const updated = this.statements.advanceRun.run(
+        commit.status,
+        snapshot,
+        commit.wakeAt,
+        next.seq,
+        next.hash,
+        commit.at,
+        commit.runId,
+        head.seq,
+        head.hash,
+      );
+      if (updated.changes === 0) {
+        throw new ConcurrentModificationError(
+          `run ${commit.runId} moved past checkpoint ${commit.expectedSeq} (or was restored)`,
+        );
+      }
+    }
+    for (const row of rows) this.statements.insertEvent.run(...row);
+  }
+
+  private applyRestore(commit: Commit<unknown> & { keepThroughSeq: number }): StoredEvent[] {
+    const { runId, keepThroughSeq } = commit;
+    const row = this.statements.head.get(runId);
+    if (!row) throw new Error(`cannot restore run ${runId}: it does not exist`);
+    if (row.lastSeq !== commit.expectedSeq) throw staleSeq(runId, commit.expectedSeq, row.lastSeq);
+    if (!Number.isInteger(keepThroughSeq) || keepThroughSeq < 0 || keepThroughSeq > row.lastSeq) {
+      throw new RangeError(
+        `cannot restore run ${runId} to event ${keepThroughSeq}: it has 1..${row.lastSeq}`,
+      );
+    }
+    const keptHash = keepThroughSeq === 0 ? "" : this.statements.eventHash.get(runId, keepThroughSeq);
+    if (keptHash === undefined) {
+      throw new Error(`cannot restore run ${runId} to event ${keepThroughSeq}: that event is missing`);
+    }
+    const head = { seq: keepThroughSeq, hash: keptHash };
+    const stored = chainEvents(runId, head, commit.at, commit.events);
+    const next = headAfter(head, stored);
+    this.statements.deleteEventsAfter.run(runId, keepThroughSeq);
+    this.statements.advanceRun.run(
+      commit.status,
+      toStoredJson(commit.snapshot),
+      commit.wakeAt,
+      next.seq,
+      next.hash,
+      commit.at,
+      runId,
+      row.lastSeq,
+      row.lastHash,
+    );
+    for (const entry of stored) this.statements.insertEvent.run(...toEventInsert(entry));
+    return stored;
+  }
+
+  /** Finished runs leave the cache: they are rarely written again. */
+  private remember(runId: string, status: Commit<unknown>["status"], head: ChainHead): void {
+    if (isTerminalStatus(status)) this.heads.forget(runId);
+    else this.heads.set(runId, head);
+  }
+
+  /** Turns SQLite's "this is not a database" into an error that names the file. */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (isCorruptionError(error)) {
+        throw new CorruptDatabaseError(this.path, "SQLite reports the database is damaged", { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+/** The parameters of one events INSERT, serialised before the transaction starts. */
+type EventInsert = [
+  runId: string,
+  seq: number,
+  type: string,
+  at: string,
+  event: string,
+  prevHash: string,
+  hash: string,
+];
+
+function toEventInsert(entry: StoredEvent): EventInsert {
+  return [
+    entry.runId,
+    entry.seq,
+    entry.event.type,
+    entry.at,
+    toStoredJson(entry.event),
+    entry.prevHash,
+    entry.hash,
+  ];
+}
+
+function staleSeq(runId: string, expectedSeq: number, actualSeq: number): ConcurrentModificationError {
+  return new ConcurrentModificationError(
+    `run ${runId} is at checkpoint ${actualSeq}, the commit expected ${expectedSeq}`,
+  );
+}
