@@ -3,3 +3,4 @@ export * from "./definition/expression";
 export * from "./definition/schema";
 export * from "./diagnostics";
 export * from "./run";
+export * from "./validator";

@@ -8,7 +8,10 @@ export const STATE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const workflowNameSchema = z
   .string()
-  .regex(WORKFLOW_NAME_PATTERN, "a lowercase slug: letters, digits, '-' and '_', not starting with '-' or '_'");
+  .regex(
+    WORKFLOW_NAME_PATTERN,
+    "a lowercase slug: letters, digits, '-' and '_', not starting with '-' or '_'",
+  );
 export const stateIdSchema = z
   .string()
   .regex(STATE_ID_PATTERN, "a state id: letters, digits and '_', not starting with a digit");

@@ -1,0 +1,5 @@
+export { effectOf } from "./actions";
+export { DIAGNOSTIC_CODES, DIAGNOSTIC_SEVERITY, type DiagnosticCode } from "./codes";
+export { expressionProblem } from "./expressions";
+export { formatJsonPath, type PathSegment } from "./json-path";
+export { type ValidateOptions, type ValidationResult, validateDefinition } from "./validate";
