@@ -16,21 +16,22 @@ export interface RunRow {
   wakeAt: string | null;
 }
 
-export interface EventRow {
-  runId: string;
-  seq: number;
-  type: string;
-  at: string;
-  event: string;
-  prevHash: string;
-  hash: string;
-}
+/** An events row as a tuple: long histories load without building an object per row twice. */
+export type EventRow = [
+  runId: string,
+  seq: number,
+  type: string,
+  at: string,
+  event: string,
+  prevHash: string,
+  hash: string,
+];
 
 export const RUN_COLUMNS =
   "id, workflow, version, status, created_at AS createdAt, updated_at AS updatedAt, " +
   "last_seq AS lastSeq, last_hash AS lastHash, snapshot, wake_at AS wakeAt";
 
-export const EVENT_COLUMNS = "run_id AS runId, seq, type, at, event, prev_hash AS prevHash, hash";
+export const EVENT_COLUMNS = "run_id, seq, type, at, event, prev_hash, hash";
 
 export function toRunRecord<S>(row: RunRow): RunRecord<S> {
   return {
@@ -47,15 +48,8 @@ export function toRunRecord<S>(row: RunRow): RunRecord<S> {
   };
 }
 
-export function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    runId: row.runId,
-    seq: row.seq,
-    at: row.at,
-    event: toEventRecord(row.type, row.event),
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
+export function toStoredEvent([runId, seq, type, at, event, prevHash, hash]: EventRow): StoredEvent {
+  return { runId, seq, at, event: toEventRecord(type, event), prevHash, hash };
 }
 
 /** Keeps the `type` column so a corrupt event still says what it was; its hash will no longer match. */

@@ -33,9 +33,11 @@ export function prepareRunStatements(sqlite: Database.Database) {
       .prepare<[string, number], string>("SELECT hash FROM events WHERE run_id = ? AND seq = ?")
       .pluck(),
     getRun: sqlite.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
-    history: sqlite.prepare<[string, number, number], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-    ),
+    history: sqlite
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      )
+      .raw(),
     unfinishedIds: sqlite
       .prepare<[], string>(`SELECT id FROM runs WHERE status IN (${unfinished}) ORDER BY created_at, id`)
       .pluck(),
