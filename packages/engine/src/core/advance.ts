@@ -1,0 +1,520 @@
+import {
+  type CompensationCause,
+  type CompensationState,
+  DEFAULTS,
+  type JsonValue,
+  parseDuration,
+  type RunError,
+  type ScopeSnapshot,
+  type State,
+  type TaskState,
+} from "@sagaflow/shared";
+import { evaluateCondition } from "./expressions";
+import {
+  branchScopeId,
+  compensationKey,
+  idempotencyKey,
+  iterationScopeId,
+  signalTimerId,
+  waitTimerId,
+} from "./names";
+import { baseTimeoutMs } from "./retry";
+import { toRunError, type Working } from "./working";
+
+/**
+ * Moves the run forward until every live scope waits for something outside the decision (an action, a
+ * timer, a signal). Scopes are re-scanned after every step, since one step can unblock another
+ * (a branch completing lets its parallel state complete).
+ */
+export async function advance(w: Working): Promise<void> {
+  for (let steps = 0; ; steps += 1) {
+    if (steps > 1_000_000) throw new Error("The run did not settle: a loop without any wait point?");
+    const s = w.snapshot;
+    let progressed = false;
+    if (s.status === "running" || s.status === "waiting") {
+      for (const id of Object.keys(s.scopes)) {
+        const scope = s.scopes[id];
+        if (scope?.status !== "running") continue;
+        if (await stepScope(w, scope)) {
+          progressed = true;
+          break;
+        }
+      }
+    } else if (s.status === "compensating") {
+      progressed = await stepCompensation(w);
+    }
+    if (!progressed) return;
+  }
+}
+
+function stateOf(w: Working, stateId: string): State {
+  const state = w.index.state(stateId);
+  if (!state) throw new Error(`Workflow ${w.index.definition.name} has no state "${stateId}"`);
+  return state;
+}
+
+async function stepScope(w: Working, scope: ScopeSnapshot): Promise<boolean> {
+  if (scope.current === null) {
+    const start =
+      scope.owner === null
+        ? w.index.definition.startAt
+        : w.index.startOf(scope.owner.stateId, scope.owner.branch);
+    if (start === undefined) throw new Error(`Scope "${scope.id}" has no start state`);
+    enter(w, scope, start);
+    return true;
+  }
+  const state = stateOf(w, scope.current);
+  if (scope.phase === "failed") return false;
+  if (scope.phase === "done") return transition(w, scope, state);
+  return runState(w, scope, state);
+}
+
+async function runState(w: Working, scope: ScopeSnapshot, state: State): Promise<boolean> {
+  const stateId = scope.current as string;
+  const key = idempotencyKey(w.snapshot.runId, scope.id, stateId, scope.visit);
+  switch (state.type) {
+    case "task":
+      return startTaskAttempt(w, scope, stateId, state);
+    case "compensation":
+      failState(w, scope, state, {
+        error: "InvalidTransition",
+        message: `compensation state ${stateId} runs only through a task's compensateWith`,
+      });
+      return true;
+    case "choice": {
+      const bindings = w.bindings(scope.id);
+      try {
+        for (const [rule, choice] of state.choices.entries()) {
+          if (await evaluateCondition(choice.when, bindings, w.context.evaluate)) {
+            w.emit({
+              type: "ChoiceTaken",
+              scope: scope.id,
+              stateId,
+              visit: scope.visit,
+              next: choice.next,
+              rule,
+              ...(choice.label === undefined ? {} : { label: choice.label }),
+            });
+            enter(w, scope, choice.next);
+            return true;
+          }
+        }
+      } catch (error) {
+        failState(w, scope, state, toRunError(error));
+        return true;
+      }
+      if (state.otherwise === undefined) {
+        failState(w, scope, state, { error: "NoChoiceMatched", message: `no rule of ${stateId} matched` });
+        return true;
+      }
+      w.emit({
+        type: "ChoiceTaken",
+        scope: scope.id,
+        stateId,
+        visit: scope.visit,
+        next: state.otherwise,
+        rule: null,
+      });
+      enter(w, scope, state.otherwise);
+      return true;
+    }
+    case "wait": {
+      const timerId = waitTimerId(key);
+      if (w.snapshot.timers[timerId]) return false;
+      let fireAt = scope.waitUntil;
+      if (fireAt === undefined) {
+        const computed = await waitFireAt(w, scope, state);
+        if (!computed.ok) {
+          failState(w, scope, state, computed.error);
+          return true;
+        }
+        fireAt = computed.fireAt;
+      }
+      w.emit({
+        type: "TimerStarted",
+        timerId,
+        purpose: "wait",
+        fireAt,
+        scope: scope.id,
+        stateId,
+        visit: scope.visit,
+      });
+      return true;
+    }
+    case "signal": {
+      if (w.snapshot.awaiting[scope.id]) return false;
+      const timeoutAt = state.timeout === undefined ? null : w.later(parseDuration(state.timeout));
+      w.emit({
+        type: "SignalAwaited",
+        scope: scope.id,
+        stateId,
+        visit: scope.visit,
+        signal: state.signal,
+        timeoutAt,
+      });
+      const timerId = signalTimerId(key);
+      if (timeoutAt !== null && !w.snapshot.timers[timerId]) {
+        w.emit({
+          type: "TimerStarted",
+          timerId,
+          purpose: "signalTimeout",
+          fireAt: timeoutAt,
+          scope: scope.id,
+          stateId,
+          visit: scope.visit,
+        });
+      }
+      const kept = w.snapshot.bufferedSignals.find((signal) => signal.signal === state.signal);
+      if (kept) {
+        w.emit({
+          type: "SignalReceived",
+          by: kept.by,
+          signal: kept.signal,
+          payload: kept.payload,
+          delivered: { scope: scope.id, stateId, visit: scope.visit },
+          fromBuffer: true,
+        });
+      }
+      return true;
+    }
+    case "parallel": {
+      const parallel = scope.parallel;
+      if (!parallel) {
+        const branches: Record<string, string> = {};
+        for (const branch of Object.keys(state.branches)) {
+          branches[branch] = branchScopeId(scope.id, stateId, scope.visit, branch);
+        }
+        w.emit({ type: "ParallelStarted", scope: scope.id, stateId, visit: scope.visit, branches });
+        return true;
+      }
+      if (parallel.failed) {
+        cancelChildren(w, Object.values(parallel.branches), `branch ${parallel.failed.branch} failed`);
+        failState(w, scope, state, parallel.failed.error);
+        return true;
+      }
+      const names = Object.keys(state.branches);
+      if (names.every((name) => name in parallel.done)) {
+        const output: Record<string, JsonValue> = {};
+        for (const name of names) output[name] = parallel.done[name] ?? null;
+        w.emit({ type: "ParallelCompleted", scope: scope.id, stateId, visit: scope.visit, output });
+        return true;
+      }
+      return false;
+    }
+    case "map": {
+      const map = scope.map;
+      if (!map) {
+        const items = await w.evaluate(state.items, w.bindings(scope.id));
+        if (!items.ok) {
+          failState(w, scope, state, items.error);
+          return true;
+        }
+        if (!Array.isArray(items.value)) {
+          failState(w, scope, state, {
+            error: "InvalidItems",
+            message: `items of ${stateId} is not an array`,
+          });
+          return true;
+        }
+        const maxConcurrency = state.maxConcurrency ?? DEFAULTS.mapMaxConcurrency;
+        w.emit({
+          type: "MapStarted",
+          scope: scope.id,
+          stateId,
+          visit: scope.visit,
+          items: items.value,
+          maxConcurrency,
+        });
+        return true;
+      }
+      if (map.failed) {
+        cancelChildren(w, Object.values(map.running), `iteration ${map.failed.index} failed`);
+        failState(w, scope, state, map.failed.error);
+        return true;
+      }
+      if (map.completed === map.items.length) {
+        w.emit({ type: "MapCompleted", scope: scope.id, stateId, visit: scope.visit, output: map.results });
+        return true;
+      }
+      if (Object.keys(map.running).length < map.maxConcurrency && map.nextIndex < map.items.length) {
+        const index = map.nextIndex;
+        w.emit({
+          type: "IterationStarted",
+          scope: scope.id,
+          stateId,
+          visit: scope.visit,
+          index,
+          iterationScope: iterationScopeId(scope.id, stateId, scope.visit, index),
+        });
+        return true;
+      }
+      return false;
+    }
+    case "succeed": {
+      let output: JsonValue = scope.output;
+      if (state.output !== undefined) {
+        const evaluated = await w.evaluate(state.output, w.bindings(scope.id));
+        if (!evaluated.ok) {
+          failState(w, scope, state, evaluated.error);
+          return true;
+        }
+        output = evaluated.value;
+      }
+      completeScope(w, scope, output);
+      return true;
+    }
+    case "fail": {
+      const error: RunError = {
+        error: state.error ?? "Failed",
+        message: state.message ?? `the run reached fail state ${stateId}`,
+      };
+      w.emit({ type: "StepFailed", scope: scope.id, stateId, visit: scope.visit, error, attempts: 0 });
+      failScope(w, scope, error, state.compensate !== false);
+      return true;
+    }
+  }
+}
+
+async function waitFireAt(
+  w: Working,
+  scope: ScopeSnapshot,
+  state: Extract<State, { type: "wait" }>,
+): Promise<{ ok: true; fireAt: string } | { ok: false; error: RunError }> {
+  if (state.until !== undefined) {
+    const until = await w.evaluate(state.until, w.bindings(scope.id));
+    if (!until.ok) return until;
+    const time = typeof until.value === "string" ? Date.parse(until.value) : Number.NaN;
+    if (Number.isNaN(time)) {
+      return {
+        ok: false,
+        error: {
+          error: "InvalidTimestamp",
+          message: `until is not an ISO time: ${JSON.stringify(until.value)}`,
+        },
+      };
+    }
+    return { ok: true, fireAt: new Date(time).toISOString() };
+  }
+  return { ok: true, fireAt: w.later(parseDuration(state.duration ?? 0)) };
+}
+
+async function startTaskAttempt(
+  w: Working,
+  scope: ScopeSnapshot,
+  stateId: string,
+  state: TaskState,
+): Promise<boolean> {
+  const progress = scope.task;
+  if (progress && (progress.inFlight !== null || progress.retryTimer !== null)) return false;
+  const params = await w.evaluate(state.params ?? {}, w.bindings(scope.id));
+  if (!params.ok) {
+    failState(w, scope, state, params.error, progress?.roundAttempts ?? 0);
+    return true;
+  }
+  const timeoutMs = !progress || progress.roundAttempts === 0 ? baseTimeoutMs(state) : progress.timeoutMs;
+  w.emit({
+    type: "StepAttemptStarted",
+    scope: scope.id,
+    stateId,
+    visit: scope.visit,
+    attempt: (progress?.attempt ?? 0) + 1,
+    idempotencyKey: idempotencyKey(w.snapshot.runId, scope.id, stateId, scope.visit),
+    action: state.action,
+    params: params.value,
+    timeoutMs,
+  });
+  return true;
+}
+
+function transition(w: Working, scope: ScopeSnapshot, state: State): boolean {
+  if (state.type === "choice") return false;
+  if ("next" in state && state.next !== undefined) {
+    enter(w, scope, state.next);
+    return true;
+  }
+  completeScope(w, scope, scope.output);
+  return true;
+}
+
+/** Enters `target`, unless that would exceed its maxVisits: then the scope fails with LoopLimitExceeded. */
+export function enter(w: Working, scope: ScopeSnapshot, target: string, error?: RunError): void {
+  const state = w.index.state(target);
+  if (!state) {
+    failScope(w, scope, { error: "InvalidTransition", message: `no state "${target}"` }, true);
+    return;
+  }
+  const visits = scope.visits[target] ?? 0;
+  const maxVisits = state.maxVisits ?? DEFAULTS.maxVisits;
+  if (visits >= maxVisits) {
+    failScope(
+      w,
+      scope,
+      {
+        error: "LoopLimitExceeded",
+        message: `${target} was entered ${visits} times (maxVisits ${maxVisits})`,
+      },
+      true,
+    );
+    return;
+  }
+  w.emit({
+    type: "StateEntered",
+    scope: scope.id,
+    stateId: target,
+    visit: visits + 1,
+    stateType: state.type,
+    ...(error ? { error } : {}),
+  });
+}
+
+/** A scope reached its end with `output`: the run succeeds, or the branch/iteration reports to its parent. */
+function completeScope(w: Working, scope: ScopeSnapshot, output: JsonValue): void {
+  if (scope.owner === null || scope.parent === null) {
+    w.emit({ type: "RunSucceeded", output });
+    return;
+  }
+  const parent = w.scope(scope.parent);
+  const common = { scope: parent.id, stateId: scope.owner.stateId, visit: parent.visit };
+  if (scope.owner.branch !== undefined) {
+    w.emit({ type: "BranchCompleted", ...common, branch: scope.owner.branch, branchScope: scope.id, output });
+  } else {
+    w.emit({
+      type: "IterationCompleted",
+      ...common,
+      index: scope.owner.index ?? 0,
+      iterationScope: scope.id,
+      output,
+    });
+  }
+}
+
+/**
+ * A state failed for good (after its retries). Tasks, parallel and map states apply their `catch`, then
+ * `onError`; any other state fails its scope.
+ */
+export function failState(
+  w: Working,
+  scope: ScopeSnapshot,
+  state: State,
+  error: RunError,
+  attempts = 0,
+): void {
+  const stateId = scope.current as string;
+  w.emit({ type: "StepFailed", scope: scope.id, stateId, visit: scope.visit, error, attempts });
+  if (state.type !== "task" && state.type !== "parallel" && state.type !== "map") {
+    failScope(w, scope, error, true);
+    return;
+  }
+  const catcher = state.catch?.find((c) => c.errors.includes("*") || c.errors.includes(error.error));
+  if (catcher) {
+    enter(w, scope, catcher.next, error);
+    return;
+  }
+  const onError = state.onError ?? DEFAULTS.onError;
+  if (onError === "continue") {
+    w.emit({ type: "StepWarned", scope: scope.id, stateId, visit: scope.visit, error });
+    return;
+  }
+  failScope(w, scope, error, onError === "compensate");
+}
+
+/**
+ * The failure leaves the scope. At the top level the run compensates (or fails at once); a branch or an
+ * iteration fails, and its parallel/map state then fails with the same error and applies its own policy.
+ */
+function failScope(w: Working, scope: ScopeSnapshot, error: RunError, compensate: boolean): void {
+  if (scope.owner === null || scope.parent === null) {
+    if (compensate) startCompensation(w, "failure", error);
+    else w.emit({ type: "RunFailed", error });
+    return;
+  }
+  const parent = w.scope(scope.parent);
+  const common = { scope: parent.id, stateId: scope.owner.stateId, visit: parent.visit, error };
+  if (scope.owner.branch !== undefined) {
+    w.emit({ type: "BranchFailed", ...common, branch: scope.owner.branch, branchScope: scope.id });
+  } else {
+    w.emit({ type: "IterationFailed", ...common, index: scope.owner.index ?? 0, iterationScope: scope.id });
+  }
+}
+
+function cancelChildren(w: Working, ids: string[], reason: string): void {
+  for (const id of ids) {
+    if (w.snapshot.scopes[id]?.status === "running") w.emit({ type: "ScopeCanceled", scope: id, reason });
+  }
+}
+
+export function startCompensation(w: Working, cause: CompensationCause, error: RunError | null): void {
+  w.emit({ type: "CompensationStarted", cause, error, entries: w.snapshot.compensationStack.length });
+}
+
+/** Runs the top of the compensation stack, or ends the run when it is empty. */
+async function stepCompensation(w: Working): Promise<boolean> {
+  const s = w.snapshot;
+  const compensation = s.compensation;
+  if (!compensation || compensation.failed) return false;
+  const exec = compensation.exec;
+  if (exec && (exec.inFlight !== null || exec.retryTimer !== null)) return false;
+  const entry = s.compensationStack[s.compensationStack.length - 1];
+  if (!entry) {
+    w.emit({ type: "RunCompensated", error: compensation.error, canceled: compensation.cause === "cancel" });
+    return true;
+  }
+  const ref = {
+    taskStateId: entry.taskStateId,
+    compensationStateId: entry.compensationStateId,
+    scope: entry.scope,
+    visit: entry.visit,
+  };
+  const state = w.index.state(entry.compensationStateId);
+  if (state?.type !== "compensation") {
+    const error = {
+      error: "InvalidTransition",
+      message: `${entry.compensationStateId} is not a compensation state`,
+    };
+    failCompensation(w, ref, error);
+    return true;
+  }
+  const bindings = w.bindings("", {
+    steps: { ...s.steps, [entry.taskStateId]: entry.output },
+    error: compensation.error,
+    ...(entry.index === undefined ? {} : { index: entry.index, item: entry.item ?? null }),
+  });
+  const params = await w.evaluate(state.params ?? {}, bindings);
+  if (!params.ok) {
+    failCompensation(w, ref, params.error);
+    return true;
+  }
+  w.emit({
+    type: "CompensationStepStarted",
+    ...ref,
+    attempt: (exec?.attempt ?? 0) + 1,
+    idempotencyKey: compensationKey(s.runId, entry),
+    action: state.action,
+    params: params.value,
+    timeoutMs: !exec || exec.roundAttempts === 0 ? baseTimeoutMs(state) : exec.timeoutMs,
+  });
+  return true;
+}
+
+/** A compensation exhausted its retries: the run needs a person, and the alert hook hears of it at once. */
+export function failCompensation(
+  w: Working,
+  ref: { taskStateId: string; compensationStateId: string; scope: string; visit: number },
+  error: RunError,
+): void {
+  const s = w.snapshot;
+  w.emit({ type: "CompensationFailed", ...ref, error });
+  w.command({
+    type: "alert",
+    alert: {
+      runId: s.runId,
+      workflow: s.workflow,
+      version: s.version,
+      taskStateId: ref.taskStateId,
+      compensationStateId: ref.compensationStateId,
+      error,
+    },
+  });
+}
+
+export type { CompensationState };

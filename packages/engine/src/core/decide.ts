@@ -1,0 +1,434 @@
+import {
+  type CompensationState,
+  type Definition,
+  type InFlightAttempt,
+  parseDuration,
+  type RunError,
+  type RunSnapshot,
+  type TaskState,
+} from "@sagaflow/shared";
+import { advance, enter, failCompensation, failState, startCompensation } from "./advance";
+import { indexDefinition } from "./definition-index";
+import { compensationRetryTimerId, DEADLINE_TIMER, idempotencyKey, retryTimerId } from "./names";
+import { planRetry, resolveRetry, TIMEOUT_ERROR } from "./retry";
+import { type DecideContext, type Decision, InvalidOperationError, type Trigger } from "./types";
+import { Working } from "./working";
+
+/**
+ * The pure heart of the engine: given the definition, the run's snapshot and what just happened, which
+ * events to append and which effects to carry out. No I/O, no clock (`context.now`), no randomness of
+ * its own (`context.random`); expressions go through the injected evaluator.
+ */
+export async function decide(
+  definition: Definition,
+  snapshot: RunSnapshot | undefined,
+  trigger: Trigger,
+  context: DecideContext,
+): Promise<Decision> {
+  const w = new Working(snapshot, indexDefinition(definition), context);
+  const before = snapshot ? Object.keys(snapshot.inFlight) : [];
+  await handle(w, trigger);
+  if (w.started) await advance(w);
+  if (!w.started) return { events: [], commands: [], snapshot: snapshot as RunSnapshot };
+  const finished = "attemptId" in trigger ? trigger.attemptId : undefined;
+  for (const id of before) {
+    if (id !== finished && !(id in w.snapshot.inFlight)) {
+      w.command({ type: "cancelAttempt", attemptId: id, reason: cancelReason(w) });
+    }
+  }
+  return { events: w.events, commands: w.commands, snapshot: w.snapshot };
+}
+
+function cancelReason(w: Working): string {
+  const s = w.snapshot;
+  if (s.status === "canceled" || s.compensation?.cause === "cancel") return "the run was canceled";
+  if (s.compensation?.cause === "deadline") return "the run's deadline passed";
+  return "the step is no longer needed";
+}
+
+async function handle(w: Working, trigger: Trigger): Promise<void> {
+  switch (trigger.type) {
+    case "start":
+      return start(w, trigger);
+    case "attemptSucceeded":
+      return attemptSucceeded(w, trigger);
+    case "attemptFailed":
+      return attemptFailed(w, trigger.attemptId, trigger.error, false, trigger.fatal, trigger.durationMs);
+    case "attemptTimedOut": {
+      const attempt = w.snapshot.inFlight[trigger.attemptId];
+      const message = `attempt ${attempt?.attempt ?? "?"} timed out after ${attempt?.timeoutMs ?? "?"} ms`;
+      return attemptFailed(
+        w,
+        trigger.attemptId,
+        { error: TIMEOUT_ERROR, message },
+        true,
+        false,
+        trigger.durationMs,
+      );
+    }
+    case "timersDue":
+      return timersDue(w);
+    case "signal":
+      return signal(w, trigger);
+    case "cancel":
+      return cancel(w, trigger.compensate, trigger.by);
+    case "resume":
+      return resume(w, trigger.by);
+    case "retryCompensation": {
+      requireStatus(w, ["compensation_failed"], "retry its compensation");
+      w.emit({ type: "CompensationRetried", by: trigger.by });
+      return;
+    }
+    case "resolveStep":
+      return resolveStep(w, trigger);
+    case "recover":
+      return recover(w);
+    case "suspendCorrupt":
+      w.emit({
+        type: "RunSuspended",
+        reason: "corrupt_history",
+        message: trigger.message,
+        lastGoodSeq: trigger.lastGoodSeq,
+      });
+      return;
+    case "restored":
+      w.emit({ type: "HistoryRestored", by: trigger.by, keepThroughSeq: trigger.keepThroughSeq });
+      return recover(w);
+  }
+}
+
+function start(w: Working, trigger: Extract<Trigger, { type: "start" }>): void {
+  if (w.started) throw new InvalidOperationError(`Run ${trigger.runId} has already started`);
+  const timeout = w.index.definition.timeout;
+  const deadlineAt = timeout === undefined ? null : w.later(parseDuration(timeout));
+  w.emit({
+    type: "RunStarted",
+    runId: trigger.runId,
+    workflow: trigger.workflow,
+    version: trigger.version,
+    input: trigger.input,
+    deadlineAt,
+  });
+  if (deadlineAt !== null) {
+    w.emit({ type: "TimerStarted", timerId: DEADLINE_TIMER, purpose: "deadline", fireAt: deadlineAt });
+  }
+}
+
+/** The attempt's result still counts: it is in flight, not interrupted, and the run still wants it. */
+function liveAttempt(w: Working, attemptId: string): InFlightAttempt | undefined {
+  const attempt = w.snapshot.inFlight[attemptId];
+  if (!attempt || attempt.interrupted) return undefined;
+  const status = w.snapshot.status;
+  const live =
+    attempt.kind === "task" ? status === "running" || status === "waiting" : status === "compensating";
+  return live ? attempt : undefined;
+}
+
+function attemptSucceeded(w: Working, trigger: Extract<Trigger, { type: "attemptSucceeded" }>): void {
+  const attempt = liveAttempt(w, trigger.attemptId);
+  if (!attempt) return;
+  if (attempt.kind === "task") {
+    const state = w.index.state(attempt.stateId) as TaskState | undefined;
+    w.emit({
+      type: "StepSucceeded",
+      scope: attempt.scope,
+      stateId: attempt.stateId,
+      visit: attempt.visit,
+      attempt: attempt.attempt,
+      idempotencyKey: attempt.idempotencyKey,
+      output: trigger.output,
+      durationMs: trigger.durationMs,
+      ...(state?.compensateWith ? { compensateWith: state.compensateWith } : {}),
+    });
+    return;
+  }
+  w.emit({
+    type: "CompensationStepSucceeded",
+    ...compensationRef(attempt),
+    attempt: attempt.attempt,
+    idempotencyKey: attempt.idempotencyKey,
+    output: trigger.output,
+    durationMs: trigger.durationMs,
+  });
+}
+
+function compensationRef(attempt: InFlightAttempt) {
+  return {
+    taskStateId: attempt.taskStateId ?? "",
+    compensationStateId: attempt.stateId,
+    scope: attempt.scope,
+    visit: attempt.visit,
+  };
+}
+
+function attemptFailed(
+  w: Working,
+  attemptId: string,
+  error: RunError,
+  timedOut: boolean,
+  fatal: boolean,
+  durationMs: number,
+): void {
+  const attempt = liveAttempt(w, attemptId);
+  if (!attempt) return;
+  const state = w.index.state(attempt.stateId) as TaskState | CompensationState | undefined;
+  if (!state) throw new Error(`No state ${attempt.stateId}`);
+  const s = w.snapshot;
+  const progress = attempt.kind === "task" ? s.scopes[attempt.scope]?.task : s.compensation?.exec;
+  if (!progress) throw new Error(`No attempt progress for ${attemptId}`);
+  const plan = planRetry(resolveRetry(state), progress, { error, timedOut, fatal }, w.context.random);
+  const willRetry = plan.retry;
+  const delayMs = plan.retry ? plan.delayMs : 0;
+  const retryAt = willRetry && delayMs > 0 ? w.later(delayMs) : null;
+  const nextTimeoutMs = plan.retry ? plan.nextTimeoutMs : attempt.timeoutMs;
+  const extended = plan.retry && plan.extended;
+  const nextAttempt = attempt.attempt + 1;
+
+  if (attempt.kind === "compensation") {
+    const ref = compensationRef(attempt);
+    w.emit({
+      type: "CompensationStepFailed",
+      ...ref,
+      attempt: attempt.attempt,
+      idempotencyKey: attempt.idempotencyKey,
+      error,
+      durationMs,
+      timedOut,
+      willRetry,
+      retryAt,
+      nextTimeoutMs,
+      extended,
+    });
+    if (retryAt !== null) {
+      const timerId = compensationRetryTimerId(attempt.idempotencyKey, nextAttempt);
+      w.emit({ type: "TimerStarted", timerId, purpose: "compensationRetry", fireAt: retryAt });
+    }
+    if (!willRetry) failCompensation(w, ref, error);
+    return;
+  }
+
+  const common = {
+    scope: attempt.scope,
+    stateId: attempt.stateId,
+    visit: attempt.visit,
+    attempt: attempt.attempt,
+    idempotencyKey: attempt.idempotencyKey,
+    willRetry,
+    retryAt,
+  };
+  if (timedOut) {
+    w.emit({ type: "StepTimedOut", ...common, timeoutMs: attempt.timeoutMs, nextTimeoutMs, extended });
+  } else {
+    w.emit({ type: "StepAttemptFailed", ...common, error, durationMs });
+  }
+  if (retryAt !== null) {
+    w.emit({
+      type: "TimerStarted",
+      timerId: retryTimerId(attempt.idempotencyKey, nextAttempt),
+      purpose: "retry",
+      fireAt: retryAt,
+      scope: attempt.scope,
+      stateId: attempt.stateId,
+      visit: attempt.visit,
+    });
+  }
+  if (!willRetry) {
+    const scope = w.scope(attempt.scope);
+    failState(w, scope, state, error, scope.task?.roundAttempts ?? attempt.attempt);
+  }
+}
+
+function timersDue(w: Working): void {
+  const s = w.snapshot;
+  const live = s.status === "running" || s.status === "waiting" || s.status === "compensating";
+  if (!live) return;
+  const due = Object.values(s.timers)
+    .filter((timer) => Date.parse(timer.fireAt) <= w.context.now)
+    .sort((a, b) => a.fireAt.localeCompare(b.fireAt) || a.id.localeCompare(b.id));
+  for (const timer of due) {
+    if (!w.snapshot.timers[timer.id]) continue; // an earlier timer's effect removed it
+    w.emit({ type: "TimerFired", timerId: timer.id, purpose: timer.purpose });
+    if (timer.purpose === "deadline") {
+      const status = w.snapshot.status;
+      if (status === "running" || status === "waiting") {
+        startCompensation(w, "deadline", {
+          error: "RunTimedOut",
+          message: `the run's deadline ${timer.fireAt} passed`,
+        });
+      }
+    }
+    if (timer.purpose === "signalTimeout" && timer.scope !== undefined && timer.stateId !== undefined) {
+      const scope = w.snapshot.scopes[timer.scope];
+      const state = w.index.state(timer.stateId);
+      if (scope?.status !== "running" || state?.type !== "signal") continue;
+      if (state.onTimeout !== undefined && state.onTimeout !== "fail") {
+        enter(w, scope, state.onTimeout);
+      } else {
+        failState(w, scope, state, {
+          error: "SignalTimeout",
+          message: `no "${state.signal}" signal arrived within ${state.timeout}`,
+        });
+      }
+    }
+  }
+}
+
+function signal(w: Working, trigger: Extract<Trigger, { type: "signal" }>): void {
+  requireStatus(w, ["running", "waiting"], "receive a signal");
+  const waiting = Object.values(w.snapshot.awaiting).find((awaited) => awaited.signal === trigger.signal);
+  w.emit({
+    type: "SignalReceived",
+    by: trigger.by,
+    signal: trigger.signal,
+    payload: trigger.payload,
+    ...(waiting
+      ? { delivered: { scope: waiting.scope, stateId: waiting.stateId, visit: waiting.visit } }
+      : {}),
+  });
+}
+
+function cancel(w: Working, compensate: boolean, by: string): void {
+  requireStatus(w, ["running", "waiting", "suspended"], "be canceled");
+  w.emit({ type: "RunCanceled", by, compensate });
+}
+
+function resume(w: Working, by: string): void {
+  const s = w.snapshot;
+  if (s.status === "compensation_failed") {
+    w.emit({ type: "CompensationRetried", by });
+    return;
+  }
+  requireStatus(w, ["failed", "suspended", "canceled"], "be resumed");
+  if (s.suspension?.reason === "corrupt_history") {
+    throw new InvalidOperationError(
+      `Run ${s.runId} has a corrupt history; restore it from its last good checkpoint (event ${s.suspension.lastGoodSeq})`,
+    );
+  }
+  w.emit({ type: "RunResumed", by, from: s.status });
+}
+
+/**
+ * A person marks the stuck step done with an output: the failed compensation of a compensation_failed
+ * run, or the interrupted / failed task of a suspended or failed run (the run then continues).
+ */
+function resolveStep(w: Working, trigger: Extract<Trigger, { type: "resolveStep" }>): void {
+  const s = w.snapshot;
+  if (s.status === "compensation_failed") {
+    const entry = s.compensationStack[s.compensationStack.length - 1];
+    if (!entry) throw new InvalidOperationError(`Run ${s.runId} has no compensation to resolve`);
+    w.emit({
+      type: "CompensationStepResolved",
+      by: trigger.by,
+      taskStateId: entry.taskStateId,
+      compensationStateId: entry.compensationStateId,
+      scope: entry.scope,
+      visit: entry.visit,
+      output: trigger.output,
+    });
+    return;
+  }
+  requireStatus(w, ["suspended", "failed"], "have a step resolved");
+  if (s.suspension?.reason === "corrupt_history") {
+    throw new InvalidOperationError(`Run ${s.runId} has a corrupt history; restore it first`);
+  }
+  const target = stuckStep(w, trigger.stateId);
+  if (!target) throw new InvalidOperationError(`Run ${s.runId} has no stuck task to resolve`);
+  w.emit({ type: "RunResumed", by: trigger.by, from: s.status });
+  const state = w.index.state(target.stateId) as TaskState | undefined;
+  w.emit({
+    type: "StepResolved",
+    by: trigger.by,
+    scope: target.scope,
+    stateId: target.stateId,
+    visit: target.visit,
+    output: trigger.output,
+    ...(state?.compensateWith ? { compensateWith: state.compensateWith } : {}),
+  });
+}
+
+/** The interrupted attempt of a suspended run, or the deepest failed task of a failed run. */
+function stuckStep(
+  w: Working,
+  stateId?: string,
+): { scope: string; stateId: string; visit: number } | undefined {
+  const s = w.snapshot;
+  const interrupted = Object.values(s.inFlight).find(
+    (attempt) => attempt.kind === "task" && (stateId === undefined || attempt.stateId === stateId),
+  );
+  if (interrupted)
+    return { scope: interrupted.scope, stateId: interrupted.stateId, visit: interrupted.visit };
+  const failed = Object.values(s.scopes)
+    .filter(
+      (scope) =>
+        scope.current !== null &&
+        scope.phase === "failed" &&
+        w.index.state(scope.current)?.type === "task" &&
+        (stateId === undefined || scope.current === stateId),
+    )
+    .sort((a, b) => b.id.length - a.id.length)[0];
+  if (!failed || failed.current === null) return undefined;
+  return { scope: failed.id, stateId: failed.current, visit: failed.visit };
+}
+
+/**
+ * After a crash every in-flight attempt died with its process. Idempotent tasks and compensations run
+ * again with the same key; any other interrupted task suspends the run: its outcome is unknown.
+ */
+function recover(w: Working): void {
+  const s = w.snapshot;
+  if (s.status !== "running" && s.status !== "waiting" && s.status !== "compensating") return;
+  const attempts = Object.values(s.inFlight).filter((attempt) => !attempt.interrupted);
+  const unsafe = attempts.find(
+    (attempt) =>
+      attempt.kind === "task" &&
+      (w.index.state(attempt.stateId) as TaskState | undefined)?.idempotent !== true,
+  );
+  if (unsafe) {
+    w.emit({
+      type: "RunSuspended",
+      reason: "outcome_unknown",
+      message: `outcome unknown: ${unsafe.stateId} (attempt ${unsafe.attempt}, key ${unsafe.idempotencyKey}) was running when the engine stopped and is not idempotent`,
+      scope: unsafe.scope,
+      stateId: unsafe.stateId,
+    });
+    return;
+  }
+  for (const attempt of attempts) {
+    if (attempt.kind === "task") {
+      w.emit({
+        type: "StepAttemptStarted",
+        scope: attempt.scope,
+        stateId: attempt.stateId,
+        visit: attempt.visit,
+        attempt: attempt.attempt,
+        idempotencyKey: attempt.idempotencyKey,
+        action: attempt.action,
+        params: attempt.params,
+        timeoutMs: attempt.timeoutMs,
+        recovered: true,
+      });
+    } else {
+      w.emit({
+        type: "CompensationStepStarted",
+        ...compensationRef(attempt),
+        attempt: attempt.attempt,
+        idempotencyKey: attempt.idempotencyKey,
+        action: attempt.action,
+        params: attempt.params,
+        timeoutMs: attempt.timeoutMs,
+        recovered: true,
+      });
+    }
+  }
+}
+
+function requireStatus(w: Working, allowed: RunSnapshot["status"][], what: string): void {
+  const status = w.snapshot.status;
+  if (!allowed.includes(status)) {
+    throw new InvalidOperationError(
+      `Run ${w.snapshot.runId} is ${status}; only a ${allowed.join(" or ")} run can ${what}`,
+    );
+  }
+}
+
+export { idempotencyKey };

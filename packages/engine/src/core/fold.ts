@@ -1,0 +1,711 @@
+import type {
+  AttemptProgress,
+  JsonValue,
+  RunEvent,
+  RunEventOf,
+  RunSnapshot,
+  ScopeSnapshot,
+  StateRunInfo,
+  StateRunStatus,
+} from "@sagaflow/shared";
+import { attemptId, compensationKey, idempotencyKey, isInsideScope, signalTimerId } from "./names";
+
+/**
+ * The snapshot is the fold of the history: `fold(fold(undefined, e1), e2)…`. It needs no definition and no
+ * clock (the commit time of each event is passed in), so anyone holding the events can rebuild it, and
+ * recovery can check a stored snapshot against it.
+ */
+export function fold(snapshot: RunSnapshot | undefined, event: RunEvent, at: string): RunSnapshot {
+  const next = snapshot === undefined ? undefined : structuredClone(snapshot);
+  return applyEvent(next, event, at);
+}
+
+/** The fold of a whole history, in linear time (one working copy, updated in place). */
+export function foldHistory(events: Iterable<{ event: RunEvent; at: string }>): RunSnapshot | undefined {
+  let snapshot: RunSnapshot | undefined;
+  for (const { event, at } of events) snapshot = applyEvent(snapshot, event, at);
+  return snapshot;
+}
+
+const TRAIL_LENGTH = 50;
+
+/**
+ * Applies one event to `snapshot` in place (the working copy of fold/decide) and returns it.
+ * Values taken from events are never mutated afterwards, only replaced.
+ */
+export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, at: string): RunSnapshot {
+  if (event.type === "RunStarted") return startSnapshot(event, at);
+  if (snapshot === undefined) throw new Error(`History must begin with RunStarted, not ${event.type}`);
+  const s = snapshot;
+  switch (event.type) {
+    case "StateEntered": {
+      const scope = scopeOf(s, event.scope);
+      dropChildren(s, scope.id);
+      scope.current = event.stateId;
+      scope.visit = event.visit;
+      scope.visits[event.stateId] = event.visit;
+      scope.phase = "entered";
+      scope.enteredAt = at;
+      scope.error = event.error ?? null;
+      scope.task = event.stateType === "task" ? newProgress() : null;
+      scope.parallel = null;
+      scope.map = null;
+      delete scope.waitUntil;
+      const run = stateRun(s, event.stateId, at);
+      run.status = "running";
+      run.visits += 1;
+      s.trail.push(event.stateId);
+      if (s.trail.length > TRAIL_LENGTH) s.trail.splice(0, s.trail.length - TRAIL_LENGTH);
+      break;
+    }
+    case "StepAttemptStarted": {
+      const scope = scopeOf(s, event.scope);
+      const id = attemptId(event.idempotencyKey, event.attempt);
+      s.inFlight[id] = {
+        id,
+        kind: "task",
+        scope: event.scope,
+        stateId: event.stateId,
+        visit: event.visit,
+        attempt: event.attempt,
+        idempotencyKey: event.idempotencyKey,
+        action: event.action,
+        params: event.params,
+        timeoutMs: event.timeoutMs,
+        startedAt: at,
+      };
+      scope.task ??= newProgress();
+      const task = scope.task;
+      if (!event.recovered) {
+        task.attempt = event.attempt;
+        task.roundAttempts += 1;
+      }
+      task.inFlight = id;
+      task.retryTimer = null;
+      task.timeoutMs = event.timeoutMs;
+      scope.phase = "active";
+      const run = stateRun(s, event.stateId, at);
+      run.status = "running";
+      if (!event.recovered) run.attempts += 1;
+      run.idempotencyKey = event.idempotencyKey;
+      break;
+    }
+    case "StepAttemptFailed":
+    case "StepTimedOut": {
+      const scope = scopeOf(s, event.scope);
+      delete s.inFlight[attemptId(event.idempotencyKey, event.attempt)];
+      const error =
+        event.type === "StepAttemptFailed"
+          ? event.error
+          : { error: "Timeout", message: `attempt ${event.attempt} timed out after ${event.timeoutMs} ms` };
+      if (scope.task) {
+        scope.task.inFlight = null;
+        scope.task.lastError = error;
+        if (event.type === "StepTimedOut") {
+          scope.task.timeoutMs = event.nextTimeoutMs;
+          if (event.extended) scope.task.timeoutRetries += 1;
+        }
+      }
+      stateRun(s, event.stateId, at).lastError = error;
+      break;
+    }
+    case "StepSucceeded":
+    case "StepResolved": {
+      const scope = scopeOf(s, event.scope);
+      if (event.type === "StepSucceeded") delete s.inFlight[attemptId(event.idempotencyKey, event.attempt)];
+      else removeInFlightOf(s, event.scope);
+      completeState(s, scope, event.stateId, event.output, at);
+      scope.task = null;
+      if (event.compensateWith) {
+        s.compensationStack.push({
+          taskStateId: event.stateId,
+          compensationStateId: event.compensateWith,
+          scope: event.scope,
+          visit: event.visit,
+          output: event.output,
+          ...iterationOf(s, scope),
+        });
+      }
+      break;
+    }
+    case "StepFailed": {
+      const scope = scopeOf(s, event.scope);
+      scope.phase = "failed";
+      scope.error = event.error;
+      if (scope.task) scope.task.lastError = event.error;
+      const run = stateRun(s, event.stateId, at);
+      run.status = "failed";
+      run.lastEndedAt = at;
+      run.lastError = event.error;
+      break;
+    }
+    case "StepWarned": {
+      const scope = scopeOf(s, event.scope);
+      completeState(s, scope, event.stateId, null, at);
+      scope.task = null;
+      stateRun(s, event.stateId, at).status = "warned";
+      break;
+    }
+    case "ChoiceTaken": {
+      const scope = scopeOf(s, event.scope);
+      scope.phase = "done";
+      endStateRun(s, event.stateId, "succeeded", at);
+      break;
+    }
+    case "TimerStarted": {
+      s.timers[event.timerId] = {
+        id: event.timerId,
+        purpose: event.purpose,
+        fireAt: event.fireAt,
+        ...(event.scope === undefined ? {} : { scope: event.scope }),
+        ...(event.stateId === undefined ? {} : { stateId: event.stateId }),
+        ...(event.visit === undefined ? {} : { visit: event.visit }),
+      };
+      if (event.purpose === "wait" && event.scope !== undefined) {
+        const scope = scopeOf(s, event.scope);
+        scope.waitUntil = event.fireAt;
+        scope.phase = "active";
+        if (event.stateId) stateRun(s, event.stateId, at).status = "waiting";
+      }
+      if (event.purpose === "retry" && event.scope !== undefined) {
+        const task = scopeOf(s, event.scope).task;
+        if (task) task.retryTimer = event.timerId;
+      }
+      if (event.purpose === "compensationRetry" && s.compensation?.exec) {
+        s.compensation.exec.retryTimer = event.timerId;
+      }
+      break;
+    }
+    case "TimerFired": {
+      const timer = s.timers[event.timerId];
+      delete s.timers[event.timerId];
+      if (!timer) break;
+      const scope = timer.scope === undefined ? undefined : s.scopes[timer.scope];
+      if (timer.purpose === "wait" && scope && timer.stateId) {
+        completeState(s, scope, timer.stateId, undefined, at);
+      }
+      if (timer.purpose === "retry" && scope?.task) scope.task.retryTimer = null;
+      if (timer.purpose === "compensationRetry" && s.compensation?.exec)
+        s.compensation.exec.retryTimer = null;
+      if (timer.purpose === "signalTimeout" && timer.scope !== undefined) {
+        delete s.awaiting[timer.scope];
+        if (timer.stateId) stateRun(s, timer.stateId, at).lastEndedAt = at;
+      }
+      break;
+    }
+    case "SignalAwaited": {
+      const scope = scopeOf(s, event.scope);
+      s.awaiting[event.scope] = {
+        scope: event.scope,
+        stateId: event.stateId,
+        visit: event.visit,
+        signal: event.signal,
+        timeoutAt: event.timeoutAt,
+      };
+      scope.phase = "active";
+      stateRun(s, event.stateId, at).status = "waiting";
+      break;
+    }
+    case "SignalReceived": {
+      if (event.fromBuffer) {
+        const index = s.bufferedSignals.findIndex((kept) => kept.signal === event.signal);
+        if (index >= 0) s.bufferedSignals.splice(index, 1);
+      }
+      const target = event.delivered;
+      if (!target) {
+        s.bufferedSignals.push({ signal: event.signal, payload: event.payload, by: event.by });
+        break;
+      }
+      delete s.awaiting[target.scope];
+      delete s.timers[signalTimerId(idempotencyKey(s.runId, target.scope, target.stateId, target.visit))];
+      completeState(s, scopeOf(s, target.scope), target.stateId, event.payload, at);
+      break;
+    }
+    case "ParallelStarted": {
+      const scope = scopeOf(s, event.scope);
+      dropChildren(s, scope.id);
+      scope.parallel = { branches: event.branches, done: {}, failed: null };
+      scope.phase = "active";
+      for (const [branch, id] of Object.entries(event.branches)) {
+        s.scopes[id] = newScope(id, scope.id, { stateId: event.stateId, branch }, at);
+      }
+      break;
+    }
+    case "BranchCompleted": {
+      const parallel = scopeOf(s, event.scope).parallel;
+      if (parallel) parallel.done[event.branch] = event.output;
+      dropScope(s, event.branchScope);
+      break;
+    }
+    case "BranchFailed": {
+      const parallel = scopeOf(s, event.scope).parallel;
+      if (parallel) parallel.failed = { branch: event.branch, error: event.error };
+      markScope(s, event.branchScope, "failed", event.error);
+      break;
+    }
+    case "ParallelCompleted":
+    case "MapCompleted": {
+      const scope = scopeOf(s, event.scope);
+      dropChildren(s, scope.id);
+      completeState(s, scope, event.stateId, event.output, at);
+      scope.parallel = null;
+      scope.map = null;
+      break;
+    }
+    case "MapStarted": {
+      const scope = scopeOf(s, event.scope);
+      dropChildren(s, scope.id);
+      scope.map = {
+        items: event.items,
+        maxConcurrency: event.maxConcurrency,
+        nextIndex: 0,
+        running: {},
+        results: event.items.map(() => null),
+        completed: 0,
+        failed: null,
+      };
+      scope.phase = "active";
+      break;
+    }
+    case "IterationStarted": {
+      const scope = scopeOf(s, event.scope);
+      const map = scope.map;
+      if (!map) break;
+      map.running[String(event.index)] = event.iterationScope;
+      map.nextIndex = Math.max(map.nextIndex, event.index + 1);
+      const child = newScope(
+        event.iterationScope,
+        scope.id,
+        { stateId: event.stateId, index: event.index },
+        at,
+      );
+      child.item = map.items[event.index] ?? null;
+      child.index = event.index;
+      s.scopes[child.id] = child;
+      break;
+    }
+    case "IterationCompleted": {
+      const map = scopeOf(s, event.scope).map;
+      if (map) {
+        map.results[event.index] = event.output;
+        delete map.running[String(event.index)];
+        map.completed += 1;
+      }
+      dropScope(s, event.iterationScope);
+      break;
+    }
+    case "IterationFailed": {
+      const map = scopeOf(s, event.scope).map;
+      if (map) map.failed = { index: event.index, error: event.error };
+      markScope(s, event.iterationScope, "failed", event.error);
+      break;
+    }
+    case "ScopeCanceled": {
+      haltScope(s, event.scope);
+      break;
+    }
+    case "CompensationStarted": {
+      const top = s.scopes[""];
+      if (top && top.status === "running") top.status = event.cause === "failure" ? "failed" : "canceled";
+      haltScope(s, "");
+      for (const [id, timer] of Object.entries(s.timers))
+        if (timer.purpose !== "compensationRetry") delete s.timers[id];
+      s.status = "compensating";
+      s.error = event.error;
+      s.compensation = { cause: event.cause, error: event.error, exec: null, failed: null };
+      break;
+    }
+    case "CompensationStepStarted": {
+      const compensation = s.compensation;
+      if (!compensation) break;
+      const id = attemptId(event.idempotencyKey, event.attempt);
+      s.inFlight[id] = {
+        id,
+        kind: "compensation",
+        scope: event.scope,
+        stateId: event.compensationStateId,
+        taskStateId: event.taskStateId,
+        visit: event.visit,
+        attempt: event.attempt,
+        idempotencyKey: event.idempotencyKey,
+        action: event.action,
+        params: event.params,
+        timeoutMs: event.timeoutMs,
+        startedAt: at,
+      };
+      compensation.exec ??= newProgress();
+      const exec = compensation.exec;
+      if (!event.recovered) {
+        exec.attempt = event.attempt;
+        exec.roundAttempts += 1;
+      }
+      exec.inFlight = id;
+      exec.retryTimer = null;
+      exec.timeoutMs = event.timeoutMs;
+      const run = stateRun(s, event.compensationStateId, at);
+      run.status = "running";
+      if (!event.recovered) run.attempts += 1;
+      run.idempotencyKey = event.idempotencyKey;
+      stateRun(s, event.taskStateId, at).status = "compensating";
+      break;
+    }
+    case "CompensationStepFailed": {
+      delete s.inFlight[attemptId(event.idempotencyKey, event.attempt)];
+      const exec = s.compensation?.exec;
+      if (exec) {
+        exec.inFlight = null;
+        exec.lastError = event.error;
+        if (event.timedOut) {
+          exec.timeoutMs = event.nextTimeoutMs;
+          if (event.extended) exec.timeoutRetries += 1;
+        }
+      }
+      stateRun(s, event.compensationStateId, at).lastError = event.error;
+      break;
+    }
+    case "CompensationStepSucceeded":
+    case "CompensationStepResolved": {
+      if (event.type === "CompensationStepSucceeded") {
+        delete s.inFlight[attemptId(event.idempotencyKey, event.attempt)];
+      }
+      popCompensation(s, event);
+      s.compensated.push({
+        taskStateId: event.taskStateId,
+        compensationStateId: event.compensationStateId,
+        scope: event.scope,
+        visit: event.visit,
+        ...(event.type === "CompensationStepResolved" ? { resolvedBy: event.by } : {}),
+      });
+      s.steps[event.compensationStateId] = event.output;
+      if (s.compensation) {
+        s.compensation.exec = null;
+        s.compensation.failed = null;
+      }
+      if (s.status === "compensation_failed") s.status = "compensating";
+      endStateRun(s, event.compensationStateId, "succeeded", at);
+      stateRun(s, event.taskStateId, at).status = "compensated";
+      break;
+    }
+    case "CompensationFailed": {
+      if (s.compensation) {
+        s.compensation.failed = {
+          taskStateId: event.taskStateId,
+          compensationStateId: event.compensationStateId,
+          error: event.error,
+        };
+      }
+      s.status = "compensation_failed";
+      s.endedAt = at;
+      endStateRun(s, event.compensationStateId, "failed", at).lastError = event.error;
+      break;
+    }
+    case "CompensationRetried": {
+      const compensation = s.compensation;
+      if (compensation) {
+        compensation.failed = null;
+        if (compensation.exec) {
+          compensation.exec.roundAttempts = 0;
+          compensation.exec.timeoutRetries = 0;
+          compensation.exec.inFlight = null;
+          compensation.exec.retryTimer = null;
+        }
+      }
+      s.status = "compensating";
+      s.endedAt = null;
+      break;
+    }
+    case "RunSucceeded": {
+      s.status = "succeeded";
+      s.output = event.output;
+      s.endedAt = at;
+      const top = s.scopes[""];
+      if (top) top.status = "succeeded";
+      s.timers = {};
+      break;
+    }
+    case "RunFailed": {
+      const top = s.scopes[""];
+      if (top && top.status === "running") top.status = "failed";
+      haltScope(s, "");
+      s.timers = {};
+      s.status = "failed";
+      s.error = event.error;
+      s.endedAt = at;
+      break;
+    }
+    case "RunCompensated": {
+      s.status = event.canceled ? "canceled" : "compensated";
+      s.endedAt = at;
+      s.timers = {};
+      break;
+    }
+    case "RunSuspended": {
+      s.status = "suspended";
+      s.suspension = {
+        reason: event.reason,
+        message: event.message,
+        ...(event.scope === undefined ? {} : { scope: event.scope }),
+        ...(event.stateId === undefined ? {} : { stateId: event.stateId }),
+        ...(event.lastGoodSeq === undefined ? {} : { lastGoodSeq: event.lastGoodSeq }),
+      };
+      for (const attempt of Object.values(s.inFlight)) attempt.interrupted = true;
+      break;
+    }
+    case "RunResumed": {
+      for (const [id, attempt] of Object.entries(s.inFlight)) {
+        if (!attempt.interrupted) continue;
+        delete s.inFlight[id];
+        const task = s.scopes[attempt.scope]?.task;
+        if (task?.inFlight === id) task.inFlight = null;
+      }
+      for (const scope of Object.values(s.scopes)) reviveScope(scope);
+      s.status = "running";
+      s.suspension = null;
+      s.error = null;
+      s.output = null;
+      s.endedAt = null;
+      s.compensation = null;
+      break;
+    }
+    case "RunCanceled": {
+      haltScope(s, "");
+      const top = s.scopes[""];
+      if (top && top.status === "running") top.status = "canceled";
+      s.timers = {};
+      s.awaiting = {};
+      s.inFlight = {};
+      s.suspension = null;
+      const error = { error: "Canceled", message: `canceled by ${event.by}` };
+      s.error = error;
+      if (event.compensate) {
+        s.status = "compensating";
+        s.compensation = { cause: "cancel", error, exec: null, failed: null };
+      } else {
+        s.status = "canceled";
+        s.endedAt = at;
+      }
+      break;
+    }
+    case "HistoryRestored": {
+      s.suspension = null;
+      break;
+    }
+  }
+  refreshActiveStatus(s);
+  return s;
+}
+
+function startSnapshot(event: RunEventOf<"RunStarted">, at: string): RunSnapshot {
+  return {
+    runId: event.runId,
+    workflow: event.workflow,
+    version: event.version,
+    status: "running",
+    input: event.input,
+    output: null,
+    error: null,
+    startedAt: at,
+    endedAt: null,
+    deadlineAt: event.deadlineAt,
+    steps: {},
+    scopes: { "": newScope("", null, null, at) },
+    inFlight: {},
+    timers: {},
+    awaiting: {},
+    bufferedSignals: [],
+    compensationStack: [],
+    compensation: null,
+    compensated: [],
+    stateRuns: {},
+    trail: [],
+    suspension: null,
+  };
+}
+
+export function newProgress(): AttemptProgress {
+  return {
+    attempt: 0,
+    roundAttempts: 0,
+    timeoutRetries: 0,
+    timeoutMs: 0,
+    inFlight: null,
+    retryTimer: null,
+    lastError: null,
+  };
+}
+
+function newScope(
+  id: string,
+  parent: string | null,
+  owner: ScopeSnapshot["owner"],
+  at: string,
+): ScopeSnapshot {
+  return {
+    id,
+    parent,
+    owner,
+    status: "running",
+    current: null,
+    visit: 0,
+    phase: "entered",
+    enteredAt: at,
+    visits: {},
+    output: null,
+    error: null,
+    task: null,
+    parallel: null,
+    map: null,
+  };
+}
+
+function scopeOf(s: RunSnapshot, id: string): ScopeSnapshot {
+  const scope = s.scopes[id];
+  if (!scope) throw new Error(`Run ${s.runId} has no scope "${id}"`);
+  return scope;
+}
+
+/** The state finished with `output` (undefined: it produces none, like `wait`, and passes the last one on). */
+function completeState(
+  s: RunSnapshot,
+  scope: ScopeSnapshot,
+  stateId: string,
+  output: JsonValue | undefined,
+  at: string,
+): void {
+  if (output !== undefined) {
+    s.steps[stateId] = output;
+    scope.output = output;
+  }
+  scope.phase = "done";
+  endStateRun(s, stateId, "succeeded", at);
+}
+
+function stateRun(s: RunSnapshot, stateId: string, at: string): StateRunInfo {
+  let run = s.stateRuns[stateId];
+  if (!run) {
+    run = {
+      status: "running",
+      visits: 0,
+      attempts: 0,
+      firstStartedAt: at,
+      lastEndedAt: null,
+      lastError: null,
+      idempotencyKey: null,
+    };
+    s.stateRuns[stateId] = run;
+  }
+  return run;
+}
+
+function endStateRun(s: RunSnapshot, stateId: string, status: StateRunStatus, at: string): StateRunInfo {
+  const run = stateRun(s, stateId, at);
+  run.status = status;
+  run.lastEndedAt = at;
+  return run;
+}
+
+/** `$item`/`$index` of the nearest enclosing iteration, for the compensation of a task inside a map. */
+function iterationOf(s: RunSnapshot, scope: ScopeSnapshot): { item?: JsonValue; index?: number } {
+  for (let current: ScopeSnapshot | undefined = scope; current; ) {
+    if (current.index !== undefined) return { item: current.item ?? null, index: current.index };
+    current = current.parent === null ? undefined : s.scopes[current.parent];
+  }
+  return {};
+}
+
+function popCompensation(
+  s: RunSnapshot,
+  entry: { taskStateId: string; scope: string; visit: number; compensationStateId: string },
+): void {
+  const key = compensationKey(s.runId, entry);
+  for (let i = s.compensationStack.length - 1; i >= 0; i -= 1) {
+    const candidate = s.compensationStack[i];
+    if (candidate && compensationKey(s.runId, candidate) === key) {
+      s.compensationStack.splice(i, 1);
+      return;
+    }
+  }
+}
+
+function removeInFlightOf(s: RunSnapshot, scopeId: string): void {
+  for (const [id, attempt] of Object.entries(s.inFlight)) {
+    if (attempt.scope === scopeId && attempt.kind === "task") delete s.inFlight[id];
+  }
+}
+
+function dropScope(s: RunSnapshot, id: string): void {
+  delete s.scopes[id];
+  dropChildren(s, id);
+}
+
+/** Forgets the branches and iterations of a scope's container state once it is left. */
+function dropChildren(s: RunSnapshot, id: string): void {
+  for (const other of Object.keys(s.scopes)) if (isInsideScope(other, id)) delete s.scopes[other];
+}
+
+function markScope(s: RunSnapshot, id: string, status: "failed", error: ScopeSnapshot["error"]): void {
+  const scope = s.scopes[id];
+  if (!scope) return;
+  scope.status = status;
+  scope.error = error;
+}
+
+/**
+ * Stops a scope and everything inside it: running scopes become canceled, their in-flight task attempts,
+ * timers and awaited signals are dropped (the edge aborts the attempts).
+ */
+function haltScope(s: RunSnapshot, id: string): void {
+  const inside = (scope: string) => scope === id || isInsideScope(scope, id);
+  for (const scope of Object.values(s.scopes)) {
+    if (!inside(scope.id)) continue;
+    // The top level's own status is set by the event that halts it (failed, canceled).
+    if (scope.status === "running" && scope.id !== "") scope.status = "canceled";
+    if (scope.task) {
+      scope.task.inFlight = null;
+      scope.task.retryTimer = null;
+    }
+  }
+  for (const [key, attempt] of Object.entries(s.inFlight)) {
+    if (attempt.kind === "task" && inside(attempt.scope)) delete s.inFlight[key];
+  }
+  for (const [key, timer] of Object.entries(s.timers)) {
+    if (timer.scope !== undefined && inside(timer.scope)) delete s.timers[key];
+  }
+  for (const scope of Object.keys(s.awaiting)) if (inside(scope)) delete s.awaiting[scope];
+}
+
+/** A redrive: failed and canceled scopes run again from the state they stopped in. */
+function reviveScope(scope: ScopeSnapshot): void {
+  if (scope.status !== "failed" && scope.status !== "canceled") return;
+  scope.status = "running";
+  if (scope.task) {
+    scope.task.roundAttempts = 0;
+    scope.task.timeoutRetries = 0;
+    scope.task.inFlight = null;
+    scope.task.retryTimer = null;
+  }
+  if (scope.phase !== "failed") return;
+  if (scope.parallel || scope.map) {
+    scope.phase = "active";
+    if (scope.parallel) scope.parallel.failed = null;
+    if (scope.map) scope.map.failed = null;
+  } else {
+    scope.phase = "entered";
+  }
+  scope.error = null;
+}
+
+/** `waiting` while no attempt runs or is about to be retried and a timer or signal is awaited. */
+function refreshActiveStatus(s: RunSnapshot): void {
+  if (s.status !== "running" && s.status !== "waiting") return;
+  let waiting = Object.keys(s.awaiting).length > 0;
+  for (const timer of Object.values(s.timers)) {
+    if (timer.purpose === "retry") {
+      waiting = false;
+      break;
+    }
+    if (timer.purpose === "wait") waiting = true;
+  }
+  for (const _attempt in s.inFlight) waiting = false;
+  s.status = waiting ? "waiting" : "running";
+}

@@ -1,0 +1,14 @@
+export { decide } from "./decide";
+export { type DefinitionIndex, indexDefinition } from "./definition-index";
+export { type Evaluator, type ExpressionBindings, evaluateDeep, toJson } from "./expressions";
+export { applyEvent, fold, foldHistory } from "./fold";
+export { attemptId, compensationKey, idempotencyKey } from "./names";
+export { backoffDelay, planRetry, type ResolvedRetry, resolveRetry } from "./retry";
+export {
+  type Command,
+  type CompensationAlert,
+  type DecideContext,
+  type Decision,
+  InvalidOperationError,
+  type Trigger,
+} from "./types";

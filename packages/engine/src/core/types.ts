@@ -1,0 +1,57 @@
+import type { InFlightAttempt, JsonValue, RunError, RunEvent, RunSnapshot } from "@sagaflow/shared";
+import type { Evaluator } from "./expressions";
+
+/** What happened that the run must react to. Each trigger gives one decision, committed at once. */
+export type Trigger =
+  | { type: "start"; runId: string; workflow: string; version: number; input: JsonValue }
+  | { type: "attemptSucceeded"; attemptId: string; output: JsonValue; durationMs: number }
+  | { type: "attemptFailed"; attemptId: string; error: RunError; fatal: boolean; durationMs: number }
+  | { type: "attemptTimedOut"; attemptId: string; durationMs: number }
+  /** Every timer whose fireAt is not after `now` fires. */
+  | { type: "timersDue" }
+  | { type: "signal"; signal: string; payload: JsonValue; by: string }
+  | { type: "cancel"; compensate: boolean; by: string }
+  | { type: "resume"; by: string }
+  | { type: "retryCompensation"; by: string }
+  | { type: "resolveStep"; output: JsonValue; by: string; stateId?: string }
+  /** A new process took the run over: attempts in flight died with the old one. */
+  | { type: "recover" }
+  | { type: "suspendCorrupt"; lastGoodSeq: number; message: string }
+  /** The history was cut back to a good checkpoint; continue from there. */
+  | { type: "restored"; by: string; keepThroughSeq: number };
+
+export interface CompensationAlert {
+  runId: string;
+  workflow: string;
+  version: number;
+  taskStateId: string;
+  compensationStateId: string;
+  error: RunError;
+}
+
+/** Effects the edge carries out after the decision is committed. Timers are not commands: the edge
+ * arms one wake-up at the earliest `snapshot.timers` entry, so they survive restarts by construction. */
+export type Command =
+  | { type: "runAttempt"; attempt: InFlightAttempt }
+  | { type: "cancelAttempt"; attemptId: string; reason: string }
+  | { type: "alert"; alert: CompensationAlert };
+
+export interface DecideContext {
+  /** Milliseconds since the epoch, from the engine's clock. */
+  now: number;
+  evaluate: Evaluator;
+  /** In [0, 1): jitter. Injected so tests are deterministic. */
+  random: () => number;
+}
+
+export interface Decision {
+  events: RunEvent[];
+  commands: Command[];
+  /** The snapshot after the events: the fold of the history including them. */
+  snapshot: RunSnapshot;
+}
+
+/** An operator call that does not fit the run's status (e.g. resuming a running run). */
+export class InvalidOperationError extends Error {
+  override name = "InvalidOperation";
+}

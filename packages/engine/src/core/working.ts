@@ -1,0 +1,96 @@
+import type { JsonValue, RunError, RunEvent, RunSnapshot, ScopeSnapshot } from "@sagaflow/shared";
+import type { DefinitionIndex } from "./definition-index";
+import { type ExpressionBindings, evaluateDeep } from "./expressions";
+import { applyEvent } from "./fold";
+import type { Command, DecideContext } from "./types";
+
+/**
+ * The scratch pad of one decision: every event is folded into the working snapshot the moment it is
+ * emitted, so the rest of the decision sees its effect and the final snapshot is exactly the fold.
+ */
+export class Working {
+  readonly events: RunEvent[] = [];
+  readonly commands: Command[] = [];
+  readonly at: string;
+  private current: RunSnapshot | undefined;
+
+  constructor(
+    snapshot: RunSnapshot | undefined,
+    readonly index: DefinitionIndex,
+    readonly context: DecideContext,
+  ) {
+    this.current = snapshot === undefined ? undefined : structuredClone(snapshot);
+    this.at = new Date(context.now).toISOString();
+  }
+
+  get snapshot(): RunSnapshot {
+    if (!this.current) throw new Error("The run has not started");
+    return this.current;
+  }
+
+  get started(): boolean {
+    return this.current !== undefined;
+  }
+
+  emit(event: RunEvent): void {
+    this.current = applyEvent(this.current, event, this.at);
+    this.events.push(event);
+    if (event.type === "StepAttemptStarted" || event.type === "CompensationStepStarted") {
+      const attempt = Object.values(this.current.inFlight).find(
+        (candidate) =>
+          candidate.idempotencyKey === event.idempotencyKey && candidate.attempt === event.attempt,
+      );
+      if (attempt) this.commands.push({ type: "runAttempt", attempt: structuredClone(attempt) });
+    }
+  }
+
+  command(command: Command): void {
+    this.commands.push(command);
+  }
+
+  /** An ISO time `ms` from now. */
+  later(ms: number): string {
+    return new Date(this.context.now + ms).toISOString();
+  }
+
+  scope(id: string): ScopeSnapshot {
+    const scope = this.snapshot.scopes[id];
+    if (!scope) throw new Error(`Run ${this.snapshot.runId} has no scope "${id}"`);
+    return scope;
+  }
+
+  bindings(scopeId: string, overrides: Partial<ExpressionBindings> = {}): ExpressionBindings {
+    const s = this.snapshot;
+    const bindings: ExpressionBindings = {
+      input: s.input,
+      steps: s.steps,
+      run: { id: s.runId, workflow: s.workflow, version: s.version },
+    };
+    for (let scope: ScopeSnapshot | undefined = s.scopes[scopeId]; scope; ) {
+      if (bindings.error === undefined && scope.error) bindings.error = scope.error;
+      if (scope.index !== undefined && bindings.index === undefined) {
+        bindings.index = scope.index;
+        bindings.item = scope.item ?? null;
+      }
+      scope = scope.parent === null ? undefined : s.scopes[scope.parent];
+    }
+    return { ...bindings, ...overrides };
+  }
+
+  /** Evaluates expressions in `value`; a failure comes back as a RunError instead of a throw. */
+  async evaluate(
+    value: JsonValue,
+    bindings: ExpressionBindings,
+  ): Promise<{ ok: true; value: JsonValue } | { ok: false; error: RunError }> {
+    try {
+      return { ok: true, value: await evaluateDeep(value, bindings, this.context.evaluate) };
+    } catch (error) {
+      return { ok: false, error: toRunError(error) };
+    }
+  }
+}
+
+export function toRunError(error: unknown): RunError {
+  if (error instanceof Error) return { error: error.name || "Error", message: error.message };
+  return { error: "Error", message: String(error) };
+}

@@ -1,0 +1,269 @@
+import { z } from "zod";
+import { jsonValueSchema } from "./definition/schema";
+import { runErrorSchema, runStatusSchema } from "./run";
+
+/**
+ * The events of a run's history (SPEC §3). The history is the truth; the snapshot is its fold.
+ *
+ * `scope` names the state machine an event belongs to: "" is the run's top level, `fanout.a` branch `a`
+ * of parallel state `fanout`, `each[3]` iteration 3 of map state `each`; nested scopes join with "/".
+ * A container entered again in a loop names its children with its visit (`fanout@2.a`), so idempotency
+ * keys never repeat across visits.
+ */
+
+const step = {
+  scope: z.string(),
+  stateId: z.string(),
+  visit: z.number().int().min(1),
+};
+const attempt = {
+  ...step,
+  attempt: z.number().int().min(1),
+  /** `<runId>:<scope/>stateId:<visit>`: the same for every attempt of one step execution. */
+  idempotencyKey: z.string(),
+};
+/** Who did an operator action (a user name, a token's user, or "local"). */
+const operator = { by: z.string() };
+
+export const timerPurposeSchema = z.enum(["wait", "signalTimeout", "retry", "compensationRetry", "deadline"]);
+export type TimerPurpose = z.infer<typeof timerPurposeSchema>;
+
+export const compensationCauseSchema = z.enum(["failure", "cancel", "deadline"]);
+export type CompensationCause = z.infer<typeof compensationCauseSchema>;
+
+/** Which compensation entry a compensation event is about. */
+const compensationEntry = {
+  taskStateId: z.string(),
+  compensationStateId: z.string(),
+  scope: z.string(),
+  visit: z.number().int().min(1),
+};
+
+export const runEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("RunStarted"),
+    runId: z.string(),
+    workflow: z.string(),
+    version: z.number().int(),
+    input: jsonValueSchema,
+    deadlineAt: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("StateEntered"),
+    ...step,
+    stateType: z.string(),
+    /** Set when the state was reached through a `catch`: the error it sees as `$error`. */
+    error: runErrorSchema.optional(),
+  }),
+  z.object({
+    type: z.literal("StepAttemptStarted"),
+    ...attempt,
+    action: z.string(),
+    params: jsonValueSchema,
+    timeoutMs: z.number(),
+    /** The same attempt run again after a crash (idempotent steps only). */
+    recovered: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal("StepAttemptFailed"),
+    ...attempt,
+    error: runErrorSchema,
+    durationMs: z.number(),
+    willRetry: z.boolean(),
+    retryAt: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("StepTimedOut"),
+    ...attempt,
+    timeoutMs: z.number(),
+    willRetry: z.boolean(),
+    retryAt: z.string().nullable(),
+    /** The timeout of the next attempt (doubled by the retry-once-with-an-extended-timeout rule). */
+    nextTimeoutMs: z.number(),
+    /** Whether the next attempt is the extra one the timeout rule grants. */
+    extended: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("StepSucceeded"),
+    ...attempt,
+    output: jsonValueSchema,
+    durationMs: z.number(),
+    /** The task's compensation state, pushed on the compensation stack with this output. */
+    compensateWith: z.string().optional(),
+  }),
+  z.object({ type: z.literal("StepFailed"), ...step, error: runErrorSchema, attempts: z.number().int() }),
+  z.object({ type: z.literal("StepWarned"), ...step, error: runErrorSchema }),
+  z.object({
+    type: z.literal("StepResolved"),
+    ...operator,
+    ...step,
+    output: jsonValueSchema,
+    compensateWith: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("ChoiceTaken"),
+    ...step,
+    next: z.string(),
+    /** Index of the winning rule, or null for `otherwise`. */
+    rule: z.number().int().nullable(),
+    label: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("TimerStarted"),
+    timerId: z.string(),
+    purpose: timerPurposeSchema,
+    fireAt: z.string(),
+    scope: z.string().optional(),
+    stateId: z.string().optional(),
+    visit: z.number().int().optional(),
+  }),
+  z.object({ type: z.literal("TimerFired"), timerId: z.string(), purpose: timerPurposeSchema }),
+  z.object({
+    type: z.literal("SignalAwaited"),
+    ...step,
+    signal: z.string(),
+    timeoutAt: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("SignalReceived"),
+    ...operator,
+    signal: z.string(),
+    payload: jsonValueSchema,
+    /** The waiting state it was delivered to; absent when nobody waits yet and the signal is kept. */
+    delivered: z.object(step).optional(),
+    /** Delivered from the signals kept earlier (the oldest of that name). */
+    fromBuffer: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal("ParallelStarted"),
+    ...step,
+    /** Branch name → its scope. */
+    branches: z.record(z.string(), z.string()),
+  }),
+  z.object({
+    type: z.literal("BranchCompleted"),
+    ...step,
+    branch: z.string(),
+    branchScope: z.string(),
+    output: jsonValueSchema,
+  }),
+  z.object({
+    type: z.literal("BranchFailed"),
+    ...step,
+    branch: z.string(),
+    branchScope: z.string(),
+    error: runErrorSchema,
+  }),
+  z.object({ type: z.literal("ParallelCompleted"), ...step, output: jsonValueSchema }),
+  z.object({
+    type: z.literal("MapStarted"),
+    ...step,
+    items: z.array(jsonValueSchema),
+    maxConcurrency: z.number().int().min(1),
+  }),
+  z.object({
+    type: z.literal("IterationStarted"),
+    ...step,
+    index: z.number().int().min(0),
+    iterationScope: z.string(),
+  }),
+  z.object({
+    type: z.literal("IterationCompleted"),
+    ...step,
+    index: z.number().int().min(0),
+    iterationScope: z.string(),
+    output: jsonValueSchema,
+  }),
+  z.object({
+    type: z.literal("IterationFailed"),
+    ...step,
+    index: z.number().int().min(0),
+    iterationScope: z.string(),
+    error: runErrorSchema,
+  }),
+  z.object({ type: z.literal("MapCompleted"), ...step, output: z.array(jsonValueSchema) }),
+  /** A branch or iteration stopped because a sibling failed; its in-flight attempts are aborted. */
+  z.object({ type: z.literal("ScopeCanceled"), scope: z.string(), reason: z.string() }),
+  z.object({
+    type: z.literal("CompensationStarted"),
+    cause: compensationCauseSchema,
+    error: runErrorSchema.nullable(),
+    entries: z.number().int(),
+  }),
+  z.object({
+    type: z.literal("CompensationStepStarted"),
+    ...compensationEntry,
+    attempt: z.number().int().min(1),
+    idempotencyKey: z.string(),
+    action: z.string(),
+    params: jsonValueSchema,
+    timeoutMs: z.number(),
+    recovered: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal("CompensationStepFailed"),
+    ...compensationEntry,
+    attempt: z.number().int().min(1),
+    idempotencyKey: z.string(),
+    error: runErrorSchema,
+    durationMs: z.number(),
+    timedOut: z.boolean(),
+    willRetry: z.boolean(),
+    retryAt: z.string().nullable(),
+    nextTimeoutMs: z.number(),
+    extended: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("CompensationStepSucceeded"),
+    ...compensationEntry,
+    attempt: z.number().int().min(1),
+    idempotencyKey: z.string(),
+    output: jsonValueSchema,
+    durationMs: z.number(),
+  }),
+  z.object({ type: z.literal("CompensationFailed"), ...compensationEntry, error: runErrorSchema }),
+  /** The failed compensation marked done by a person, with the output it would have had. */
+  z.object({
+    type: z.literal("CompensationStepResolved"),
+    ...operator,
+    ...compensationEntry,
+    output: jsonValueSchema,
+  }),
+  z.object({ type: z.literal("CompensationRetried"), ...operator }),
+  z.object({ type: z.literal("RunSucceeded"), output: jsonValueSchema }),
+  z.object({ type: z.literal("RunFailed"), error: runErrorSchema }),
+  /** The compensation chain finished; `canceled` when it ran because of a cancel. */
+  z.object({ type: z.literal("RunCompensated"), error: runErrorSchema.nullable(), canceled: z.boolean() }),
+  z.object({
+    type: z.literal("RunSuspended"),
+    reason: z.enum(["outcome_unknown", "corrupt_history"]),
+    message: z.string(),
+    scope: z.string().optional(),
+    stateId: z.string().optional(),
+    /** For a corrupt history: the last event that verifies, the checkpoint to restore from. */
+    lastGoodSeq: z.number().int().optional(),
+  }),
+  z.object({ type: z.literal("RunResumed"), ...operator, from: runStatusSchema }),
+  z.object({ type: z.literal("RunCanceled"), ...operator, compensate: z.boolean() }),
+  z.object({ type: z.literal("HistoryRestored"), ...operator, keepThroughSeq: z.number().int() }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type RunEventType = RunEvent["type"];
+/** One event type's payload, e.g. `RunEventOf<"StepSucceeded">`. */
+export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+
+export const RUN_EVENT_TYPES = runEventSchema.options.map(
+  (option) => option.shape.type.value,
+) as RunEventType[];
+
+/** Events a person caused; they carry `by`. */
+export const OPERATOR_EVENT_TYPES: readonly RunEventType[] = [
+  "SignalReceived",
+  "StepResolved",
+  "CompensationStepResolved",
+  "CompensationRetried",
+  "RunResumed",
+  "RunCanceled",
+  "HistoryRestored",
+];
