@@ -105,7 +105,8 @@ export interface RunStore {
   listUnfinishedRunIds(): Promise<string[]>;
   /**
    * Operator repair of a corrupt history: drops every event after keepThroughSeq, then appends
-   * `events` and writes the snapshot, in one transaction.
+   * `events` and writes the snapshot, in one transaction. `expectedSeq` is the run's current lastSeq (the
+   * damaged head as read), not keepThroughSeq; the new events are chained from event keepThroughSeq's hash.
    */
   restore<S>(commit: Commit<S> & { keepThroughSeq: number }): Promise<StoredEvent[]>;
 
