@@ -22,7 +22,10 @@ function findPnpm() {
   if (pnpmVersion("pnpm") === pinnedVersion) return ["pnpm"];
   run("corepack", ["enable", "pnpm"], { stdio: "ignore" });
   if (pnpmVersion("pnpm") === pinnedVersion) return ["pnpm"];
-  if (run("npm", ["install", "--global", "--no-fund", "--no-audit", pinned]) === 0 && pnpmVersion("pnpm") === pinnedVersion) {
+  if (
+    run("npm", ["install", "--global", "--no-fund", "--no-audit", pinned]) === 0 &&
+    pnpmVersion("pnpm") === pinnedVersion
+  ) {
     return ["pnpm"];
   }
   return ["npx", "--yes", pinned];
