@@ -2,7 +2,7 @@ import { isExpression } from "../definition/expression";
 import type { CompensationState, Effect, JsonValue, TaskState } from "../definition/schema";
 import type { ActionCatalog, ActionCatalogEntry, Diagnostic } from "../diagnostics";
 import { diagnostic } from "./codes";
-import { parseJsonPointer } from "./json-path";
+import { formatJsonPath, type PathSegment, parseJsonPointer } from "./json-path";
 import { checkAgainstSchema } from "./json-schema";
 import type { DefinitionIndex, StateEntry } from "./scopes";
 
@@ -38,10 +38,11 @@ function checkAgainstCatalog(
   // A broken schema is the catalog's fault, not the definition's: nothing to report here.
   if (!check.ok) return [];
   return check.errors
-    .map((error) => ({ ...error, segments: parseJsonPointer(error.instancePath) }))
+    .map((error) => ({ ...error, segments: locate(params, parseJsonPointer(error.instancePath)) }))
     .filter(({ segments }) => !crossesExpression(params, segments))
     .map(({ segments, message }) => {
-      const where = segments.length > 0 ? `param "${segments.join(".")}"` : "params";
+      const where =
+        segments.length > 0 ? `param ${formatJsonPath(segments).replace(/^\$\.?/, "")}` : "params";
       return diagnostic(
         "invalid-params",
         [...path, "params", ...segments],
@@ -50,8 +51,24 @@ function checkAgainstCatalog(
     });
 }
 
+/** Pointer segments typed by the value they walk through: array indexes become numbers. */
+function locate(params: Record<string, JsonValue>, pointer: string[]): PathSegment[] {
+  let value: JsonValue | undefined = params;
+  return pointer.map((segment) => {
+    if (Array.isArray(value)) {
+      value = value[Number(segment)];
+      return Number(segment);
+    }
+    value =
+      value !== null && typeof value === "object" && Object.hasOwn(value, segment)
+        ? value[segment]
+        : undefined;
+    return segment;
+  });
+}
+
 /** True when the value at `segments`, or any value on the way to it, is an expression: it is unknown until run time. */
-function crossesExpression(params: Record<string, JsonValue>, segments: string[]): boolean {
+function crossesExpression(params: Record<string, JsonValue>, segments: PathSegment[]): boolean {
   let value: JsonValue | undefined = params;
   for (const segment of segments) {
     if (isExpression(value)) return true;

@@ -23,7 +23,7 @@ export function checkAgainstSchema(schema: Record<string, unknown>, value: unkno
   const validate = compile(schema);
   if (typeof validate === "string") return { ok: false, reason: validate };
   if (validate(value)) return { ok: true, errors: [] };
-  return { ok: true, errors: (validate.errors ?? []).map(toSchemaError) };
+  return { ok: true, errors: simplify(validate.errors ?? []) };
 }
 
 /** Why a schema cannot be compiled, or undefined when it can. */
@@ -58,6 +58,33 @@ function compile(schema: Record<string, unknown>): ValidateFunction | string {
   }
   if (compiled.size >= MAX_CACHED) compiled.clear();
   compiled.set(key, result);
+  return result;
+}
+
+/**
+ * One message per problem. A failed anyOf/oneOf makes ajv report every alternative's failure at the same
+ * path: when some alternative failed deeper (e.g. an array's item), that deeper error is the useful one;
+ * otherwise the alternatives are merged into one message.
+ */
+function simplify(errors: ErrorObject[]): SchemaError[] {
+  const unions = new Set(
+    errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => e.instancePath),
+  );
+  const result: SchemaError[] = [];
+  const merged = new Map<string, string[]>();
+  for (const error of errors) {
+    const at = error.instancePath;
+    if (!unions.has(at)) {
+      result.push(toSchemaError(error));
+      continue;
+    }
+    const deeper = errors.some((other) => other.instancePath.startsWith(`${at}/`));
+    if (deeper || error.keyword === "anyOf" || error.keyword === "oneOf") continue;
+    merged.set(at, [...(merged.get(at) ?? []), toSchemaError(error).message]);
+  }
+  for (const [instancePath, messages] of merged) {
+    result.push({ instancePath, message: [...new Set(messages)].join(", or ") });
+  }
   return result;
 }
 
