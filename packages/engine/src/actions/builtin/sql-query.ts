@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { throwIfAborted } from "../errors";
+import { ActionError, throwIfAborted } from "../errors";
 import { defineAction } from "../types";
 import {
   argsParam,
@@ -16,7 +16,8 @@ export const sqlQuery = defineAction({
   name: "sql.query",
   description:
     "Reads a SQLite database (opened read-only). With a list of statements they run in one transaction " +
-    "and the rows are those of the last one. Output: {rows}.",
+    "and the rows are those of the last one. With expectRows it is also a check, e.g. PRAGMA " +
+    "foreign_key_check expecting 0 rows. Output: {rows}.",
   effect: "none",
   params: z.strictObject({
     database: databaseParam,
@@ -24,6 +25,21 @@ export const sqlQuery = defineAction({
       "One statement returning rows, or a list (one statement each); the last returns rows",
     ),
     args: argsParam,
+    expectRows: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("Fail unless the query returns exactly this many rows (0: a check that must find nothing)"),
+    error: z
+      .string()
+      .min(1)
+      .default("UnexpectedRows")
+      .describe("Name of the error when expectRows does not hold: what catch and retryOn match"),
+    message: z
+      .string()
+      .default("expected {expected} rows, got {count}")
+      .describe("Message of that error; {count} and {expected} are replaced by the numbers"),
   }),
   async handler(params, ctx) {
     const file = ctx.resolvePath(params.database);
@@ -42,6 +58,12 @@ export const sqlQuery = defineAction({
         return last;
       })(),
     );
+    if (params.expectRows !== undefined && rows.length !== params.expectRows) {
+      const message = params.message
+        .replaceAll("{count}", String(rows.length))
+        .replaceAll("{expected}", String(params.expectRows));
+      throw new ActionError(params.error, message);
+    }
     return { rows: rows.map(toJsonRow) };
   },
 });

@@ -182,3 +182,26 @@ describe("sql.exec foreign keys", () => {
     expect(rows[0]).toMatchObject({ table: "members", parent: "orgs" });
   });
 });
+
+describe("sql.query expectRows", () => {
+  it("passes when the count matches and fails with the named error otherwise", async () => {
+    const check = { database: "app.db", sql: "SELECT * FROM items WHERE qty > ?", args: [0] };
+    await expect(query({ ...check, expectRows: 2 })).resolves.toMatchObject({
+      rows: [{ name: "apple" }, {}],
+    });
+    await expect(query({ ...check, expectRows: 0 })).rejects.toMatchObject({
+      name: "UnexpectedRows",
+      message: "expected 0 rows, got 2",
+    });
+    const named = {
+      ...check,
+      expectRows: 0,
+      error: "ValidationError",
+      message: "{count} foreign key violations",
+    };
+    await expect(query(named)).rejects.toMatchObject({
+      name: "ValidationError",
+      message: "2 foreign key violations",
+    });
+  });
+});
