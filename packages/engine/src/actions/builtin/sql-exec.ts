@@ -1,13 +1,28 @@
+import type Database from "better-sqlite3";
 import { z } from "zod";
 import { throwIfAborted } from "../errors";
 import { defineAction } from "../types";
 import { argsParam, databaseParam, sqlParam, statementsOf, toBindable, withDatabase } from "./sqlite";
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The changes a step recorded in its ledger table, if it already committed (same idempotency key). */
+function recordedChanges(db: Database.Database, table: string, key: string): number | undefined {
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS "${table}" (idempotency_key TEXT PRIMARY KEY, changes INTEGER NOT NULL, applied_at TEXT NOT NULL)`,
+  );
+  const row = db.prepare(`SELECT changes FROM "${table}" WHERE idempotency_key = ?`).get(key) as
+    | { changes: number }
+    | undefined;
+  return row?.changes;
+}
+
 export const sqlExec = defineAction({
   name: "sql.exec",
   description:
     "Runs SQL statements that change a SQLite database, all in one transaction: either every statement " +
-    "applies or none does. Output: {changes} (rows inserted, updated or deleted).",
+    "applies or none does. With idempotencyTable it runs at most once per step, even across crashes. " +
+    "Output: {changes} (rows inserted, updated or deleted).",
   effect: "write",
   params: z.strictObject({
     database: databaseParam,
@@ -20,24 +35,48 @@ export const sqlExec = defineAction({
         "Enforce foreign keys while the statements run. Migrations that rebuild tables turn this off and " +
           "check with PRAGMA foreign_key_check afterwards, as SQLite's documentation advises",
       ),
+    idempotencyTable: z
+      .string()
+      .regex(IDENTIFIER, "a table name: letters, digits and '_'")
+      .optional()
+      .describe(
+        "A table (created if needed) where the step's idempotency key is recorded in the same transaction; " +
+          "a retry after a commit then returns the recorded result without running again. Lets the task be " +
+          '"idempotent": true, like a migration tool\'s table of applied migrations',
+      ),
   }),
   async handler(params, ctx) {
     const file = ctx.resolvePath(params.database);
     throwIfAborted(ctx.signal);
     const bound = toBindable(params.args);
-    const changes = withDatabase(file, { readonly: false }, (db) => {
+    const ledger = params.idempotencyTable;
+    const result = withDatabase(file, { readonly: false }, (db) => {
       const totalChanges = () => (db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
       // Must be set outside the transaction: SQLite ignores it inside one.
       db.pragma(`foreign_keys = ${params.foreignKeys ? "ON" : "OFF"}`);
-      const before = totalChanges();
-      db.transaction(() => {
-        for (const statement of statementsOf(params.sql)) {
-          if (bound === undefined) db.exec(statement);
-          else db.prepare(statement).run(bound);
-        }
-      })();
-      return totalChanges() - before;
+      // IMMEDIATE: the ledger check and the statements see the same database, with no writer in between.
+      return db
+        .transaction(() => {
+          const recorded = ledger === undefined ? undefined : recordedChanges(db, ledger, ctx.idempotencyKey);
+          if (recorded !== undefined) return { changes: recorded, replayed: true };
+          const before = totalChanges();
+          for (const statement of statementsOf(params.sql)) {
+            if (bound === undefined) db.exec(statement);
+            else db.prepare(statement).run(bound);
+          }
+          const changes = totalChanges() - before;
+          if (ledger !== undefined) {
+            db.prepare(`INSERT INTO "${ledger}" (idempotency_key, changes, applied_at) VALUES (?, ?, ?)`).run(
+              ctx.idempotencyKey,
+              changes,
+              new Date().toISOString(),
+            );
+          }
+          return { changes, replayed: false };
+        })
+        .immediate();
     });
-    return { changes };
+    if (result.replayed) ctx.log(`already applied under key ${ctx.idempotencyKey}: not run again`, "info");
+    return { changes: result.changes };
   },
 });
