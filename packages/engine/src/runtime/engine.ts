@@ -1,0 +1,654 @@
+import {
+  type Definition,
+  isTerminalStatus,
+  type JsonValue,
+  type RunEvent,
+  type RunSnapshot,
+  type RunStatus,
+} from "@sagaflow/shared";
+import { ulid } from "ulid";
+import { invokeAction } from "../actions/invoke";
+import { createPathPolicy } from "../actions/paths";
+import type { ActionContext, ActionDefinition } from "../actions/types";
+import { FatalError } from "../actions/types";
+import { decide } from "../core/decide";
+import type { Evaluator } from "../core/expressions";
+import { toJson } from "../core/expressions";
+import { foldHistory } from "../core/fold";
+import type { Command, CompensationAlert, Decision, Trigger } from "../core/types";
+import { InvalidOperationError } from "../core/types";
+import { canonicalJson } from "../history/hash";
+import type { RunRecord, RunStore, StoredDefinition, StoredEvent } from "../store/types";
+import { type Clock, createRealClock, type TimerHandle } from "./clock";
+import { createJsonataEvaluator } from "./jsonata-evaluator";
+import { type HistoryVerdict, verifyHistory } from "./verify";
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface EngineOptions {
+  store: RunStore;
+  /** The actions definitions may call, by name. */
+  actions: Iterable<ActionDefinition> | ReadonlyMap<string, ActionDefinition>;
+  clock?: Clock;
+  evaluator?: Evaluator;
+  /** In [0, 1), for retry jitter; inject a seeded one for reproducible delays. */
+  random?: () => number;
+  /** Confines action file paths (ActionContext.resolvePath); default: inside the working directory. */
+  resolvePath?: (path: string) => string;
+  /** Called at once when a compensation exhausts its retries (server: log, banner, webhook). */
+  onCompensationFailed?: (alert: CompensationAlert) => void | Promise<void>;
+  /** Called for every committed event, with the run as it stands after that commit. */
+  onEvent?: (event: StoredEvent<RunEvent>, run: RunRecord<RunSnapshot>) => void;
+  logger?: Logger;
+  /** Lease owner id; one per worker process. SQLite has one process, so the default "local" suits it. */
+  owner?: string;
+}
+
+export type RunRef = RunRecord<RunSnapshot>;
+
+interface RunningAttempt {
+  controller: AbortController;
+  timer: TimerHandle | null;
+  settled: boolean;
+}
+
+/** A run this engine drives: its last committed record, and the effects in progress for it. */
+interface LiveRun {
+  id: string;
+  definition: Definition;
+  record: RunRef;
+  queue: Promise<void>;
+  attempts: Map<string, RunningAttempt>;
+  wake: TimerHandle | null;
+  broken: Error | null;
+}
+
+interface Waiter {
+  until: (status: RunStatus) => boolean;
+  resolve: (run: RunRef) => void;
+  reject: (error: Error) => void;
+}
+
+const LEASE_MS = 5 * 60_000;
+
+/**
+ * The edge of the engine: it feeds triggers (action results, timers, operator calls) to the pure
+ * `decide`, commits each decision's events and snapshot in one store transaction, then carries out the
+ * decision's commands. Triggers of one run are handled one at a time, in order.
+ */
+export class Engine {
+  private readonly store: RunStore;
+  private readonly actions: ReadonlyMap<string, ActionDefinition>;
+  private readonly clock: Clock;
+  private readonly evaluate: Evaluator;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly owner: string;
+  private readonly live = new Map<string, LiveRun>();
+  private readonly loading = new Map<string, Promise<LiveRun | undefined>>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private resolvePathPolicy: ((path: string) => string) | undefined;
+  private activity = 0;
+  private closed = false;
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.actions =
+      options.actions instanceof Map
+        ? options.actions
+        : new Map(
+            [...(options.actions as Iterable<ActionDefinition>)].map((action) => [action.name, action]),
+          );
+    this.clock = options.clock ?? createRealClock();
+    this.evaluate = options.evaluator ?? createJsonataEvaluator();
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? silentLogger;
+    this.owner = options.owner ?? "local";
+    this.resolvePathPolicy = options.resolvePath;
+  }
+
+  // ── Starting and following runs ──────────────────────────────────────────────────────────────────
+
+  /** Starts a run of a definition (saved as a new version if it differs from the latest) or a stored version. */
+  async start(
+    definition: Definition | StoredDefinition,
+    input: JsonValue = {},
+    options: { runId?: string } = {},
+  ): Promise<string> {
+    this.assertOpen();
+    const stored = "definition" in definition ? definition : await this.ensureDefinition(definition);
+    const runId = options.runId ?? ulid();
+    const live: LiveRun = {
+      id: runId,
+      definition: stored.definition,
+      record: undefined as unknown as RunRef,
+      queue: Promise.resolve(),
+      attempts: new Map(),
+      wake: null,
+      broken: null,
+    };
+    await this.store.claimRun(runId, this.owner, this.leaseUntil());
+    const now = this.clock.now();
+    const decision = await decide(
+      stored.definition,
+      undefined,
+      { type: "start", runId, workflow: stored.name, version: stored.version, input },
+      this.decideContext(now),
+    );
+    const at = new Date(now).toISOString();
+    const events = await this.store.commit({
+      runId,
+      expectedSeq: 0,
+      create: { workflow: stored.name, version: stored.version },
+      at,
+      events: decision.events,
+      snapshot: decision.snapshot,
+      status: decision.snapshot.status,
+      wakeAt: wakeAtOf(decision.snapshot),
+    });
+    live.record = {
+      id: runId,
+      workflow: stored.name,
+      version: stored.version,
+      status: decision.snapshot.status,
+      createdAt: at,
+      updatedAt: at,
+      lastSeq: events[events.length - 1]?.seq ?? 0,
+      lastHash: events[events.length - 1]?.hash ?? "",
+      snapshot: decision.snapshot,
+      wakeAt: wakeAtOf(decision.snapshot),
+    };
+    this.live.set(runId, live);
+    this.afterCommit(live, events, decision);
+    return runId;
+  }
+
+  /** Resolves when the run reaches a status that `until` accepts (default: terminal or needing a person). */
+  async waitFor(runId: string, options: { until?: RunStatus[] } = {}): Promise<RunRef> {
+    const until = options.until
+      ? (status: RunStatus) => (options.until as RunStatus[]).includes(status)
+      : isTerminalStatus;
+    const live = this.live.get(runId);
+    const current = live?.record ?? (await this.store.getRun<RunSnapshot>(runId));
+    if (!current) throw new InvalidOperationError(`No run ${runId}`);
+    if (until(current.status)) return current;
+    return new Promise<RunRef>((resolve, reject) => {
+      const list = this.waiters.get(runId) ?? [];
+      list.push({ until, resolve, reject });
+      this.waiters.set(runId, list);
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRef | undefined> {
+    return this.live.get(runId)?.record ?? (await this.store.getRun<RunSnapshot>(runId));
+  }
+
+  async getHistory(runId: string): Promise<StoredEvent<RunEvent>[]> {
+    return (await this.store.getHistory(runId)) as StoredEvent<RunEvent>[];
+  }
+
+  /**
+   * Continues every unfinished run after a restart: histories are verified first (a corrupt one suspends
+   * its run), attempts that were in flight re-run (idempotent) or suspend the run, timers are re-armed.
+   */
+  async recover(): Promise<{ continued: string[]; suspended: string[] }> {
+    this.assertOpen();
+    const continued: string[] = [];
+    const suspended: string[] = [];
+    for (const runId of await this.store.listUnfinishedRunIds()) {
+      if (this.live.has(runId)) continue;
+      const live = await this.load(runId);
+      if (!live) continue;
+      if (live.record.status === "suspended") suspended.push(runId);
+      else continued.push(runId);
+    }
+    return { continued, suspended };
+  }
+
+  // ── Operator actions (each recorded with who did it) ─────────────────────────────────────────────
+
+  async signal(runId: string, name: string, payload: JsonValue = null, by = "local"): Promise<void> {
+    await this.operate(runId, { type: "signal", signal: name, payload, by });
+  }
+
+  async cancel(runId: string, options: { compensate?: boolean; by?: string } = {}): Promise<void> {
+    await this.operate(runId, {
+      type: "cancel",
+      compensate: options.compensate ?? false,
+      by: options.by ?? "local",
+    });
+  }
+
+  /** Redrives a failed, suspended or canceled run from where it stopped; a compensation_failed run retries its compensation. */
+  async resume(runId: string, by = "local"): Promise<void> {
+    await this.operate(runId, { type: "resume", by });
+  }
+
+  async retryCompensation(runId: string, by = "local"): Promise<void> {
+    await this.operate(runId, { type: "retryCompensation", by });
+  }
+
+  /** Marks the stuck step (or failed compensation) done with `output`, and continues. */
+  async resolveStep(
+    runId: string,
+    options: { output: JsonValue; by?: string; stateId?: string },
+  ): Promise<void> {
+    await this.operate(runId, {
+      type: "resolveStep",
+      output: options.output,
+      by: options.by ?? "local",
+      ...(options.stateId === undefined ? {} : { stateId: options.stateId }),
+    });
+  }
+
+  /** Checks a run's hash chain and that its snapshot is the fold of its history. */
+  async verify(runId: string): Promise<HistoryVerdict> {
+    const record = await this.store.getRun<RunSnapshot>(runId);
+    if (!record) throw new InvalidOperationError(`No run ${runId}`);
+    return verifyHistory(record, await this.store.getHistory(runId));
+  }
+
+  /**
+   * Cuts a corrupt history back to its last good event, rebuilds the snapshot from it and continues the
+   * run from there, in one call (and one store transaction).
+   */
+  async restoreFromCheckpoint(runId: string, by = "local"): Promise<void> {
+    this.assertOpen();
+    const live = this.live.get(runId);
+    if (live) await live.queue;
+    const record = await this.store.getRun<RunSnapshot>(runId);
+    if (!record) throw new InvalidOperationError(`No run ${runId}`);
+    const history = await this.store.getHistory(runId);
+    const verdict = verifyHistory(record, history);
+    const suspension = verdict.ok && isSnapshot(record.snapshot) ? record.snapshot.suspension : null;
+    let keepThroughSeq: number;
+    if (!verdict.ok) keepThroughSeq = verdict.lastGoodSeq;
+    else if (suspension?.reason === "corrupt_history" && suspension.lastGoodSeq !== undefined) {
+      keepThroughSeq = suspension.lastGoodSeq;
+    } else {
+      throw new InvalidOperationError(`Run ${runId} verifies; there is nothing to restore`);
+    }
+    const stored = await this.store.getDefinition(record.workflow, record.version);
+    if (!stored) throw new Error(`Definition ${record.workflow} v${record.version} is missing`);
+    const kept = history.filter((event) => event.seq <= keepThroughSeq);
+    const base = foldHistory(kept.map((event) => ({ event: event.event as RunEvent, at: event.at })));
+    if (!base) throw new InvalidOperationError(`Run ${runId} has no good event to restore from`);
+    const now = this.clock.now();
+    const decision = await decide(
+      stored.definition,
+      base,
+      { type: "restored", by, keepThroughSeq },
+      this.decideContext(now),
+    );
+    if (live) this.drop(live, new Error("the run was restored from a checkpoint"), false);
+    await this.store.claimRun(runId, this.owner, this.leaseUntil());
+    const at = new Date(now).toISOString();
+    const events = await this.store.restore({
+      runId,
+      expectedSeq: record.lastSeq,
+      keepThroughSeq,
+      at,
+      events: decision.events,
+      snapshot: decision.snapshot,
+      status: decision.snapshot.status,
+      wakeAt: wakeAtOf(decision.snapshot),
+    });
+    const last = events[events.length - 1];
+    const restored: LiveRun = {
+      id: runId,
+      definition: stored.definition,
+      record: {
+        ...record,
+        status: decision.snapshot.status,
+        updatedAt: at,
+        lastSeq: last?.seq ?? keepThroughSeq,
+        lastHash: last?.hash ?? kept[kept.length - 1]?.hash ?? "",
+        snapshot: decision.snapshot,
+        wakeAt: wakeAtOf(decision.snapshot),
+      },
+      queue: Promise.resolve(),
+      attempts: new Map(),
+      wake: null,
+      broken: null,
+    };
+    this.live.set(runId, restored);
+    this.afterCommit(restored, events, decision);
+  }
+
+  /** Resolves once no trigger is queued and nothing happened for a macrotask (tests use it with FakeClock). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const before = this.activity;
+      await Promise.all([...this.live.values()].map((live) => live.queue));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.activity === before) return;
+    }
+  }
+
+  /** Stops driving runs: aborts in-flight attempts (their outcome is settled by recovery) and releases leases. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const runs = [...this.live.values()];
+    for (const live of runs) this.drop(live, new Error("the engine closed"), false);
+    await Promise.allSettled(runs.map((live) => live.queue));
+    await Promise.allSettled(runs.map((live) => this.store.releaseRun(live.id, this.owner)));
+  }
+
+  // ── Driving ──────────────────────────────────────────────────────────────────────────────────────
+
+  private async operate(runId: string, trigger: Trigger): Promise<void> {
+    this.assertOpen();
+    const live = this.live.get(runId) ?? (await this.load(runId, true));
+    if (!live) throw new InvalidOperationError(`No run ${runId}`);
+    await this.enqueue(live, trigger);
+  }
+
+  /** Loads a run to drive it: verifies its history, suspends it if corrupt, recovers what was in flight. */
+  private load(runId: string, forOperator = false): Promise<LiveRun | undefined> {
+    const existing = this.live.get(runId);
+    if (existing) return Promise.resolve(existing);
+    let pending = this.loading.get(runId);
+    if (!pending) {
+      pending = this.loadFresh(runId, forOperator).finally(() => this.loading.delete(runId));
+      this.loading.set(runId, pending);
+    }
+    return pending;
+  }
+
+  private async loadFresh(runId: string, forOperator: boolean): Promise<LiveRun | undefined> {
+    const record = await this.store.getRun<RunSnapshot>(runId);
+    if (!record) return undefined;
+    if (!(await this.store.claimRun(runId, this.owner, this.leaseUntil()))) {
+      if (forOperator) throw new InvalidOperationError(`Run ${runId} is driven by another worker`);
+      return undefined;
+    }
+    const stored = await this.store.getDefinition(record.workflow, record.version);
+    if (!stored)
+      throw new Error(`Definition ${record.workflow} v${record.version} of run ${runId} is missing`);
+    const history = await this.store.getHistory(runId);
+    const verdict = verifyHistory(record, history);
+    const live: LiveRun = {
+      id: runId,
+      definition: stored.definition,
+      record,
+      queue: Promise.resolve(),
+      attempts: new Map(),
+      wake: null,
+      broken: null,
+    };
+    if (!verdict.ok) {
+      // Continue from the fold of the events that verify, so the suspension itself is sound.
+      const good = history.filter((event) => event.seq <= verdict.lastGoodSeq);
+      const base = foldHistory(good.map((event) => ({ event: event.event as RunEvent, at: event.at })));
+      live.record = { ...record, snapshot: base as RunSnapshot };
+      this.live.set(runId, live);
+      this.logger.error("corrupt run history", { runId, ...verdict });
+      await this.enqueue(live, {
+        type: "suspendCorrupt",
+        lastGoodSeq: verdict.lastGoodSeq,
+        message: `corrupt history: ${verdict.reason}; last good event ${verdict.lastGoodSeq}`,
+      });
+      return live;
+    }
+    this.live.set(runId, live);
+    if (!isTerminalStatus(record.status)) await this.enqueue(live, { type: "recover" });
+    else this.scheduleWake(live);
+    return live;
+  }
+
+  /** Queues a trigger behind the run's earlier ones; the promise settles when it is committed (or refused). */
+  private enqueue(live: LiveRun, trigger: Trigger): Promise<void> {
+    this.activity += 1;
+    const result = live.queue.then(() => this.process(live, trigger));
+    live.queue = result.catch(() => {});
+    return result;
+  }
+
+  private async process(live: LiveRun, trigger: Trigger): Promise<void> {
+    if (live.broken) {
+      if (isOperatorTrigger(trigger)) throw live.broken;
+      return;
+    }
+    const now = this.clock.now();
+    let decision: Decision;
+    try {
+      decision = await decide(live.definition, live.record.snapshot, trigger, this.decideContext(now));
+    } catch (error) {
+      if (isOperatorTrigger(trigger) || error instanceof InvalidOperationError) throw error;
+      this.logger.error("decision failed", { runId: live.id, trigger: trigger.type, error: String(error) });
+      throw error;
+    }
+    if (decision.events.length === 0) {
+      this.execute(live, decision.commands);
+      this.scheduleWake(live);
+      return;
+    }
+    const at = new Date(now).toISOString();
+    let events: StoredEvent[];
+    try {
+      events = await this.store.commit({
+        runId: live.id,
+        expectedSeq: live.record.lastSeq,
+        at,
+        events: decision.events,
+        snapshot: decision.snapshot,
+        status: decision.snapshot.status,
+        wakeAt: wakeAtOf(decision.snapshot),
+      });
+    } catch (error) {
+      // The store refused: what is committed is the truth, and this engine no longer knows it. Stop.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.logger.error("commit failed; the run stops here until recovered", {
+        runId: live.id,
+        error: failure.message,
+      });
+      this.drop(live, failure, true);
+      throw failure;
+    }
+    const last = events[events.length - 1];
+    live.record = {
+      ...live.record,
+      status: decision.snapshot.status,
+      updatedAt: at,
+      lastSeq: last?.seq ?? live.record.lastSeq,
+      lastHash: last?.hash ?? live.record.lastHash,
+      snapshot: decision.snapshot,
+      wakeAt: wakeAtOf(decision.snapshot),
+    };
+    this.afterCommit(live, events, decision);
+  }
+
+  private afterCommit(live: LiveRun, events: StoredEvent[], decision: Decision): void {
+    if (this.options.onEvent) {
+      for (const event of events) {
+        try {
+          this.options.onEvent(event as StoredEvent<RunEvent>, live.record);
+        } catch (error) {
+          this.logger.warn("onEvent listener failed", { error: String(error) });
+        }
+      }
+    }
+    this.execute(live, decision.commands);
+    this.scheduleWake(live);
+    this.notifyWaiters(live.id, live.record);
+    if (isTerminalStatus(live.record.status) && live.attempts.size === 0) {
+      this.live.delete(live.id);
+      if (live.wake) this.clock.clearTimer(live.wake);
+      this.store.releaseRun(live.id, this.owner).catch(() => {});
+    }
+  }
+
+  private execute(live: LiveRun, commands: Command[]): void {
+    for (const command of commands) {
+      if (command.type === "runAttempt") this.runAttempt(live, command.attempt);
+      else if (command.type === "cancelAttempt") this.abortAttempt(live, command.attemptId, command.reason);
+      else this.raiseAlert(command.alert);
+    }
+  }
+
+  private runAttempt(live: LiveRun, attempt: Extract<Command, { type: "runAttempt" }>["attempt"]): void {
+    const startedAt = this.clock.now();
+    const running: RunningAttempt = { controller: new AbortController(), timer: null, settled: false };
+    this.abortAttempt(live, attempt.id, "superseded");
+    live.attempts.set(attempt.id, running);
+    const finish = (trigger: Trigger) => {
+      if (running.settled) return;
+      running.settled = true;
+      if (running.timer) this.clock.clearTimer(running.timer);
+      live.attempts.delete(attempt.id);
+      if (live.broken || this.closed) return;
+      this.enqueue(live, trigger).catch(() => {});
+    };
+    const durationMs = () => this.clock.now() - startedAt;
+    running.timer = this.clock.setTimer(attempt.timeoutMs, () => {
+      running.controller.abort(
+        Object.assign(new Error(`timed out after ${attempt.timeoutMs} ms`), { name: "Timeout" }),
+      );
+      finish({ type: "attemptTimedOut", attemptId: attempt.id, durationMs: durationMs() });
+    });
+    const action = this.actions.get(attempt.action);
+    const context: ActionContext = {
+      runId: live.id,
+      stateId: attempt.stateId,
+      attempt: attempt.attempt,
+      idempotencyKey: attempt.idempotencyKey,
+      signal: running.controller.signal,
+      log: (message, level = "info") => {
+        const fields = { runId: live.id, stateId: attempt.stateId, attempt: attempt.attempt };
+        if (level === "error") this.logger.error(message, fields);
+        else if (level === "warn") this.logger.warn(message, fields);
+        else this.logger.info(message, fields);
+      },
+      heartbeat: () => {},
+      resolvePath: (path) => this.resolvePath(path),
+    };
+    Promise.resolve()
+      .then(() => {
+        if (!action) throw new FatalError(`Unknown action "${attempt.action}"`);
+        return invokeAction(action, attempt.params, context);
+      })
+      .then(
+        (output) =>
+          finish({
+            type: "attemptSucceeded",
+            attemptId: attempt.id,
+            output: toJson(output),
+            durationMs: durationMs(),
+          }),
+        (error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          finish({
+            type: "attemptFailed",
+            attemptId: attempt.id,
+            error: { error: failure.name || "Error", message: failure.message },
+            fatal: failure instanceof FatalError,
+            durationMs: durationMs(),
+          });
+        },
+      );
+  }
+
+  private abortAttempt(live: LiveRun, attemptId: string, reason: string): void {
+    const running = live.attempts.get(attemptId);
+    if (!running) return;
+    running.settled = true;
+    if (running.timer) this.clock.clearTimer(running.timer);
+    live.attempts.delete(attemptId);
+    running.controller.abort(Object.assign(new Error(reason), { name: "AbortError" }));
+  }
+
+  private raiseAlert(alert: CompensationAlert): void {
+    this.logger.error("compensation failed: a person must act", { ...alert });
+    const hook = this.options.onCompensationFailed;
+    if (!hook) return;
+    Promise.resolve()
+      .then(() => hook(alert))
+      .catch((error: unknown) =>
+        this.logger.error("alert hook failed", { runId: alert.runId, error: String(error) }),
+      );
+  }
+
+  /** One clock timer per run, at its earliest durable timer; firing it hands every due timer to decide. */
+  private scheduleWake(live: LiveRun): void {
+    if (live.wake) this.clock.clearTimer(live.wake);
+    live.wake = null;
+    const wakeAt = live.record.wakeAt;
+    if (wakeAt === null || live.broken || this.closed) return;
+    live.wake = this.clock.setTimer(Date.parse(wakeAt) - this.clock.now(), () => {
+      live.wake = null;
+      this.enqueue(live, { type: "timersDue" }).catch(() => {});
+    });
+  }
+
+  private notifyWaiters(runId: string, record: RunRef): void {
+    const list = this.waiters.get(runId);
+    if (!list) return;
+    const remaining = list.filter((waiter) => {
+      if (!waiter.until(record.status)) return true;
+      waiter.resolve(record);
+      return false;
+    });
+    if (remaining.length > 0) this.waiters.set(runId, remaining);
+    else this.waiters.delete(runId);
+  }
+
+  /** Forgets a run: aborts its attempts and timers; waiters hear `error` when `failWaiters`. */
+  private drop(live: LiveRun, error: Error, failWaiters: boolean): void {
+    live.broken = error;
+    if (live.wake) this.clock.clearTimer(live.wake);
+    live.wake = null;
+    for (const id of [...live.attempts.keys()]) this.abortAttempt(live, id, error.message);
+    if (this.live.get(live.id) === live) this.live.delete(live.id);
+    if (failWaiters) {
+      for (const waiter of this.waiters.get(live.id) ?? []) waiter.reject(error);
+      this.waiters.delete(live.id);
+    }
+  }
+
+  private decideContext(now: number) {
+    return { now, evaluate: this.evaluate, random: this.random };
+  }
+
+  private resolvePath(path: string): string {
+    this.resolvePathPolicy ??= createPathPolicy([process.cwd()]).resolvePath;
+    return this.resolvePathPolicy(path);
+  }
+
+  private leaseUntil(): string {
+    return new Date(this.clock.now() + LEASE_MS).toISOString();
+  }
+
+  private async ensureDefinition(definition: Definition): Promise<StoredDefinition> {
+    const latest = await this.store.getDefinition(definition.name);
+    if (latest && canonicalJson(latest.definition) === canonicalJson(definition)) return latest;
+    return this.store.saveDefinition(definition, new Date(this.clock.now()).toISOString());
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("The engine is closed");
+  }
+}
+
+function isOperatorTrigger(trigger: Trigger): boolean {
+  return ["signal", "cancel", "resume", "retryCompensation", "resolveStep"].includes(trigger.type);
+}
+
+function isSnapshot(value: unknown): value is RunSnapshot {
+  return typeof value === "object" && value !== null && "scopes" in value && "status" in value;
+}
+
+/** When the run next needs the engine by itself: its earliest timer, while it is live. */
+export function wakeAtOf(snapshot: RunSnapshot): string | null {
+  if (!["running", "waiting", "compensating"].includes(snapshot.status)) return null;
+  let earliest: string | null = null;
+  for (const timer of Object.values(snapshot.timers))
+    if (earliest === null || timer.fireAt < earliest) earliest = timer.fireAt;
+  return earliest;
+}

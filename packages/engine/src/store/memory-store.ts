@@ -1,0 +1,214 @@
+import { type Definition, isTerminalStatus } from "@sagaflow/shared";
+import { hashEvent } from "../history/hash";
+import {
+  type Commit,
+  ConcurrentModificationError,
+  type DefinitionSummary,
+  type RunFilter,
+  type RunPage,
+  type RunRecord,
+  type RunStore,
+  type StoredDefinition,
+  type StoredEvent,
+} from "./types";
+
+/**
+ * A RunStore in memory, with the same contract as the SQLite store (hash chain, optimistic commits,
+ * leases). For tests and throwaway runs. Values are copied in and out so callers never share state.
+ */
+export class MemoryRunStore implements RunStore {
+  private readonly definitions = new Map<string, StoredDefinition[]>();
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly histories = new Map<string, StoredEvent[]>();
+  private readonly leases = new Map<string, { owner: string; until: string }>();
+  private closed = false;
+
+  async saveDefinition(definition: Definition, at: string): Promise<StoredDefinition> {
+    this.assertOpen();
+    const versions = this.definitions.get(definition.name) ?? [];
+    const stored: StoredDefinition = {
+      name: definition.name,
+      version: versions.length + 1,
+      definition: structuredClone(definition),
+      createdAt: at,
+      archived: versions[0]?.archived ?? false,
+    };
+    versions.push(stored);
+    this.definitions.set(definition.name, versions);
+    return structuredClone(stored);
+  }
+
+  async getDefinition(name: string, version?: number): Promise<StoredDefinition | undefined> {
+    const versions = this.definitions.get(name) ?? [];
+    const found = version === undefined ? versions[versions.length - 1] : versions[version - 1];
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async listDefinitions(options: { includeArchived?: boolean } = {}): Promise<DefinitionSummary[]> {
+    const summaries: DefinitionSummary[] = [];
+    for (const versions of this.definitions.values()) {
+      const latest = versions[versions.length - 1];
+      if (!latest || (latest.archived && !options.includeArchived)) continue;
+      summaries.push({
+        name: latest.name,
+        ...(latest.definition.title === undefined ? {} : { title: latest.definition.title }),
+        ...(latest.definition.description === undefined
+          ? {}
+          : { description: latest.definition.description }),
+        latestVersion: latest.version,
+        updatedAt: latest.createdAt,
+        archived: latest.archived,
+      });
+    }
+    return summaries.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listDefinitionVersions(name: string): Promise<StoredDefinition[]> {
+    return structuredClone([...(this.definitions.get(name) ?? [])].reverse());
+  }
+
+  async archiveDefinition(name: string, archived: boolean): Promise<void> {
+    for (const version of this.definitions.get(name) ?? []) version.archived = archived;
+  }
+
+  async commit<S>(commit: Commit<S>): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const existing = this.runs.get(commit.runId);
+    const lastSeq = existing?.lastSeq ?? 0;
+    if (lastSeq !== commit.expectedSeq) {
+      throw new ConcurrentModificationError(
+        `Run ${commit.runId} is at event ${lastSeq}, the commit expected ${commit.expectedSeq}`,
+      );
+    }
+    if (!existing && !commit.create) throw new Error(`Run ${commit.runId} does not exist`);
+    const history = this.histories.get(commit.runId) ?? [];
+    const appended = this.chain(commit.runId, existing?.lastHash ?? "", lastSeq, commit);
+    const last = appended[appended.length - 1];
+    const record: RunRecord = {
+      id: commit.runId,
+      workflow: existing?.workflow ?? commit.create?.workflow ?? "",
+      version: existing?.version ?? commit.create?.version ?? 0,
+      status: commit.status,
+      createdAt: existing?.createdAt ?? commit.at,
+      updatedAt: commit.at,
+      lastSeq: last?.seq ?? lastSeq,
+      lastHash: last?.hash ?? existing?.lastHash ?? "",
+      snapshot: structuredClone(commit.snapshot),
+      wakeAt: commit.wakeAt,
+    };
+    history.push(...appended);
+    this.histories.set(commit.runId, history);
+    this.runs.set(commit.runId, record);
+    return structuredClone(appended);
+  }
+
+  async restore<S>(commit: Commit<S> & { keepThroughSeq: number }): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const existing = this.runs.get(commit.runId);
+    if (!existing) throw new Error(`Run ${commit.runId} does not exist`);
+    if (existing.lastSeq !== commit.expectedSeq) {
+      throw new ConcurrentModificationError(`Run ${commit.runId} moved on to event ${existing.lastSeq}`);
+    }
+    const kept = (this.histories.get(commit.runId) ?? []).filter(
+      (stored) => stored.seq <= commit.keepThroughSeq,
+    );
+    const head = kept[kept.length - 1];
+    const appended = this.chain(commit.runId, head?.hash ?? "", head?.seq ?? 0, commit);
+    const last = appended[appended.length - 1] ?? head;
+    this.histories.set(commit.runId, [...kept, ...appended]);
+    this.runs.set(commit.runId, {
+      ...existing,
+      status: commit.status,
+      updatedAt: commit.at,
+      lastSeq: last?.seq ?? 0,
+      lastHash: last?.hash ?? "",
+      snapshot: structuredClone(commit.snapshot),
+      wakeAt: commit.wakeAt,
+    });
+    return structuredClone(appended);
+  }
+
+  private chain(runId: string, prevHash: string, lastSeq: number, commit: Commit<unknown>): StoredEvent[] {
+    const appended: StoredEvent[] = [];
+    let previous = prevHash;
+    for (const [offset, event] of commit.events.entries()) {
+      const entry = { runId, seq: lastSeq + offset + 1, at: commit.at, event: structuredClone(event) };
+      const hash = hashEvent(previous, entry);
+      appended.push({ ...entry, prevHash: previous, hash });
+      previous = hash;
+    }
+    return appended;
+  }
+
+  async getRun<S>(runId: string): Promise<RunRecord<S> | undefined> {
+    const run = this.runs.get(runId);
+    return run ? (structuredClone(run) as RunRecord<S>) : undefined;
+  }
+
+  async getHistory(
+    runId: string,
+    options: { afterSeq?: number; limit?: number } = {},
+  ): Promise<StoredEvent[]> {
+    const after = options.afterSeq ?? 0;
+    const events = (this.histories.get(runId) ?? []).filter((stored) => stored.seq > after);
+    return structuredClone(options.limit === undefined ? events : events.slice(0, options.limit));
+  }
+
+  async listRuns<S>(filter: RunFilter = {}): Promise<RunPage<S>> {
+    const ordered = [...this.runs.values()]
+      .filter((run) => !filter.status || filter.status.includes(run.status))
+      .filter((run) => !filter.workflow || run.workflow === filter.workflow)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    const start = filter.cursor ? ordered.findIndex((run) => run.id === filter.cursor) + 1 : 0;
+    const limit = filter.limit ?? 50;
+    const page = ordered.slice(start, start + limit);
+    const more = start + limit < ordered.length;
+    return {
+      runs: structuredClone(page) as RunRecord<S>[],
+      nextCursor: more ? (page[page.length - 1]?.id ?? null) : null,
+    };
+  }
+
+  async listUnfinishedRunIds(): Promise<string[]> {
+    return [...this.runs.values()].filter((run) => !isTerminalStatus(run.status)).map((run) => run.id);
+  }
+
+  async claimRun(runId: string, owner: string, leaseUntil: string): Promise<boolean> {
+    const lease = this.leases.get(runId);
+    // Leases compare by the claimant's clock: a lease still held by another owner refuses the claim.
+    if (lease && lease.owner !== owner && lease.until > new Date().toISOString()) return false;
+    this.leases.set(runId, { owner, until: leaseUntil });
+    return true;
+  }
+
+  async releaseRun(runId: string, owner: string): Promise<void> {
+    if (this.leases.get(runId)?.owner === owner) this.leases.delete(runId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** Test hook: the stored history itself, to damage behind the store's back. */
+  rawHistory(runId: string): StoredEvent[] {
+    return this.histories.get(runId) ?? [];
+  }
+
+  /** Test hook: the stored run row itself. */
+  rawRun(runId: string): RunRecord | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** A copy of everything, to open a second store on "the same data" (a restarted process). */
+  clone(): MemoryRunStore {
+    const copy = new MemoryRunStore();
+    for (const [name, versions] of this.definitions) copy.definitions.set(name, structuredClone(versions));
+    for (const [id, run] of this.runs) copy.runs.set(id, structuredClone(run));
+    for (const [id, history] of this.histories) copy.histories.set(id, structuredClone(history));
+    return copy;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("The store is closed");
+  }
+}
