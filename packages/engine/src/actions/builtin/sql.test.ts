@@ -218,7 +218,10 @@ describe("sql.exec idempotencyTable", () => {
     await expect(exec(insertOnce)).resolves.toEqual({ changes: 1 });
     expect(names()).toEqual(["apple", "pear", "once"]);
     expect(ctx.logs.at(-1)?.message).toMatch(/already applied under key run-1:step:1/);
-    const { rows } = await query({ database: "app.db", sql: "SELECT idempotency_key, changes FROM applied_steps" });
+    const { rows } = await query({
+      database: "app.db",
+      sql: "SELECT idempotency_key, changes FROM applied_steps",
+    });
     expect(rows).toEqual([{ idempotency_key: "run-1:step:1", changes: 1 }]);
   });
 
@@ -230,16 +233,21 @@ describe("sql.exec idempotencyTable", () => {
   });
 
   it("records nothing when the statements fail", async () => {
-    const failing = { ...insertOnce, sql: ["INSERT INTO items (name) VALUES ('x')", "INSERT INTO nowhere VALUES (1)"] };
+    const failing = {
+      ...insertOnce,
+      sql: ["INSERT INTO items (name) VALUES ('x')", "INSERT INTO nowhere VALUES (1)"],
+    };
     await expect(exec(failing)).rejects.toMatchObject({ name: "SqliteError" });
     await expect(exec(insertOnce)).resolves.toEqual({ changes: 1 });
     expect(names()).toEqual(["apple", "pear", "once"]);
   });
 
   it("refuses a table name that is not an identifier", async () => {
-    await expect(exec({ ...insertOnce, idempotencyTable: 'x"; DROP TABLE items; --' })).rejects.toMatchObject({
-      name: "InvalidParams",
-    });
+    await expect(exec({ ...insertOnce, idempotencyTable: 'x"; DROP TABLE items; --' })).rejects.toMatchObject(
+      {
+        name: "InvalidParams",
+      },
+    );
     expect(names()).toEqual(["apple", "pear"]);
   });
 });
