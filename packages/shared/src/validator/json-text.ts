@@ -59,10 +59,10 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
         return;
       }
       if (ch === "\\") {
-        const escape = text[i + 1];
-        if (escape !== undefined && '"\\/bfnrt'.includes(escape)) i += 2;
-        else if (escape === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-        else fail(`invalid escape in string: \\${escape ?? ""}`);
+        const escaped = text[i + 1];
+        if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) i += 2;
+        else if (escaped === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else fail(`invalid escape in string: \\${escaped ?? ""}`);
       } else if (ch < " ") {
         fail("unescaped control character (e.g. a line break) in string");
       } else {
@@ -80,19 +80,19 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
   const value = (): void => {
     skipSpace();
     const ch = text[i];
-    if (ch === "{") return object();
-    if (ch === "[") return array();
-    if (ch === '"') return string();
-    if (ch === "t") return literal("true");
-    if (ch === "f") return literal("false");
-    if (ch === "n") return literal("null");
-    if (ch === "-" || (ch !== undefined && ch >= "0" && ch <= "9")) {
+    if (ch === "{") object();
+    else if (ch === "[") array();
+    else if (ch === '"') string();
+    else if (ch === "t") literal("true");
+    else if (ch === "f") literal("false");
+    else if (ch === "n") literal("null");
+    else if (ch === "-" || (ch !== undefined && ch >= "0" && ch <= "9")) {
       NUMBER.lastIndex = i;
       if (!NUMBER.test(text)) fail("invalid number");
       i = NUMBER.lastIndex;
-      return;
+    } else {
+      fail(ch === undefined ? "unexpected end of input: a value is missing" : `unexpected ${describe(ch)}`);
     }
-    fail(ch === undefined ? "unexpected end of input: a value is missing" : `unexpected ${describe(ch)}`);
   };
 
   const object = () => {
