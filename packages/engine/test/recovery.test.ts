@@ -110,7 +110,8 @@ function damage(store: RunStore, target: { event: number } | "snapshot"): void {
   if (store instanceof MemoryRunStore) {
     if (target === "snapshot") {
       const run = store.rawRun("c");
-      (run?.snapshot as { steps: Record<string, unknown> }).steps.b = "tampered";
+      if (!run) throw new Error("no run c");
+      (run.snapshot as { steps: Record<string, unknown> }).steps.b = "tampered";
     } else {
       const stored = store.rawHistory("c")[target.event - 1];
       if (stored) stored.event = { ...stored.event, output: "tampered" };
