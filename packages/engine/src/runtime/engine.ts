@@ -194,6 +194,17 @@ export class Engine {
   }
 
   /**
+   * `recover` for one run: loads it (verifying its history) and continues it if it is unfinished. The
+   * command line's `resume` uses it for a run whose process died, without touching the database's other runs.
+   */
+  async continueRun(runId: string): Promise<RunRef> {
+    this.assertOpen();
+    const live = await this.load(runId, true);
+    if (!live) throw new InvalidOperationError(`No run ${runId}`);
+    return live.record;
+  }
+
+  /**
    * Continues every unfinished run after a restart: histories are verified first (a corrupt one suspends
    * its run), attempts that were in flight re-run (idempotent) or suspend the run, timers are re-armed.
    */
