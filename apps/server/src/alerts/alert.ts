@@ -1,49 +1,43 @@
-/** A run that needs a person: its compensation exhausted its retries (SPEC §2, compensation chain). */
+import type { CompensationAlert, RunRecord } from "@sagaflow/engine";
+import type { RunError, RunSnapshot } from "@sagaflow/shared";
+
+/** A run that needs a person: a compensation exhausted its retries (SPEC §2, compensation chain). */
 export interface Alert {
   kind: "compensation_failed";
   runId: string;
   workflow: string;
   version: number;
-  /** The compensation state that failed, when the event names it. */
-  stateId?: string;
+  /** The task whose undo failed, and the compensation state that failed. */
+  taskStateId: string;
+  compensationStateId: string;
+  error: RunError;
   message: string;
   at: string;
 }
 
-/** The event payload fields the engine puts on `CompensationFailed`; all optional to stay lenient. */
-interface CompensationFailedFields {
-  stateId?: unknown;
-  compensationStateId?: unknown;
-  error?: unknown;
-  message?: unknown;
-}
-
-export function alertFromEvent(
-  run: { id: string; workflow: string; version: number },
-  event: CompensationFailedFields,
-  at: string,
-): Alert {
-  const stateId = [event.compensationStateId, event.stateId].find((v): v is string => typeof v === "string");
-  const reason =
-    describeError(event.error) ?? (typeof event.message === "string" ? event.message : undefined);
+export function alertFromCompensation(alert: CompensationAlert, at: string): Alert {
+  const { runId, workflow, version, taskStateId, compensationStateId, error } = alert;
   return {
     kind: "compensation_failed",
-    runId: run.id,
-    workflow: run.workflow,
-    version: run.version,
-    ...(stateId ? { stateId } : {}),
+    runId,
+    workflow,
+    version,
+    taskStateId,
+    compensationStateId,
+    error,
     message:
-      `Run ${run.id} of ${run.workflow} v${run.version}: compensation${stateId ? ` ${stateId}` : ""} failed` +
-      `${reason ? ` (${reason})` : ""}; retry the compensation or resolve it by hand.`,
+      `Run ${runId} of ${workflow} v${version}: compensation ${compensationStateId} (undoing ${taskStateId}) ` +
+      `failed with ${error.error}: ${error.message}. Retry the compensation or resolve it by hand.`,
     at,
   };
 }
 
-function describeError(error: unknown): string | undefined {
-  if (typeof error === "string") return error;
-  if (error && typeof error === "object") {
-    const { error: name, message } = error as { error?: unknown; message?: unknown };
-    if (typeof name === "string") return typeof message === "string" ? `${name}: ${message}` : name;
-  }
-  return undefined;
+/** The alert of a run found in `compensation_failed` at boot, from its checkpoint. */
+export function alertFromRun(run: RunRecord): Alert | undefined {
+  const failed = (run.snapshot as Partial<RunSnapshot> | null)?.compensation?.failed;
+  if (run.status !== "compensation_failed" || !failed) return undefined;
+  return alertFromCompensation(
+    { runId: run.id, workflow: run.workflow, version: run.version, ...failed },
+    run.updatedAt,
+  );
 }

@@ -9,7 +9,9 @@ const alert: Alert = {
   runId: "r1",
   workflow: "db-migration",
   version: 2,
-  stateId: "restore_backup",
+  taskStateId: "backup_database",
+  compensationStateId: "restore_backup",
+  error: { error: "RestoreFailed", message: "disk full" },
   message: "compensation restore_backup failed",
   at: "2025-01-01T00:00:00.000Z",
 };

@@ -1,0 +1,206 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import {
+  type ActionDefinition,
+  actionCatalog,
+  builtinActions,
+  createActionRegistry,
+  createPathPolicy,
+  Engine,
+  type Logger,
+  loadActionsModule,
+  openSqliteStore,
+  type RunStore,
+} from "@sagaflow/engine";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { alertFromCompensation, alertFromRun } from "./alerts/alert";
+import { AlertCenter } from "./alerts/alert-center";
+import { listen } from "./http/http-server";
+import { decideListenPolicy } from "./http/listen-policy";
+import { createRequestListener } from "./http/request-listener";
+import { createWebAppHandler } from "./http/web-app";
+import { LiveFeed } from "./live/live-feed";
+import { createLineLogger } from "./logger";
+import { appRouter } from "./router/root";
+import { toRunSummary } from "./run-summary";
+import { REPO_EXAMPLES_DIR, seedExamples } from "./seed";
+import type { ServerServices } from "./services";
+import type { Context } from "./trpc";
+import { limitActions } from "./worker/limit-actions";
+import { Slots } from "./worker/slots";
+
+export interface SagaflowServerOptions {
+  /** SQLite file; its directory is the data directory (an allowed root for action paths). */
+  dbPath: string;
+  port?: number;
+  host?: string;
+  /** SAGAFLOW_TOKEN: required off loopback; when set, every /trpc call must present it. */
+  token?: string | undefined;
+  /** SAGAFLOW_ALERT_WEBHOOK: compensation_failed alerts are POSTed here. */
+  alertWebhook?: string | undefined;
+  /** Extra allowed roots for action file paths (besides the data directory and examples/). */
+  allowPaths?: string[];
+  /** A module of custom actions (like the CLI's --actions). */
+  actionsModule?: string | undefined;
+  /** At most this many action handlers run at once. */
+  concurrency?: number;
+  /** examples/ to seed an empty database from (and to allow as a root); null: neither. */
+  examplesDir?: string | null;
+  webDist?: string;
+  maxBodyBytes?: number;
+  /** How long shutdown waits for running actions to finish before aborting them. */
+  shutdownGraceMs?: number;
+  logger?: Logger;
+}
+
+/** Refused before anything was opened (e.g. a public bind without a token): print and exit non-zero. */
+export class ServeRefusedError extends Error {
+  override name = "ServeRefusedError";
+}
+
+export interface RunningSagaflow {
+  url: string;
+  port: number;
+  services: ServerServices;
+  /** Graceful stop: no new requests, running actions finish (up to the grace period), the store closes. */
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  port: 3000,
+  host: "127.0.0.1",
+  dbPath: "./data/sagaflow.db",
+  concurrency: 64,
+  maxBodyBytes: 1024 * 1024,
+  shutdownGraceMs: 10_000,
+} as const;
+
+/** The composition root: opens the store, builds the engine and the API, listens, recovers. */
+export async function startSagaflowServer(options: SagaflowServerOptions): Promise<RunningSagaflow> {
+  const host = options.host ?? DEFAULTS.host;
+  const policy = decideListenPolicy(host, options.token);
+  if (!policy.ok) throw new ServeRefusedError(policy.reason);
+  const logger = options.logger ?? createLineLogger();
+  const dbPath = path.resolve(options.dbPath);
+  const dataDir = path.dirname(dbPath);
+  mkdirSync(dataDir, { recursive: true });
+  const examplesDir = options.examplesDir === undefined ? REPO_EXAMPLES_DIR : options.examplesDir;
+
+  const actions = await loadActions(options.actionsModule);
+  const catalog = actionCatalog(actions);
+  const roots = [dataDir, ...(examplesDir ? [examplesDir] : []), ...(options.allowPaths ?? [])];
+  const pathPolicy = createPathPolicy(roots.map((root) => path.resolve(root)));
+
+  const store = openSqliteStore(dbPath);
+  const feed = new LiveFeed();
+  const alerts = new AlertCenter({
+    logError: (message, details) => logger.error(message, details),
+    publish: (alert) => feed.publishChange({ kind: "alert", alert }),
+    webhookUrl: options.alertWebhook,
+  });
+  const slots = new Slots(options.concurrency ?? DEFAULTS.concurrency);
+  const engine = new Engine({
+    store,
+    actions: limitActions(actions, slots),
+    resolvePath: pathPolicy.resolvePath,
+    logger,
+    onEvent: (event, run) => {
+      feed.publishEvent(event);
+      // One change per commit: the run record is the same for every event of it.
+      if (event.seq !== run.lastSeq) return;
+      if (run.status !== "compensation_failed") alerts.clear(run.id);
+      feed.publishChange({ kind: "run", run: toRunSummary(run) });
+    },
+    onCompensationFailed: (alert) => alerts.raise(alertFromCompensation(alert, new Date().toISOString())),
+  });
+  const services: ServerServices = { engine, store, catalog, feed, alerts };
+
+  try {
+    if (examplesDir) {
+      const report = await seedExamples(store, catalog, examplesDir);
+      if (report.seeded.length > 0)
+        logger.info(`seeded ${report.seeded.length} example definitions`, { ...report });
+      for (const skipped of report.skipped)
+        logger.warn(`example ${skipped.file} not seeded: ${skipped.reason}`);
+    }
+    await restoreOpenAlerts(store, alerts);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const by = policy.token ? "token" : "local";
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    maxBodySize: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    createContext: (): Context => ({ ...services, by }),
+    onError: ({ error, path: procedure }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        logger.error(`${procedure ?? "request"} failed`, { error: String(error.cause ?? error.message) });
+      }
+    },
+  });
+  const listener = createRequestListener({
+    trpc,
+    web: createWebAppHandler(options.webDist),
+    token: policy.token,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+  });
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(listener, options.port ?? DEFAULTS.port, host);
+  } catch (error) {
+    await engine.close();
+    await store.close();
+    throw error;
+  }
+
+  const recovered = await engine.recover();
+  if (recovered.continued.length + recovered.suspended.length > 0) {
+    logger.info("recovered unfinished runs", {
+      continued: recovered.continued.length,
+      suspended: recovered.suspended.length,
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await server.close();
+      // Let running actions finish and commit; queued ones are aborted by engine.close and recovered later.
+      const grace = options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs;
+      slots.stopTaking();
+      await Promise.race([slots.whenIdle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+      await engine.close();
+      await alerts.drain();
+      await store.close();
+    })();
+    return closing;
+  };
+  return { url: server.url, port: server.port, services, close };
+}
+
+async function loadActions(modulePath: string | undefined): Promise<ActionDefinition[]> {
+  if (!modulePath) return [...builtinActions];
+  const custom = await loadActionsModule(path.resolve(modulePath));
+  // Refuses a custom action that would hide a built-in one.
+  return [...createActionRegistry([...builtinActions, ...custom]).values()];
+}
+
+/** Alerts survive restarts: every run still in compensation_failed gets its banner back. */
+async function restoreOpenAlerts(store: RunStore, alerts: AlertCenter): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.listRuns({
+      status: ["compensation_failed"],
+      limit: 500,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const run of page.runs) {
+      const alert = alertFromRun(run);
+      if (alert) alerts.restore(alert);
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}

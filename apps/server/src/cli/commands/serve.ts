@@ -1,0 +1,80 @@
+import path from "node:path";
+import { DEFAULTS, ServeRefusedError, startSagaflowServer } from "../../app";
+import { parseCommandArgs, UsageError } from "../args";
+import { EXIT } from "../exit-codes";
+import type { CliIo } from "../io";
+
+/**
+ * `sagaflow serve [--port 3000] [--host 127.0.0.1] [--db ./data/sagaflow.db]`: the web app and the API on
+ * one port until SIGTERM/SIGINT. Also: `--concurrency N`, `--actions M`, `--allow-path D`…; the token and
+ * the alert webhook come from SAGAFLOW_TOKEN and SAGAFLOW_ALERT_WEBHOOK.
+ */
+export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      port: { type: "string" },
+      host: { type: "string" },
+      db: { type: "string" },
+      concurrency: { type: "string" },
+      actions: { type: "string" },
+      "allow-path": { type: "string", multiple: true },
+    },
+    [],
+  );
+  const port = parseInteger(values.port, "--port", DEFAULTS.port, 0, 65_535);
+  const concurrency = parseInteger(values.concurrency, "--concurrency", DEFAULTS.concurrency, 1, 10_000);
+
+  let running: Awaited<ReturnType<typeof startSagaflowServer>>;
+  try {
+    running = await startSagaflowServer({
+      dbPath: path.resolve(io.cwd, values.db ?? DEFAULTS.dbPath),
+      port,
+      host: values.host ?? DEFAULTS.host,
+      token: env.SAGAFLOW_TOKEN,
+      alertWebhook: env.SAGAFLOW_ALERT_WEBHOOK || undefined,
+      concurrency,
+      allowPaths: (values["allow-path"] ?? []).map((dir) => path.resolve(io.cwd, dir)),
+      actionsModule: values.actions ? path.resolve(io.cwd, values.actions) : undefined,
+    });
+  } catch (error) {
+    if (error instanceof ServeRefusedError) {
+      io.err(`sagaflow serve: ${error.message}`);
+      return EXIT.failed;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      io.err(`sagaflow serve: port ${port} is already in use; stop the other server or pass --port`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+  io.out(`Sagaflow is running at ${running.url}`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      io.err(`sagaflow serve: ${signal}, shutting down (again to force)`);
+      process.once(signal, () => process.exit(EXIT.failed));
+      resolve();
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  await running.close();
+  return EXIT.ok;
+}
+
+function parseInteger(
+  text: string | undefined,
+  what: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}

@@ -1,0 +1,175 @@
+import type { RunRecord, StoredEvent } from "@sagaflow/engine";
+import { jsonValueSchema, runStatusSchema, stateIdSchema, workflowNameSchema } from "@sagaflow/shared";
+import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
+import { z } from "zod";
+import { streamRunEvents } from "../live/run-event-stream";
+import { checkRunInput } from "../run-input";
+import { toRunSummary } from "../run-summary";
+import { type Context, publicProcedure } from "../trpc";
+
+const runIdInput = z.object({ runId: z.string().min(1).max(200) });
+const MAX_PAGE = 500;
+
+async function findRun(ctx: Context, runId: string): Promise<RunRecord> {
+  const run = await ctx.store.getRun(runId);
+  if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `No run ${runId}` });
+  return run;
+}
+
+export const runsRouter = {
+  /** Starts a run pinned to a version (the latest when omitted); the input must match `inputSchema`. */
+  start: publicProcedure
+    .input(
+      z.object({
+        name: workflowNameSchema,
+        version: z.number().int().min(1).optional(),
+        input: jsonValueSchema.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const stored = await ctx.store.getDefinition(input.name, input.version);
+      if (!stored) {
+        const which = input.version === undefined ? input.name : `${input.name} v${input.version}`;
+        throw new TRPCError({ code: "NOT_FOUND", message: `No definition ${which}` });
+      }
+      if (stored.archived && input.version === undefined) {
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: `${input.name} is archived; unarchive it first`,
+        });
+      }
+      const runInput = input.input ?? {};
+      const check = checkRunInput(
+        `${stored.name}@${stored.version}`,
+        stored.definition.inputSchema,
+        runInput,
+      );
+      if (!check.ok) {
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: `Invalid run input: ${check.problems.join("; ")}`,
+        });
+      }
+      const runId = await ctx.engine.start(stored, runInput);
+      return { runId };
+    }),
+
+  list: publicProcedure
+    .input(
+      z
+        .object({
+          status: z.union([runStatusSchema, z.array(runStatusSchema).max(9)]).optional(),
+          workflow: workflowNameSchema.optional(),
+          cursor: z.string().max(500).optional(),
+          limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+        })
+        .optional(),
+    )
+    .query(async ({ ctx, input }) => {
+      const status = input?.status === undefined ? undefined : [input.status].flat();
+      const page = await ctx.store.listRuns({
+        ...(status ? { status } : {}),
+        ...(input?.workflow ? { workflow: input.workflow } : {}),
+        ...(input?.cursor ? { cursor: input.cursor } : {}),
+        limit: input?.limit ?? 50,
+      });
+      return { runs: page.runs.map(toRunSummary), nextCursor: page.nextCursor };
+    }),
+
+  /** The run with its snapshot, the definition version it is pinned to, and the Workflow State Format. */
+  get: publicProcedure.input(runIdInput).query(async ({ ctx, input }) => {
+    const run = await findRun(ctx, input.runId);
+    const stored = await ctx.store.getDefinition(run.workflow, run.version);
+    return {
+      run,
+      definition: stored?.definition ?? null,
+      // The Workflow State Format text (SPEC §3) arrives with the engine's renderer.
+      stateFormat: null,
+    };
+  }),
+
+  history: publicProcedure
+    .input(
+      runIdInput.extend({
+        afterSeq: z.number().int().min(0).optional(),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_PAGE * 2)
+          .optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      await findRun(ctx, input.runId);
+      const limit = input.limit ?? 200;
+      const events = await ctx.store.getHistory(input.runId, { afterSeq: input.afterSeq ?? 0, limit });
+      const nextSeq = events.length === limit ? (events.at(-1)?.seq ?? null) : null;
+      return { events, nextSeq };
+    }),
+
+  cancel: publicProcedure
+    .input(runIdInput.extend({ compensate: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      await findRun(ctx, input.runId);
+      await ctx.engine.cancel(input.runId, { compensate: input.compensate, by: ctx.by });
+    }),
+
+  resume: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
+    await findRun(ctx, input.runId);
+    await ctx.engine.resume(input.runId, ctx.by);
+  }),
+
+  signal: publicProcedure
+    .input(runIdInput.extend({ name: z.string().min(1).max(200), payload: jsonValueSchema.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await findRun(ctx, input.runId);
+      await ctx.engine.signal(input.runId, input.name, input.payload ?? null, ctx.by);
+    }),
+
+  retryCompensation: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
+    await findRun(ctx, input.runId);
+    await ctx.engine.retryCompensation(input.runId, ctx.by);
+  }),
+
+  resolveStep: publicProcedure
+    .input(runIdInput.extend({ output: jsonValueSchema, stateId: stateIdSchema.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await findRun(ctx, input.runId);
+      await ctx.engine.resolveStep(input.runId, {
+        output: input.output,
+        by: ctx.by,
+        ...(input.stateId ? { stateId: input.stateId } : {}),
+      });
+    }),
+
+  /** Repairs a corrupt history: keeps the last good checkpoint and continues from it. */
+  restore: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
+    await findRun(ctx, input.runId);
+    await ctx.engine.restoreFromCheckpoint(input.runId, ctx.by);
+  }),
+
+  /**
+   * One run's events: its history after `lastEventId` (a seq), then live, each as `tracked(seq)` so a
+   * reconnecting EventSource resumes exactly after the last event it got.
+   */
+  events: publicProcedure
+    .input(runIdInput.extend({ lastEventId: z.string().regex(/^\d+$/).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      await findRun(ctx, input.runId);
+      const afterSeq = input.lastEventId ? Number(input.lastEventId) : 0;
+      const events = streamRunEvents({
+        runId: input.runId,
+        afterSeq,
+        store: ctx.store,
+        feed: ctx.feed,
+        signal,
+      });
+      for await (const event of events) yield tracked(String(event.seq), event as StoredEvent);
+    }),
+
+  /** The runs list, live: a summary each time a run commits, and alerts as they are raised. */
+  changes: publicProcedure.input(z.object({}).optional()).subscription(async function* ({ ctx, signal }) {
+    for await (const change of ctx.feed.changes(signal)) yield change;
+  }),
+} satisfies TRPCRouterRecord;
