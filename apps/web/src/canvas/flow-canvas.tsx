@@ -1,0 +1,199 @@
+import type { StateType } from "@sagaflow/shared";
+import {
+  Background,
+  BackgroundVariant,
+  type Connection,
+  ConnectionLineType,
+  Controls,
+  type FinalConnectionState,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+} from "@xyflow/react";
+import { type DragEvent, memo, type ReactNode, useCallback, useEffect, useState } from "react";
+import { edgeTypes } from "./edges";
+import { EdgeMarkers } from "./edges/edge-markers";
+import { nodeTypes } from "./nodes";
+import { DRAG_MIME } from "./panels/palette";
+import { useEditor, useEditorStore } from "./store/editor-context";
+import type { FlowEdge, FlowNode } from "./types";
+import { absolutePosition } from "./utils/graph-ops";
+import { STATE_HEIGHT, STATE_WIDTH } from "./utils/node-size";
+
+const MINIMAP_COLORS: Record<string, string> = {
+  task: "#6366f1",
+  compensation: "#8b5cf6",
+  choice: "#f59e0b",
+  parallel: "#99f6e4",
+  map: "#bae6fd",
+  wait: "#64748b",
+  signal: "#f97316",
+  succeed: "#10b981",
+  fail: "#f43f5e",
+  branch: "#f0fdfa",
+};
+const minimapColor = (node: FlowNode) => MINIMAP_COLORS[node.type ?? ""] ?? "#cbd5e1";
+const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1 };
+const PRO_OPTIONS = { hideAttribution: true };
+const DELETE_KEYS = null; // the shortcut hook owns Delete/Backspace
+
+/**
+ * The canvas both modes share. Design mode edits through the editor store; run mode loads the same
+ * store read-only and draws progress from a RunOverlay context around it.
+ */
+export const FlowCanvas = memo(function FlowCanvas({
+  onNodeClick,
+  children,
+}: {
+  onNodeClick?: (id: string) => void;
+  children?: ReactNode;
+}) {
+  const store = useEditorStore();
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const readOnly = useEditor((s) => s.readOnly);
+  const { screenToFlowPosition, getIntersectingNodes } = useReactFlow<FlowNode, FlowEdge>();
+  const actions = store.getState();
+
+  const isValidConnection = useCallback(
+    (edge: FlowEdge | Connection) =>
+      !store.getState().connectionProblem({
+        source: edge.source,
+        target: edge.target,
+        sourceHandle: edge.sourceHandle ?? null,
+        targetHandle: edge.targetHandle ?? null,
+      }),
+    [store],
+  );
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, connection: FinalConnectionState) => {
+      if (
+        connection.isValid ||
+        !connection.toNode ||
+        !connection.fromNode ||
+        connection.fromHandle?.type !== "source"
+      )
+        return;
+      const problem = store.getState().connectionProblem({
+        source: connection.fromNode.id,
+        target: connection.toNode.id,
+        sourceHandle: connection.fromHandle.id ?? null,
+        targetHandle: connection.toHandle?.id ?? null,
+      });
+      if (problem) store.getState().showHint(problem);
+    },
+    [store],
+  );
+
+  /** Drops a state at a screen point, inside the innermost branch or map under it. */
+  const dropAt = useCallback(
+    (type: StateType, clientX: number, clientY: number) => {
+      const point = screenToFlowPosition({ x: clientX, y: clientY });
+      const containers = getIntersectingNodes({ x: point.x, y: point.y, width: 1, height: 1 }).filter(
+        (n) => n.type === "branch" || n.type === "map",
+      );
+      const parent = containers.at(-1);
+      const all = store.getState().nodes;
+      const origin = parent ? absolutePosition(all, parent.id) : { x: 0, y: 0 };
+      const position = { x: point.x - origin.x - STATE_WIDTH / 2, y: point.y - origin.y - STATE_HEIGHT / 2 };
+      store.getState().addState(type, position, parent?.id);
+    },
+    [store, screenToFlowPosition, getIntersectingNodes],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(DRAG_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+  }, []);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(DRAG_MIME) as StateType;
+      if (!type || store.getState().readOnly) return;
+      event.preventDefault();
+      dropAt(type, event.clientX, event.clientY);
+    },
+    [dropAt, store],
+  );
+
+  return (
+    <div
+      className="relative h-full w-full"
+      role="application"
+      aria-label="Workflow canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      data-testid="canvas"
+    >
+      <EdgeMarkers />
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={actions.onNodesChange}
+        onEdgesChange={actions.onEdgesChange}
+        onConnect={actions.onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={actions.beginGesture}
+        onNodeDragStop={actions.endGesture}
+        onNodeClick={onNodeClick ? (_e, node) => onNodeClick(node.id) : undefined}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesFocusable={!readOnly}
+        deleteKeyCode={DELETE_KEYS}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        connectionLineType={ConnectionLineType.SmoothStep}
+        connectionLineStyle={{ stroke: "#6366f1", strokeWidth: 2 }}
+        connectionRadius={28}
+        fitView
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={0.08}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        proOptions={PRO_OPTIONS}
+        className="bg-slate-50"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
+        <MiniMap<FlowNode>
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          maskColor="rgba(241,245,249,0.7)"
+          className="!rounded-xl !border !border-slate-200 !shadow-sm"
+        />
+        <Controls
+          showInteractive={false}
+          className="!rounded-xl !border !border-slate-200 !shadow-sm overflow-hidden"
+        />
+        {children}
+      </ReactFlow>
+      <HintToast />
+    </div>
+  );
+});
+
+/** A refused connection (or similar) explains itself for a few seconds. */
+function HintToast() {
+  const hint = useEditor((s) => s.hint);
+  const [visible, setVisible] = useState(false);
+  useEffect(() => {
+    if (!hint) return;
+    setVisible(true);
+    const timer = setTimeout(() => setVisible(false), 4000);
+    return () => clearTimeout(timer);
+  }, [hint]);
+  if (!hint || !visible) return null;
+  return (
+    <div
+      className="-translate-x-1/2 pointer-events-none absolute top-4 left-1/2 z-20 rounded-xl bg-slate-900 px-4 py-2 text-[13px] text-white shadow-xl"
+      role="status"
+      data-testid="hint"
+    >
+      {hint.text}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { useEffect, useRef } from "react";
+import { isTypingTarget, type ShortcutAction, shortcutFor } from "./shortcuts";
+
+/** One keydown listener for the whole editor; keys typed into inputs are left alone. */
+export function useShortcuts(handlers: Partial<Record<ShortcutAction, () => void>>, enabled = true) {
+  const ref = useRef(handlers);
+  ref.current = handlers;
+  useEffect(() => {
+    if (!enabled) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      const action = shortcutFor(event);
+      if (!action) return;
+      // Escape still closes things from inside a field; everything else belongs to the field.
+      if (isTypingTarget(event.target) && action !== "escape" && action !== "save") return;
+      const handler = ref.current[action];
+      if (!handler) return;
+      event.preventDefault();
+      handler();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [enabled]);
+}

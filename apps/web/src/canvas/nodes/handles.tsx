@@ -1,0 +1,81 @@
+import { Handle, Position } from "@xyflow/react";
+import { memo } from "react";
+import { useEditor } from "../store/editor-context";
+import type { EdgeKind } from "../types";
+
+const HANDLE_COLOR: Record<EdgeKind, string> = {
+  next: "!bg-slate-500",
+  choice: "!bg-amber-500",
+  otherwise: "!bg-slate-400",
+  catch: "!bg-rose-500",
+  compensation: "!bg-violet-500",
+  timeout: "!bg-orange-500",
+};
+const HANDLE_TITLE: Record<EdgeKind, string> = {
+  next: "Next: drag to the state that follows",
+  choice: "Branch: drag to add a condition",
+  otherwise: "Otherwise: where to go when no condition holds",
+  catch: "Catch: where to go when this fails",
+  compensation: "Compensate with: drag to a compensation state",
+  timeout: "On timeout: where to go when nobody answers",
+};
+
+/** Where each exit sits: the main one continues the flow, the others leave sideways. */
+function placement(
+  kind: EdgeKind,
+  lr: boolean,
+  exits: readonly EdgeKind[],
+): { position: Position; offset?: string } {
+  const main = kind === "next" || kind === "choice";
+  if (main) return { position: lr ? Position.Right : Position.Bottom };
+  const side = exits.filter((k) => k !== "next" && k !== "choice");
+  const slot = side.indexOf(kind);
+  const offset = `${side.length === 1 ? 50 : 30 + (slot * 40) / Math.max(1, side.length - 1)}%`;
+  return { position: lr ? Position.Bottom : Position.Right, offset };
+}
+
+interface HandlesProps {
+  exits: readonly EdgeKind[];
+  /** Compensation states take only compensation links, from the side their task is on. */
+  compensationTarget?: boolean;
+  target?: boolean;
+}
+
+export const StateHandles = memo(function StateHandles({
+  exits,
+  compensationTarget,
+  target = true,
+}: HandlesProps) {
+  const lr = useEditor((s) => s.direction === "LR");
+  const readOnly = useEditor((s) => s.readOnly);
+  const hidden = readOnly ? "!opacity-0 !pointer-events-none" : "";
+  return (
+    <>
+      {target && (
+        <Handle
+          type="target"
+          id={compensationTarget ? "compensation" : "in"}
+          position={
+            compensationTarget ? (lr ? Position.Top : Position.Left) : lr ? Position.Left : Position.Top
+          }
+          className={`!h-2.5 !w-2.5 !border-2 !border-white ${compensationTarget ? "!bg-violet-400" : "!bg-slate-400"} ${hidden}`}
+        />
+      )}
+      {exits.map((kind) => {
+        const { position, offset } = placement(kind, lr, exits);
+        const vertical = position === Position.Bottom || position === Position.Top;
+        return (
+          <Handle
+            key={kind}
+            type="source"
+            id={kind}
+            title={HANDLE_TITLE[kind]}
+            position={position}
+            style={offset ? (vertical ? { left: offset } : { top: offset }) : undefined}
+            className={`!h-3 !w-3 !border-2 !border-white ${HANDLE_COLOR[kind]} transition-transform hover:scale-150 ${hidden}`}
+          />
+        );
+      })}
+    </>
+  );
+});

@@ -1,0 +1,80 @@
+import Form from "@rjsf/core";
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import validator from "@rjsf/validator-ajv8";
+import type { ActionCatalog, JsonValue } from "@sagaflow/shared";
+import { memo, useState } from "react";
+import { JsonField, SelectField } from "./fields";
+
+const UI_SCHEMA: UiSchema = { "ui:submitButtonOptions": { norender: true } };
+
+/** The action picked from the server's catalog, and its params as a form generated from the action's JSON Schema. */
+export const ActionParams = memo(function ActionParams(props: {
+  action: string;
+  params: Record<string, JsonValue> | undefined;
+  catalog: ActionCatalog | undefined;
+  onAction: (action: string) => void;
+  onParams: (params: Record<string, JsonValue> | undefined) => void;
+}) {
+  const entry = props.catalog?.[props.action];
+  const [mode, setMode] = useState<"form" | "json">("form");
+  const options = Object.values(props.catalog ?? {}).map((a) => ({ value: a.name, label: a.name }));
+  if (!options.some((o) => o.value === props.action))
+    options.unshift({ value: props.action, label: `${props.action}${props.catalog ? " (unknown)" : ""}` });
+  const hasExpressions = JSON.stringify(props.params ?? {}).includes("{%");
+  return (
+    <div className="space-y-3">
+      <SelectField
+        label="Action"
+        name="action"
+        value={props.action}
+        options={options}
+        onChange={(v) => v && props.onAction(v)}
+        hint={entry ? `${entry.description} · effect: ${entry.effect}` : undefined}
+      />
+      <div className="flex items-center justify-between">
+        <span className="font-medium text-[11px] text-slate-500 uppercase tracking-wide">Params</span>
+        <div className="flex rounded-md border border-slate-200 p-0.5 text-[11px]">
+          {(["form", "json"] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              onClick={() => setMode(m)}
+              className={`rounded px-2 py-0.5 ${mode === m ? "bg-slate-800 text-white" : "text-slate-500 hover:text-slate-800"}`}
+            >
+              {m === "form" ? "Form" : "JSON"}
+            </button>
+          ))}
+        </div>
+      </div>
+      {mode === "form" && entry ? (
+        <div className="sf-rjsf">
+          {hasExpressions && (
+            <p className="mb-2 text-[11px] text-slate-400">
+              Fields may hold JSONata expressions written {"{% … %}"}.
+            </p>
+          )}
+          <Form
+            schema={entry.params as RJSFSchema}
+            uiSchema={UI_SCHEMA}
+            formData={props.params ?? {}}
+            validator={validator}
+            noHtml5Validate
+            showErrorList={false}
+            tagName="div"
+            onChange={(event) => {
+              const next = (event.formData ?? {}) as Record<string, JsonValue>;
+              if (JSON.stringify(next) !== JSON.stringify(props.params ?? {})) props.onParams(next);
+            }}
+          />
+        </div>
+      ) : (
+        <JsonField
+          label="Params (JSON)"
+          value={props.params}
+          onChange={(v) => props.onParams(v && typeof v === "object" && !Array.isArray(v) ? v : undefined)}
+          rows={6}
+        />
+      )}
+    </div>
+  );
+});

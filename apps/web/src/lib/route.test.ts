@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { hrefOf, parseRoute } from "./route";
+
+describe("routes", () => {
+  it("parses and prints every page", () => {
+    for (const hash of [
+      "#/",
+      "#/workflows/db-migration",
+      "#/workflows/db-migration?version=3",
+      "#/new/my-flow",
+      "#/runs",
+      "#/runs/01JD",
+    ]) {
+      expect(hrefOf(parseRoute(hash))).toBe(hash);
+    }
+    expect(parseRoute("")).toEqual({ page: "list" });
+    expect(parseRoute("#/workflows/a?version=2")).toEqual({
+      page: "editor",
+      name: "a",
+      isNew: false,
+      version: 2,
+    });
+  });
+});

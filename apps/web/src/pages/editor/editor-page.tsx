@@ -1,0 +1,59 @@
+import type { Definition } from "@sagaflow/shared";
+import { ReactFlowProvider } from "@xyflow/react";
+import { useEffect, useState } from "react";
+import { EditorStoreContext } from "../../canvas/store/editor-context";
+import { createEditorStore } from "../../canvas/store/editor-store";
+import { api, errorMessage } from "../../lib/trpc";
+import { EditorWorkspace } from "./editor-workspace";
+import { blankDefinition, graphForDefinition } from "./load-definition";
+
+type Loaded =
+  | { status: "loading" }
+  | { status: "error"; message: string }
+  | { status: "ready"; version: number | undefined };
+
+/** One workflow in the designer: loads it (or starts a blank one), then hands over to the workspace. */
+export function EditorPage({ name, isNew, version }: { name: string; isNew: boolean; version?: number }) {
+  const [store] = useState(createEditorStore);
+  const [loaded, setLoaded] = useState<Loaded>({ status: "loading" });
+
+  useEffect(() => {
+    let live = true;
+    setLoaded({ status: "loading" });
+    (async () => {
+      let definition: Definition;
+      let savedVersion: number | undefined;
+      if (isNew) {
+        definition = blankDefinition(name);
+      } else {
+        const stored = await api.definitions.get.query({ name, ...(version ? { version } : {}) });
+        definition = stored.definition;
+        savedVersion = stored.version;
+      }
+      const graph = await graphForDefinition(definition);
+      if (!live) return;
+      store.getState().load(graph);
+      store.temporal.getState().clear();
+      setLoaded({ status: "ready", version: savedVersion });
+    })().catch((error: unknown) => live && setLoaded({ status: "error", message: errorMessage(error) }));
+    return () => {
+      live = false;
+    };
+  }, [store, name, isNew, version]);
+
+  if (loaded.status === "loading")
+    return <div className="flex flex-1 items-center justify-center text-slate-400">Loading {name}…</div>;
+  if (loaded.status === "error")
+    return <div className="flex flex-1 items-center justify-center text-rose-600">{loaded.message}</div>;
+  return (
+    <EditorStoreContext.Provider value={store}>
+      <ReactFlowProvider>
+        <EditorWorkspace
+          key={`${name}:${version ?? "latest"}:${isNew}`}
+          isNew={isNew}
+          loadedVersion={loaded.version}
+        />
+      </ReactFlowProvider>
+    </EditorStoreContext.Provider>
+  );
+}

@@ -1,0 +1,169 @@
+import type { StateType } from "@sagaflow/shared";
+import { useReactFlow } from "@xyflow/react";
+import { useCallback, useState } from "react";
+import { FlowCanvas } from "../../canvas/flow-canvas";
+import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
+import { useShortcuts } from "../../canvas/hooks/use-shortcuts";
+import { HelpOverlay } from "../../canvas/panels/help-overlay";
+import { Inspector } from "../../canvas/panels/inspector";
+import { JsonView } from "../../canvas/panels/json-view";
+import { Palette } from "../../canvas/panels/palette";
+import { ProblemsPanel } from "../../canvas/panels/problems-panel";
+import { useEditorStore } from "../../canvas/store/editor-context";
+import type { LayoutDirection } from "../../canvas/utils/elk-layout";
+import { layoutGraph } from "../../canvas/utils/elk-layout";
+import { placeAfter } from "../../canvas/utils/graph-ops";
+import { graphToDefinition } from "../../canvas/utils/graph-to-definition";
+import { STATE_HEIGHT, STATE_WIDTH } from "../../canvas/utils/node-size";
+import { useActionCatalog } from "../../lib/catalog";
+import { downloadText } from "../../lib/download";
+import { navigate, setLeaveGuard } from "../../lib/route";
+import { toast } from "../../lib/toast";
+import { api, errorDiagnostics, errorMessage } from "../../lib/trpc";
+import { EditorToolbar } from "./editor-toolbar";
+import { useDirty } from "./use-dirty";
+
+/** The designer: palette, canvas, inspector, problems and JSON, wired to one editor store. */
+export function EditorWorkspace({
+  isNew,
+  loadedVersion,
+}: {
+  isNew: boolean;
+  loadedVersion: number | undefined;
+}) {
+  const store = useEditorStore();
+  const flow = useReactFlow();
+  const catalog = useActionCatalog();
+  useLiveValidation(catalog);
+  const { dirty, markSaved } = useDirty(!isNew);
+  const [showJson, setShowJson] = useState(false);
+  const [showProblems, setShowProblems] = useState(true);
+  const [showHelp, setShowHelp] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [version, setVersion] = useState(loadedVersion);
+
+  const addAtCenter = useCallback(
+    (type: StateType) => {
+      const bounds = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
+      const center = flow.screenToFlowPosition({
+        x: (bounds?.left ?? 0) + (bounds?.width ?? 800) / 2,
+        y: (bounds?.top ?? 0) + (bounds?.height ?? 600) / 2,
+      });
+      const after = placeAfter(store.getState().nodes);
+      store
+        .getState()
+        .addState(type, after ?? { x: center.x - STATE_WIDTH / 2, y: center.y - STATE_HEIGHT / 2 });
+      if (after) requestAnimationFrame(() => flow.fitView({ ...FIT, duration: 200 }));
+    },
+    [flow, store],
+  );
+
+  const autoLayout = useCallback(
+    async (direction: LayoutDirection = store.getState().direction) => {
+      const { nodes, edges } = store.getState();
+      store.getState().setDirection(direction);
+      const laid = await layoutGraph(nodes, edges, direction);
+      store.getState().replaceNodes(laid);
+      requestAnimationFrame(() => flow.fitView({ ...FIT, duration: 300 }));
+    },
+    [store, flow],
+  );
+
+  const focusState = useCallback(
+    (id: string) => {
+      store.getState().select(id);
+      flow.fitView({ nodes: [{ id }], duration: 350, maxZoom: 1.2, padding: 0.6 });
+    },
+    [store, flow],
+  );
+
+  const save = useCallback(async () => {
+    if (saving) return;
+    const { nodes, meta } = store.getState();
+    const definition = graphToDefinition(nodes, meta);
+    setSaving(true);
+    try {
+      const result = await api.definitions.save.mutate({ definition });
+      markSaved();
+      setVersion(result.version);
+      toast(`Saved ${result.name} v${result.version}`, "success");
+      if (isNew || result.name !== window.location.hash.split("/")[2]) {
+        setLeaveGuard(undefined);
+        navigate({ page: "editor", name: result.name, isNew: false }, { replace: true });
+      }
+    } catch (error) {
+      const diagnostics = errorDiagnostics(error);
+      if (diagnostics) {
+        store.getState().setDiagnostics(diagnostics);
+        setShowProblems(true);
+        toast("Not saved: fix the errors listed under Problems first.", "error");
+      } else toast(`Not saved: ${errorMessage(error)}`, "error");
+    } finally {
+      setSaving(false);
+    }
+  }, [store, saving, markSaved, isNew]);
+
+  const exportJson = useCallback(() => {
+    const { nodes, meta } = store.getState();
+    downloadText(`${meta.name}.json`, `${JSON.stringify(graphToDefinition(nodes, meta), null, 2)}\n`);
+  }, [store]);
+
+  useShortcuts({
+    undo: store.undo,
+    redo: store.redo,
+    copy: () => {
+      const n = store.getState().copySelection();
+      if (n > 0) toast(`Copied ${n} state${n > 1 ? "s" : ""}`);
+    },
+    paste: () => store.getState().paste(),
+    duplicate: () => {
+      if (store.getState().copySelection() > 0) store.getState().paste();
+    },
+    selectAll: () => store.getState().selectAll(),
+    delete: () => store.getState().deleteSelection(),
+    save: () => void save(),
+    layout: () => void autoLayout(),
+    fitView: () => flow.fitView({ ...FIT, duration: 300 }),
+    zoomIn: () => flow.zoomIn({ duration: 150 }),
+    zoomOut: () => flow.zoomOut({ duration: 150 }),
+    toggleJson: () => setShowJson((v) => !v),
+    help: () => setShowHelp((v) => !v),
+    escape: () => {
+      if (showHelp) setShowHelp(false);
+      else store.getState().select("");
+    },
+  });
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <EditorToolbar
+        dirty={dirty}
+        saving={saving}
+        version={version}
+        isNew={isNew}
+        showJson={showJson}
+        showProblems={showProblems}
+        onSave={() => void save()}
+        onLayout={(direction) => void autoLayout(direction)}
+        onToggleJson={() => setShowJson((v) => !v)}
+        onToggleProblems={() => setShowProblems((v) => !v)}
+        onExport={exportJson}
+        onHelp={() => setShowHelp(true)}
+      />
+      <div className="flex min-h-0 flex-1">
+        <Palette onAdd={addAtCenter} />
+        <div className="flex min-w-0 flex-1 flex-col">
+          <div className="min-h-0 flex-1">
+            <FlowCanvas />
+          </div>
+          {showProblems && <ProblemsPanel onFocus={focusState} onClose={() => setShowProblems(false)} />}
+        </div>
+        <Inspector catalog={catalog} />
+        {showJson && <JsonView />}
+      </div>
+      {showHelp && <HelpOverlay onClose={() => setShowHelp(false)} />}
+    </div>
+  );
+}
+
+const FIT = { padding: 0.15, maxZoom: 1.1 };

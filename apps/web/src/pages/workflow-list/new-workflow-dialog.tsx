@@ -1,0 +1,79 @@
+import { WORKFLOW_NAME_PATTERN } from "@sagaflow/shared";
+import { useState } from "react";
+
+export const slugify = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^[-_]+|-+$/g, "")
+    .slice(0, 60);
+
+/** Asks for a new workflow's name; the workflow exists once it is first saved. */
+export function NewWorkflowDialog({
+  taken,
+  onCreate,
+  onClose,
+}: {
+  taken: readonly string[];
+  onCreate: (name: string) => void;
+  onClose: () => void;
+}) {
+  const [name, setName] = useState("");
+  const error =
+    name === ""
+      ? undefined
+      : !WORKFLOW_NAME_PATTERN.test(name)
+        ? "Use lowercase letters, digits, - and _"
+        : taken.includes(name)
+          ? "A workflow with this name exists"
+          : undefined;
+  return (
+    <div className="fixed inset-0 z-40 flex items-start justify-center bg-slate-900/30 pt-[18vh] backdrop-blur-[2px]">
+      <form
+        className="w-[420px] space-y-4 rounded-2xl bg-white p-6 shadow-2xl"
+        data-testid="new-workflow"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name && !error) onCreate(name);
+        }}
+      >
+        <div>
+          <h2 className="font-semibold text-lg text-slate-800">New workflow</h2>
+          <p className="text-[13px] text-slate-500">
+            A name people and scripts will use: `sagaflow run`, the API, the URL.
+          </p>
+        </div>
+        <input
+          // biome-ignore lint/a11y/noAutofocus: the dialog exists to type this
+          autoFocus
+          name="workflow-name"
+          placeholder="order-saga"
+          value={name}
+          onChange={(e) =>
+            setName(
+              slugify(e.target.value) === e.target.value ? e.target.value : e.target.value.toLowerCase(),
+            )
+          }
+          className="w-full rounded-lg border border-slate-200 px-3 py-2 font-mono text-sm outline-none focus:border-indigo-400 focus:ring-2 focus:ring-indigo-100"
+        />
+        {error && <p className="text-[12px] text-rose-600">{error}</p>}
+        <div className="flex justify-end gap-2">
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded-lg px-3 py-1.5 text-[13px] text-slate-600 hover:bg-slate-100"
+          >
+            Cancel
+          </button>
+          <button
+            type="submit"
+            disabled={!name || Boolean(error)}
+            className="rounded-lg bg-indigo-600 px-4 py-1.5 font-semibold text-[13px] text-white hover:bg-indigo-500 disabled:opacity-50"
+          >
+            Create
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

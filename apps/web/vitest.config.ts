@@ -1,0 +1,6 @@
+import { defineConfig } from "vitest/config";
+
+/** Unit tests: pure functions only, in Node. */
+export default defineConfig({
+  test: { include: ["src/**/*.test.ts"], environment: "node" },
+});
