@@ -7,7 +7,7 @@ import { definitionJsonSchema, definitionJsonSchemaText, SCHEMA_FILE_NAME } from
 
 const committed = readFileSync(new URL(`../${SCHEMA_FILE_NAME}`, import.meta.url), "utf8");
 
-describe(SCHEMA_FILE_NAME, () => {
+describe(SCHEMA_FILE_NAME, { timeout: 30_000 }, () => {
   it("is up to date with the zod schemas (run `pnpm --filter @sagaflow/shared build` if not)", () => {
     expect(committed).toBe(definitionJsonSchemaText());
   });

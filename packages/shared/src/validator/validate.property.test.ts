@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { definitionSchema } from "../definition/schema";
+import type { ActionCatalog } from "../diagnostics";
 import { validDefinition } from "./testing/valid-definition";
 import { validateDefinition } from "./validate";
 
-describe("validateDefinition on random input", () => {
+describe("validateDefinition on random input", { timeout: 30_000 }, () => {
   it("finds no errors in random valid definitions, nested parallel and map included", () => {
     fc.assert(
       fc.property(validDefinition(), (definition) => {
@@ -14,6 +15,23 @@ describe("validateDefinition on random input", () => {
         expect(result.definition).toEqual(definition);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("finds no errors either when a catalog knows every action used", () => {
+    const anyParams = { type: "object", additionalProperties: true };
+    const catalog: ActionCatalog = Object.fromEntries(
+      ["log", "sql.exec", "transform", "http.request", "sqlite.restore", "file.delete"].map((name, i) => [
+        name,
+        { name, description: name, effect: i % 2 === 0 ? "none" : "write", params: anyParams },
+      ]),
+    );
+    fc.assert(
+      fc.property(validDefinition(), (definition) => {
+        const result = validateDefinition(definition, { actions: catalog });
+        expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      }),
+      { numRuns: 100 },
     );
   });
 
