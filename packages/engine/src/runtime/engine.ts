@@ -1,14 +1,18 @@
 import {
+  type ActionCatalog,
   type Definition,
+  type Diagnostic,
   isTerminalStatus,
   type JsonValue,
   type RunEvent,
   type RunSnapshot,
   type RunStatus,
+  validateDefinition,
 } from "@sagaflow/shared";
 import { ulid } from "ulid";
 import { invokeAction } from "../actions/invoke";
 import { createPathPolicy } from "../actions/paths";
+import { actionCatalog } from "../actions/registry";
 import type { ActionContext, ActionDefinition } from "../actions/types";
 import { FatalError } from "../actions/types";
 import { decide } from "../core/decide";
@@ -77,6 +81,15 @@ interface Waiter {
 
 const LEASE_MS = 5 * 60_000;
 
+/** A definition with validation errors is never started: its diagnostics say why. */
+export class InvalidDefinitionError extends Error {
+  override name = "InvalidDefinition";
+  constructor(readonly diagnostics: Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    super(`Invalid definition: ${errors.map((d) => `${d.path}: ${d.message}`).join("; ")}`);
+  }
+}
+
 /**
  * The edge of the engine: it feeds triggers (action results, timers, operator calls) to the pure
  * `decide`, commits each decision's events and snapshot in one store transaction, then carries out the
@@ -94,6 +107,7 @@ export class Engine {
   private readonly loading = new Map<string, Promise<LiveRun | undefined>>();
   private readonly waiters = new Map<string, Waiter[]>();
   private resolvePathPolicy: ((path: string) => string) | undefined;
+  private catalog: ActionCatalog | undefined;
   private activity = 0;
   private closed = false;
 
@@ -122,6 +136,10 @@ export class Engine {
     options: { runId?: string } = {},
   ): Promise<string> {
     this.assertOpen();
+    const validation = validateDefinition("definition" in definition ? definition.definition : definition, {
+      actions: this.actionCatalog(),
+    });
+    if (!validation.ok) throw new InvalidDefinitionError(validation.diagnostics);
     const stored = "definition" in definition ? definition : await this.ensureDefinition(definition);
     const runId = options.runId ?? ulid();
     const live: LiveRun = {
@@ -630,6 +648,11 @@ export class Engine {
   private resolvePath(path: string): string {
     this.resolvePathPolicy ??= createPathPolicy([process.cwd()]).resolvePath;
     return this.resolvePathPolicy(path);
+  }
+
+  private actionCatalog(): ActionCatalog {
+    this.catalog ??= actionCatalog(this.actions.values());
+    return this.catalog;
   }
 
   private leaseUntil(): string {

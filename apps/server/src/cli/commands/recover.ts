@@ -1,0 +1,58 @@
+import type { RunSnapshot, RunStatus } from "@sagaflow/shared";
+import { DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
+import { exitCodeForRuns } from "../exit-codes";
+import { followRun, storedResult } from "../follow";
+import type { CliIo } from "../io";
+import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import type { RunResult } from "../run-result";
+import { allowedRoots, loadActions, openEngine, openStore } from "../session";
+
+/**
+ * `sagaflow recover --db F`: after a crash, continues every unfinished run from its checkpoint (steps
+ * that completed are never run again) and follows each until it ends or waits for a person's signal.
+ * Exits 0 only if every run it continued ends `succeeded`.
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(argv, DRIVE_OPTIONS, []);
+  const db = requireDb(values.db, "recover");
+  const json = values.json === true;
+  const progressOut = json ? io.err : io.out;
+  const actions = await loadActions(values.actions, io.cwd);
+  const store = openStore(db, { create: false });
+  const printer = createProgressPrinter(progressOut, {
+    resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
+  });
+  const announced = new Set<string>();
+  const session = openEngine({
+    store,
+    actions,
+    roots: allowedRoots(io.cwd, values["allow-path"]),
+    onEvent: (event, snapshot) => {
+      if (!announced.has(event.runId)) announce(event.runId, snapshot);
+      printer.print(event.runId, progressEvent(event));
+    },
+  });
+  const announce = (runId: string, snapshot: Pick<RunSnapshot, "workflow" | "version" | "status">) => {
+    announced.add(runId);
+    progressOut(`Run ${runId} · ${snapshot.workflow} v${snapshot.version} · ${snapshot.status}`);
+  };
+  try {
+    const runIds = await store.listUnfinishedRunIds();
+    for (const runId of runIds) {
+      printer.catchUp(runId, (await store.getHistory(runId)).map(progressEvent));
+    }
+    const { continued, suspended } = await session.engine.recover();
+    const recovered = [...continued, ...suspended];
+    if (recovered.length === 0) progressOut("Nothing to recover: every run has finished.");
+    const statuses: RunStatus[] = [];
+    const results: RunResult[] = [];
+    for (const runId of recovered) {
+      statuses.push(await followRun(session.engine, runId, "signal"));
+      if (json) results.push(await storedResult(store, runId));
+    }
+    if (json) io.out(JSON.stringify({ runs: results }));
+    return exitCodeForRuns(statuses);
+  } finally {
+    await session.close();
+  }
+}

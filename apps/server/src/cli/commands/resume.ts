@@ -1,0 +1,48 @@
+import { InvalidOperationError } from "@sagaflow/engine";
+import { isTerminalStatus } from "@sagaflow/shared";
+import { CliError, DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
+import { EXIT, exitCodeForStatus } from "../exit-codes";
+import { followRun, storedResult } from "../follow";
+import type { CliIo } from "../io";
+import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import { allowedRoots, loadActions, openEngine, openStore, requireRun } from "../session";
+
+/**
+ * `sagaflow resume <runId> --db F`: a run whose process died continues from its checkpoint; a failed,
+ * suspended or canceled run is redriven from the step that stopped it; a compensation_failed run retries
+ * its compensation. Then it is followed to its end, like `run`.
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, DRIVE_OPTIONS, ["runId"]);
+  const runId = positionals[0] as string;
+  const db = requireDb(values.db, "resume");
+  const json = values.json === true;
+  const progressOut = json ? io.err : io.out;
+  const actions = await loadActions(values.actions, io.cwd);
+  const store = openStore(db, { create: false });
+  const printer = createProgressPrinter(progressOut, {
+    resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
+  });
+  const session = openEngine({
+    store,
+    actions,
+    roots: allowedRoots(io.cwd, values["allow-path"]),
+    onEvent: (event) => printer.print(event.runId, progressEvent(event)),
+  });
+  try {
+    const run = await requireRun(store, runId);
+    printer.catchUp(runId, (await store.getHistory(runId)).map(progressEvent));
+    try {
+      if (isTerminalStatus(run.status)) await session.engine.resume(runId, "cli");
+      else await session.engine.continueRun(runId);
+    } catch (error) {
+      if (error instanceof InvalidOperationError) throw new CliError(error.message, EXIT.usage);
+      throw error;
+    }
+    const status = await followRun(session.engine, runId, "end");
+    if (json) io.out(JSON.stringify(await storedResult(store, runId)));
+    return exitCodeForStatus(status);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,82 @@
+import path from "node:path";
+import { actionCatalog } from "@sagaflow/engine";
+import { type Definition, type JsonValue, type RunStatus, validateDefinition } from "@sagaflow/shared";
+import { checkRunInput } from "../../run-input";
+import { DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, readJsonFile, UsageError } from "../args";
+import { EXIT, exitCodeForStatus } from "../exit-codes";
+import { followRun, storedResult } from "../follow";
+import type { CliIo } from "../io";
+import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import { allowedRoots, loadActions, openEngine, openStore } from "../session";
+import { createTempDb, type TempDb } from "../temp-db";
+import { formatDiagnostics } from "./validate";
+
+const OPTIONS = {
+  ...DRIVE_OPTIONS,
+  input: { type: "string" },
+  "input-file": { type: "string" },
+  "no-wait": { type: "boolean" },
+} as const;
+
+/** `sagaflow run <file>`: validates the definition, starts a run and follows it, printing progress as it goes. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, ["file"]);
+  const file = positionals[0] as string;
+  const json = values.json === true;
+  const progressOut = json ? io.err : io.out;
+
+  const source = readJsonFile(path.resolve(io.cwd, file), "definition");
+  const input = readInput(values.input, values["input-file"], io.cwd);
+  const actions = await loadActions(values.actions, io.cwd);
+  const validation = validateDefinition(source, { actions: actionCatalog(actions) });
+  if (validation.diagnostics.length > 0) io.err(formatDiagnostics(file, validation.diagnostics));
+  if (!validation.ok || !validation.definition) {
+    io.err("Nothing was run.");
+    return EXIT.usage;
+  }
+  const definition: Definition = validation.definition;
+  const inputCheck = checkRunInput(`cli:${definition.name}`, definition.inputSchema, input);
+  if (!inputCheck.ok) {
+    io.err(`Invalid run input: ${inputCheck.problems.join("; ")}`);
+    return EXIT.usage;
+  }
+
+  const temp: TempDb | undefined = values.db === undefined ? createTempDb() : undefined;
+  const dbFile = temp?.file ?? path.resolve(io.cwd, values.db as string);
+  const dbShown = temp?.file ?? (values.db as string);
+  const printer = createProgressPrinter(progressOut, {
+    resumeCommand: (runId) => `sagaflow resume ${runId} --db ${dbShown}`,
+  });
+  const session = openEngine({
+    store: openStore(dbFile, { create: true }),
+    actions,
+    roots: allowedRoots(io.cwd, values["allow-path"]),
+    onEvent: (event) => printer.print(event.runId, progressEvent(event)),
+  });
+  let status: RunStatus = "running";
+  try {
+    const runId = await session.engine.start(definition, input);
+    status = await followRun(session.engine, runId, values["no-wait"] ? "waiting" : "end");
+    if (status === "waiting") {
+      progressOut(
+        `[WAITING] continue with \`sagaflow signal ${runId} <name> --db ${dbShown}\` or \`sagaflow recover --db ${dbShown}\``,
+      );
+    }
+    if (json) io.out(JSON.stringify(await storedResult(session.store, runId)));
+  } finally {
+    await session.close();
+    if (temp) {
+      if (status === "succeeded") temp.dispose();
+      else io.err(`The runs database is kept at ${temp.file}`);
+    }
+  }
+  return exitCodeForStatus(status);
+}
+
+function readInput(inline: string | undefined, file: string | undefined, cwd: string): JsonValue {
+  if (inline !== undefined && file !== undefined)
+    throw new UsageError("give --input or --input-file, not both");
+  if (inline !== undefined) return parseJsonArgument(inline, "--input");
+  if (file !== undefined) return readJsonFile(path.resolve(cwd, file), "input file");
+  return {};
+}
