@@ -1,5 +1,12 @@
-import type { RunRecord, StoredEvent } from "@sagaflow/engine";
-import { jsonValueSchema, runStatusSchema, stateIdSchema, workflowNameSchema } from "@sagaflow/shared";
+import { formatWorkflowState, type RunRecord, type StoredEvent } from "@sagaflow/engine";
+import {
+  type Definition,
+  jsonValueSchema,
+  type RunSnapshot,
+  runStatusSchema,
+  stateIdSchema,
+  workflowNameSchema,
+} from "@sagaflow/shared";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
 import { streamRunEvents } from "../live/run-event-stream";
@@ -14,6 +21,15 @@ async function findRun(ctx: Context, runId: string): Promise<RunRecord> {
   const run = await ctx.store.getRun(runId);
   if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `No run ${runId}` });
   return run;
+}
+
+/** The Workflow State Format (SPEC §3); null when the checkpoint is unreadable (a corrupt snapshot). */
+function describeRun(definition: Definition, run: RunRecord): string | null {
+  try {
+    return formatWorkflowState(definition, run as RunRecord<RunSnapshot>);
+  } catch {
+    return null;
+  }
 }
 
 export const runsRouter = {
@@ -83,8 +99,7 @@ export const runsRouter = {
     return {
       run,
       definition: stored?.definition ?? null,
-      // The Workflow State Format text (SPEC §3) arrives with the engine's renderer.
-      stateFormat: null,
+      stateFormat: stored ? describeRun(stored.definition, run) : null,
     };
   }),
 
