@@ -48,7 +48,10 @@ describe("editor store", () => {
     const a = store.getState().addState("task", { x: 0, y: 0 });
     const steps = store.temporal.getState().pastStates.length;
     store.getState().beginGesture();
-    for (let i = 1; i <= 5; i++) store.getState().onNodesChange([{ type: "position", id: a, position: { x: i * 10, y: 0 }, dragging: true }]);
+    for (let i = 1; i <= 5; i++)
+      store
+        .getState()
+        .onNodesChange([{ type: "position", id: a, position: { x: i * 10, y: 0 }, dragging: true }]);
     store.getState().endGesture();
     expect(store.temporal.getState().pastStates.length).toBe(steps + 1);
     store.undo();
@@ -79,8 +82,13 @@ describe("editor store", () => {
     store.getState().select("fan");
     expect(store.getState().copySelection()).toBe(5);
     store.getState().paste();
-    const ids = store.getState().nodes.filter(isStateNode).map((n) => n.id);
-    expect(ids).toEqual(expect.arrayContaining(["fan_copy_1", "each_copy_1", "work_copy_1", "nap_copy_1", "ok_copy_1"]));
+    const ids = store
+      .getState()
+      .nodes.filter(isStateNode)
+      .map((n) => n.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(["fan_copy_1", "each_copy_1", "work_copy_1", "nap_copy_1", "ok_copy_1"]),
+    );
     const copy = definitionOf(store).states.fan_copy_1;
     expect(copy?.type === "parallel" && copy.branches.right?.startAt).toBe("nap_copy_1");
   });
