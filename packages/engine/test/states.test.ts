@@ -36,7 +36,7 @@ describe.each(STORE_KINDS)("every state type (%s store)", (kind) => {
           type: "choice",
           choices: [
             { when: "{% $input.size > 10 %}", next: "big" },
-            { when: "$input.size > 5", next: "medium" },
+            { when: "{% $input.size > 5 %}", next: "medium" },
           ],
           otherwise: "small",
         },
@@ -282,6 +282,17 @@ describe.each(STORE_KINDS)("every state type (%s store)", (kind) => {
     const limited = await runToEnd(harness(), definition(2));
     expect(limited.status).toBe("compensated");
     expect(limited.snapshot.error?.error).toBe("LoopLimitExceeded");
+  });
+
+  it("refuses to start a definition with validation errors", async () => {
+    const h = harness();
+    const broken: Definition = {
+      name: "broken",
+      startAt: "a",
+      states: { a: { type: "task", action: "no_such_action", next: "nowhere" } },
+    };
+    await expect(h.engine.start(broken)).rejects.toThrow(/nowhere/);
+    expect((await h.store.listRuns()).runs).toEqual([]);
   });
 
   it("records the states entered in order", async () => {

@@ -236,7 +236,8 @@ export const runEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("RunCompensated"), error: runErrorSchema.nullable(), canceled: z.boolean() }),
   z.object({
     type: z.literal("RunSuspended"),
-    reason: z.enum(["outcome_unknown", "corrupt_history"]),
+    /** outcome_unknown: an interrupted non-idempotent attempt; internal_error: the engine could not decide. */
+    reason: z.enum(["outcome_unknown", "corrupt_history", "internal_error"]),
     message: z.string(),
     scope: z.string().optional(),
     stateId: z.string().optional(),

@@ -184,7 +184,7 @@ export interface StateRunInfo {
 }
 
 export interface Suspension {
-  reason: "outcome_unknown" | "corrupt_history";
+  reason: "outcome_unknown" | "corrupt_history" | "internal_error";
   message: string;
   scope?: string;
   stateId?: string;

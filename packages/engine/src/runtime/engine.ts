@@ -18,7 +18,7 @@ import { FatalError } from "../actions/types";
 import { decide } from "../core/decide";
 import type { Evaluator } from "../core/expressions";
 import { toJson } from "../core/expressions";
-import { foldHistory } from "../core/fold";
+import { applyEvent, foldHistory } from "../core/fold";
 import type { Command, CompensationAlert, Decision, Trigger } from "../core/types";
 import { InvalidOperationError } from "../core/types";
 import { canonicalJson } from "../history/hash";
@@ -451,8 +451,13 @@ export class Engine {
       decision = await decide(live.definition, live.record.snapshot, trigger, this.decideContext(now));
     } catch (error) {
       if (isOperatorTrigger(trigger) || error instanceof InvalidOperationError) throw error;
-      this.logger.error("decision failed", { runId: live.id, trigger: trigger.type, error: String(error) });
-      throw error;
+      // A bug or a definition the engine cannot follow: stop the run where a person can see it.
+      this.logger.error("decision failed; suspending the run", {
+        runId: live.id,
+        trigger: trigger.type,
+        error: String(error),
+      });
+      decision = suspendedBy(live.record.snapshot, error, now);
     }
     if (decision.events.length === 0) {
       this.execute(live, decision.commands);
@@ -668,6 +673,19 @@ export class Engine {
   private assertOpen(): void {
     if (this.closed) throw new Error("The engine is closed");
   }
+}
+
+function suspendedBy(snapshot: RunSnapshot, error: unknown, now: number): Decision {
+  const event: RunEvent = {
+    type: "RunSuspended",
+    reason: "internal_error",
+    message: `the engine could not continue: ${error instanceof Error ? error.message : String(error)}`,
+  };
+  return {
+    events: [event],
+    commands: [],
+    snapshot: applyEvent(structuredClone(snapshot), event, new Date(now).toISOString()),
+  };
 }
 
 function isOperatorTrigger(trigger: Trigger): boolean {
