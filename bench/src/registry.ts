@@ -1,0 +1,23 @@
+import { browser } from "./benchmarks/browser";
+import { chainGrowth } from "./benchmarks/chain-growth";
+import { historyVerify } from "./benchmarks/history-verify";
+import { latency } from "./benchmarks/latency";
+import { memory } from "./benchmarks/memory";
+import { recovery } from "./benchmarks/recovery";
+import { server } from "./benchmarks/server";
+import { throughput } from "./benchmarks/throughput";
+import { xstateOverhead } from "./benchmarks/xstate-overhead";
+import type { Benchmark } from "./types";
+
+/** Every benchmark `pnpm bench` runs, in this order. Add a module in src/benchmarks, then list it here. */
+export const registry: readonly Benchmark[] = [
+  throughput,
+  xstateOverhead,
+  latency,
+  recovery,
+  historyVerify,
+  memory,
+  chainGrowth,
+  server,
+  browser,
+];
