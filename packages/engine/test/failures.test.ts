@@ -350,6 +350,31 @@ describe.each(STORE_KINDS)("failure policies and compensation (%s store)", (kind
     await expect(undo.engine.cancel("c2")).rejects.toThrow(/canceled/);
   });
 
+  it("statuses while it works: running during an action, compensating during a compensation", async () => {
+    const h = harness();
+    const definition = saga(
+      { action: "hang", timeout: "10s", retry: { maxAttempts: 1, onTimeout: { retries: 0, multiplier: 2 } } },
+      {
+        unbook: {
+          type: "compensation",
+          action: "hang",
+          timeout: "10s",
+          retry: { maxAttempts: 1, onTimeout: { retries: 0, multiplier: 2 } },
+        },
+      },
+    );
+    await h.engine.start(definition, {}, { runId: "st" });
+    await h.engine.idle();
+    expect((await h.engine.getRun("st"))?.status).toBe("running");
+    h.clock.advance(10_000);
+    await h.engine.idle();
+    expect((await h.engine.getRun("st"))?.status).toBe("compensating");
+    h.clock.advance(10_000);
+    await h.engine.idle();
+    expect((await h.engine.getRun("st"))?.status).toBe("compensation_failed");
+    expect(h.calls.map((c) => c.action)).toEqual(["echo", "hang", "hang"]);
+  });
+
   it("run deadline: the whole run times out and compensates", async () => {
     const h = harness();
     const run = await runToEnd(h, { ...saga({ action: "hang", timeout: "1h" }), timeout: "10m" });

@@ -111,6 +111,26 @@ describe.each(STORE_KINDS)("every state type (%s store)", (kind) => {
     expect(received?.event).toMatchObject({ by: "alice", signal: "approval" });
   });
 
+  it("signal: one sent before the state waits is kept and delivered when it does", async () => {
+    const h = harness();
+    const definition: Definition = {
+      name: "early-signal",
+      startAt: "pause",
+      states: {
+        pause: { type: "wait", duration: "1m", next: "approve" },
+        approve: { type: "signal", signal: "approval", next: "done" },
+        done: { type: "succeed", output: "{% $steps.approve %}" },
+      },
+    };
+    await h.engine.start(definition, {}, { runId: "e" });
+    await h.engine.idle();
+    await h.engine.signal("e", "approval", "early", "ivan");
+    const run = await h.settle("e");
+    expect(run.status).toBe("succeeded");
+    expect(run.snapshot.output).toBe("early");
+    expect(run.snapshot.bufferedSignals).toEqual([]);
+  });
+
   it("signal: times out into onTimeout, or fails the run", async () => {
     const toState: Definition = {
       name: "signal-timeout",

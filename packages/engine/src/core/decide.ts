@@ -14,6 +14,29 @@ import { planRetry, resolveRetry, TIMEOUT_ERROR } from "./retry";
 import { type DecideContext, type Decision, InvalidOperationError, type Trigger } from "./types";
 import { Working } from "./working";
 
+/*
+ * Semantics the SPEC leaves open, as implemented here:
+ * - Inside a parallel branch or a map iteration, a failure the failing state does not handle (no matching
+ *   catch; onError compensate or abort) fails the branch/iteration. Its siblings are canceled (in-flight
+ *   actions aborted) and the parallel/map state fails with the same error; that state's own catch/onError
+ *   then applies. onError "continue" inside a branch warns and continues the branch.
+ * - LoopLimitExceeded, a choice with no match, a signal timeout without onTimeout state, a wait whose
+ *   `until` is not a time, and expression errors in non-task states fail their scope (compensate at the
+ *   top level). Expression errors in task params fail the task (its catch/onError apply, no retries).
+ * - The compensation stack is run-wide: entries pushed in completion order by loop visits, branches and
+ *   iterations; a compensation sees `$steps.<task>` as that entry's output and `$item`/`$index` of its
+ *   iteration. An empty stack still ends the run `compensated`.
+ * - The run deadline (`timeout`) aborts in-flight work and compensates (error RunTimedOut).
+ * - Cancel with compensation ends `canceled` once the compensation finished.
+ * - Timeout error name is "Timeout". A timed-out attempt first gets `retry.onTimeout.retries` extra attempts
+ *   (at once, timeout × multiplier); then timeouts retry like other errors while maxAttempts allows.
+ * - Recovery re-runs interrupted compensations (they are retried by nature) and idempotent tasks with the
+ *   same key and attempt number; any other interrupted task suspends the run (outcome unknown).
+ * - Signals sent while no state awaits them are kept and delivered to the first state that awaits them.
+ * - Redrive (resume) restarts failed and canceled scopes from the state they stopped in, with a fresh
+ *   retry budget; completed branches, iterations and steps are kept.
+ */
+
 /**
  * The pure heart of the engine: given the definition, the run's snapshot and what just happened, which
  * events to append and which effects to carry out. No I/O, no clock (`context.now`), no randomness of
