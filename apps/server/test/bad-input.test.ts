@@ -1,6 +1,7 @@
 import { rawSqlite, type SqliteRunStore } from "@sagaflow/engine";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppRouter } from "../src/router/root";
 import {
   approvalDefinition,
   type Client,
@@ -221,21 +222,17 @@ describe("bad input gets a clear error and changes nothing", () => {
   it("refuses a definition with its diagnostics", async () => {
     const error = await t.client.definitions.save
       .mutate({ definition: { ...definition, startAt: "nowhere" } })
-      .catch((caught: unknown) => caught as TRPCClientError<never>);
-    const data = (error as TRPCClientError<never>).data as {
-      diagnostics: { severity: string; path: string }[];
-    };
-    expect(data.diagnostics.some((d) => d.severity === "error")).toBe(true);
+      .catch((caught: unknown) => caught as TRPCClientError<AppRouter>);
+    const diagnostics = (error as TRPCClientError<AppRouter>).data?.diagnostics ?? [];
+    expect(diagnostics.some((d) => d.severity === "error" && d.path.includes("startAt"))).toBe(true);
   });
 
   it("flattens zod errors for bad input", async () => {
     const error = await t.client.runs.get
       .query({ runId: "" })
-      .catch((caught: unknown) => caught as TRPCClientError<never>);
-    const data = (error as TRPCClientError<never>).data as {
-      zodError: { fieldErrors: Record<string, string[]> };
-    };
-    expect(data.zodError.fieldErrors.runId?.length).toBeGreaterThan(0);
+      .catch((caught: unknown) => caught as TRPCClientError<AppRouter>);
+    const zodError = (error as TRPCClientError<AppRouter>).data?.zodError;
+    expect(zodError?.fieldErrors).toHaveProperty("runId");
   });
 
   it("an unknown run's event stream is NOT_FOUND", async () => {
