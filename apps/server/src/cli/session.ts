@@ -46,10 +46,11 @@ export async function loadActions(modulePath: string | undefined, cwd: string): 
  * Opens the runs database. Only `run` creates one; the other commands refuse a missing file rather than
  * leave an empty database behind a typo.
  */
-export function openStore(file: string, options: { create: boolean }): RunStore {
-  if (!options.create && !existsSync(file)) throw new CliError(`no database at ${file}`, EXIT.usage);
+export function openStore(file: string, options: { create: boolean; cwd: string }): RunStore {
+  const absolute = path.resolve(options.cwd, file);
+  if (!options.create && !existsSync(absolute)) throw new CliError(`no database at ${file}`, EXIT.usage);
   try {
-    return openSqliteStore(file);
+    return openSqliteStore(absolute);
   } catch (error) {
     if (error instanceof CorruptDatabaseError) throw new CliError(error.message, EXIT.failed);
     throw error;

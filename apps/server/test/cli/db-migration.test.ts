@@ -81,7 +81,9 @@ describe("sagaflow run examples/db-migration.json", { timeout: 30_000 }, () => {
       new RegExp(`^Recovery: fix the cause, then \`sagaflow resume ${runId} --db runs\\.db\`$`),
     ];
     expect(lines).toHaveLength(expected.length);
-    lines.forEach((line, index) => expect(line).toMatch(expected[index] as RegExp));
+    lines.forEach((line, index) => {
+      expect(line).toMatch(expected[index] as RegExp);
+    });
     // The backup is kept after a failure, for inspection.
     expect(backups(dir)).toHaveLength(1);
   });

@@ -11,7 +11,7 @@ const OPTIONS = { db: { type: "string" }, json: { type: "boolean" } } as const;
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, ["runId"]);
   const runId = positionals[0] as string;
-  const store = openStore(requireDb(values.db, "history"), { create: false });
+  const store = openStore(requireDb(values.db, "history"), { create: false, cwd: io.cwd });
   try {
     await requireRun(store, runId);
     const events = await store.getHistory(runId);

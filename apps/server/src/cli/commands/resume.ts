@@ -19,7 +19,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const json = values.json === true;
   const progressOut = json ? io.err : io.out;
   const actions = await loadActions(values.actions, io.cwd);
-  const store = openStore(db, { create: false });
+  const store = openStore(db, { create: false, cwd: io.cwd });
   const printer = createProgressPrinter(progressOut, {
     resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
   });

@@ -48,7 +48,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     resumeCommand: (runId) => `sagaflow resume ${runId} --db ${dbShown}`,
   });
   const session = openEngine({
-    store: openStore(dbFile, { create: true }),
+    store: openStore(dbFile, { create: true, cwd: io.cwd }),
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),

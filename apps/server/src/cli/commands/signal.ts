@@ -22,7 +22,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const payload: JsonValue =
     values.payload === undefined ? null : parseJsonArgument(values.payload, "--payload");
   const actions = await loadActions(values.actions, io.cwd);
-  const store = openStore(db, { create: false });
+  const store = openStore(db, { create: false, cwd: io.cwd });
   const progressOut = values.json ? io.err : io.out;
   const printer = createProgressPrinter(progressOut, {
     resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,

@@ -12,7 +12,7 @@ const OPTIONS = { db: { type: "string" }, json: { type: "boolean" } } as const;
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, ["runId"]);
   const runId = positionals[0] as string;
-  const store = openStore(requireDb(values.db, "status"), { create: false });
+  const store = openStore(requireDb(values.db, "status"), { create: false, cwd: io.cwd });
   try {
     const run = await requireRun(store, runId);
     const stored = await store.getDefinition(run.workflow, run.version);

@@ -9,7 +9,7 @@ const OPTIONS = { db: { type: "string" }, json: { type: "boolean" } } as const;
 /** `sagaflow verify --db F`: checks every run's hash chain and that its checkpoint is the fold of its history. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS, []);
-  const store = openStore(requireDb(values.db, "verify"), { create: false });
+  const store = openStore(requireDb(values.db, "verify"), { create: false, cwd: io.cwd });
   // Verifying reads only: the engine is used for its checks and never drives a run here.
   const engine = new Engine({ store, actions: [] });
   try {
