@@ -375,6 +375,22 @@ describe.each(STORE_KINDS)("failure policies and compensation (%s store)", (kind
     expect(h.calls.map((c) => c.action)).toEqual(["echo", "hang", "hang"]);
   });
 
+  it("a decision that throws suspends the run (internal_error) instead of leaving it stuck", async () => {
+    const h = createHarness(openStore(kind), {
+      random: () => {
+        throw new Error("no entropy");
+      },
+    });
+    const run = await runToEnd(
+      h,
+      saga({ action: "flaky", params: { failTimes: 1 }, retry: { maxAttempts: 2, jitter: true } }),
+    );
+    expect(run.status).toBe("suspended");
+    expect(run.snapshot.suspension).toMatchObject({ reason: "internal_error" });
+    expect(run.snapshot.suspension?.message).toMatch(/no entropy/);
+    expect(await h.engine.verify("run-1")).toMatchObject({ ok: true });
+  });
+
   it("run deadline: the whole run times out and compensates", async () => {
     const h = harness();
     const run = await runToEnd(h, { ...saga({ action: "hang", timeout: "1h" }), timeout: "10m" });
