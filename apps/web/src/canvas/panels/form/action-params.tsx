@@ -7,6 +7,15 @@ import { JsonField, SelectField } from "./fields";
 
 const UI_SCHEMA: UiSchema = { "ui:submitButtonOptions": { norender: true } };
 
+/** Defaults stay the action's business: the form must not write them into the definition. */
+const SKIP_DEFAULTS = { emptyObjectFields: "skipDefaults" } as const;
+
+/** The catalog's schemas name draft 2020-12; the form's validator only needs the shape. */
+const formSchema = (params: Record<string, unknown>): RJSFSchema => {
+  const { $schema: _dialect, ...schema } = params;
+  return schema as RJSFSchema;
+};
+
 /** The action picked from the server's catalog, and its params as a form generated from the action's JSON Schema. */
 export const ActionParams = memo(function ActionParams(props: {
   action: string;
@@ -54,11 +63,12 @@ export const ActionParams = memo(function ActionParams(props: {
             </p>
           )}
           <Form
-            schema={entry.params as RJSFSchema}
+            schema={formSchema(entry.params)}
             uiSchema={UI_SCHEMA}
             formData={props.params ?? {}}
             validator={validator}
             noHtml5Validate
+            experimental_defaultFormStateBehavior={SKIP_DEFAULTS}
             showErrorList={false}
             tagName="div"
             onChange={(event) => {
