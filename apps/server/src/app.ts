@@ -38,6 +38,8 @@ export interface SagaflowServerOptions {
   token?: string | undefined;
   /** SAGAFLOW_ALERT_WEBHOOK: compensation_failed alerts are POSTed here. */
   alertWebhook?: string | undefined;
+  /** Relative action paths resolve against it, as in the CLI ("where sagaflow runs"); default: cwd. */
+  workingDir?: string;
   /** Extra allowed roots for action file paths (besides the data directory and examples/). */
   allowPaths?: string[];
   /** A module of custom actions (like the CLI's --actions). */
@@ -90,6 +92,14 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const catalog = actionCatalog(actions);
   const roots = [dataDir, ...(examplesDir ? [examplesDir] : []), ...(options.allowPaths ?? [])];
   const pathPolicy = createPathPolicy(roots.map((root) => path.resolve(root)));
+  const workingDir = options.workingDir ?? process.cwd();
+  // The policy itself refuses empty and non-string paths with its own clear error.
+  const resolvePath = (requested: string) =>
+    pathPolicy.resolvePath(
+      typeof requested === "string" && requested.trim() !== ""
+        ? path.resolve(workingDir, requested)
+        : requested,
+    );
 
   const store = openSqliteStore(dbPath);
   const feed = new LiveFeed();
@@ -102,7 +112,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const engine = new Engine({
     store,
     actions: limitActions(actions, slots),
-    resolvePath: pathPolicy.resolvePath,
+    resolvePath,
     logger,
     onEvent: (event, run) => {
       feed.publishEvent(event);

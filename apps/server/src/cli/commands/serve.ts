@@ -34,6 +34,7 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
       token: env.SAGAFLOW_TOKEN,
       alertWebhook: env.SAGAFLOW_ALERT_WEBHOOK || undefined,
       concurrency,
+      workingDir: io.cwd,
       allowPaths: (values["allow-path"] ?? []).map((dir) => path.resolve(io.cwd, dir)),
       actionsModule: values.actions ? path.resolve(io.cwd, values.actions) : undefined,
     });
