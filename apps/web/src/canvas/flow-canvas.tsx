@@ -35,6 +35,7 @@ const MINIMAP_COLORS: Record<string, string> = {
 const minimapColor = (node: FlowNode) => MINIMAP_COLORS[node.type ?? ""] ?? "#cbd5e1";
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1 };
 const PRO_OPTIONS = { hideAttribution: true };
+const MINIMAP_STYLE = { width: 168, height: 112 };
 const DELETE_KEYS = null; // the shortcut hook owns Delete/Backspace
 
 /**

@@ -16,6 +16,8 @@ export interface Box {
 const elk = new ELK();
 const COMPENSATION_GAP = 28;
 const BRANCH_GAP = 16;
+/** Inside a parallel branch lane: room for its label and a start badge. */
+const BRANCH_PADDING = { top: 40, side: 16 };
 
 /**
  * Auto-layout: a layered layout per scope (root, each branch, each map iterator), innermost first so a
@@ -141,7 +143,7 @@ export async function layoutGraph(
     let offset = 0;
     let across = 0;
     for (const group of groups) {
-      const inner = containerSize(await layoutScope(group.id), EMPTY_BRANCH, 32);
+      const inner = containerSize(await layoutScope(group.id), EMPTY_BRANCH, BRANCH_PADDING.top);
       const box =
         direction === "LR"
           ? { x: CONTAINER_PADDING.side, y: CONTAINER_PADDING.top + offset, ...inner }
@@ -172,7 +174,7 @@ export async function layoutGraph(
       parent && isStateNode(parent) && parent.type === "map"
         ? { x: CONTAINER_PADDING.side, y: CONTAINER_PADDING.top }
         : parent?.type === "branch"
-          ? { x: 16, y: 32 }
+          ? { x: BRANCH_PADDING.side, y: BRANCH_PADDING.top }
           : { x: 0, y: 0 };
     const position =
       node.type === "branch" ? { x: box.x, y: box.y } : { x: box.x + inset.x, y: box.y + inset.y };
@@ -207,12 +209,12 @@ function containerSize(
   min: { width: number; height: number },
   top = CONTAINER_PADDING.top,
 ): { width: number; height: number } {
-  const side = top === CONTAINER_PADDING.top ? CONTAINER_PADDING.side : 16;
+  const side = top === CONTAINER_PADDING.top ? CONTAINER_PADDING.side : BRANCH_PADDING.side;
   return {
     width: Math.max(min.width, inner.width + 2 * side),
     height: Math.max(
       min.height,
-      inner.height + top + (top === CONTAINER_PADDING.top ? CONTAINER_PADDING.bottom : 16),
+      inner.height + top + (top === CONTAINER_PADDING.top ? CONTAINER_PADDING.bottom : BRANCH_PADDING.side),
     ),
   };
 }

@@ -3,7 +3,7 @@ import type { FlowNode } from "../types";
 /** Sizes the layout assumes before React Flow has measured a node (state nodes have a fixed width). */
 export const STATE_WIDTH = 232;
 export const STATE_HEIGHT = 72;
-export const CONTAINER_PADDING = { top: 44, side: 20, bottom: 20 };
+export const CONTAINER_PADDING = { top: 56, side: 20, bottom: 20 };
 export const EMPTY_CONTAINER = { width: 300, height: 160 };
 export const EMPTY_BRANCH = { width: 260, height: 130 };
 

@@ -45,7 +45,10 @@ function nodeStatus(step: StepRecord, order: number | undefined): NodeRunStatus 
 }
 
 /** The edge a taken transition ran along: the one whose kind matches what decided it, else any between the two. */
-function edgeOfTransition(candidates: readonly FlowEdge[], via: TakenTransition["via"]): FlowEdge | undefined {
+function edgeOfTransition(
+  candidates: readonly FlowEdge[],
+  via: TakenTransition["via"],
+): FlowEdge | undefined {
   const matches = (edge: FlowEdge) => {
     const kind = edge.data?.kind;
     switch (via.kind) {
@@ -68,7 +71,11 @@ const sameRecord = <T extends object>(a: T | undefined, b: T): boolean => {
   return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
 };
 
-export function deriveOverlay(model: RunModel, edges: readonly FlowEdge[], previous?: RunOverlay): RunOverlay {
+export function deriveOverlay(
+  model: RunModel,
+  edges: readonly FlowEdge[],
+  previous?: RunOverlay,
+): RunOverlay {
   // The compensation trace: the latest order per compensation state (a loop may undo one task twice).
   const orderOfCompensation = new Map<string, CompensationRecord>();
   for (const record of model.compensations) orderOfCompensation.set(record.compensationStateId, record);

@@ -9,14 +9,20 @@ import { deriveOverlay } from "./overlay";
 import { applyEvent, createRunModel, type RunHistoryEvent, type RunModel, stateOfEvent } from "./run-model";
 
 const examples = join(import.meta.dirname, "../../../../../examples");
-const example = (name: string) => JSON.parse(readFileSync(join(examples, `${name}.json`), "utf8")) as Definition;
+const example = (name: string) =>
+  JSON.parse(readFileSync(join(examples, `${name}.json`), "utf8")) as Definition;
 
 /** Folds events stamped one second apart, as the server would stream them. */
 function fold(events: RunEvent[], model: RunModel = createRunModel("r1")): RunModel {
   const base = Date.parse("2026-11-30T10:00:00.000Z");
   for (const event of events) {
     const seq = model.lastSeq + 1;
-    const stored: RunHistoryEvent = { runId: "r1", seq, at: new Date(base + seq * 1000).toISOString(), event };
+    const stored: RunHistoryEvent = {
+      runId: "r1",
+      seq,
+      at: new Date(base + seq * 1000).toISOString(),
+      event,
+    };
     applyEvent(model, stored);
   }
   return model;
@@ -61,7 +67,10 @@ const badMigration: RunEvent[] = [
   succeeded("backup_database", { path: "b.db" }),
   entered("apply_migration"),
   started("apply_migration"),
-  { ...(succeeded("apply_migration", { changes: 4 }) as object), compensateWith: "restore_backup" } as RunEvent,
+  {
+    ...(succeeded("apply_migration", { changes: 4 }) as object),
+    compensateWith: "restore_backup",
+  } as RunEvent,
   entered("validate_data"),
   started("validate_data"),
   {
@@ -163,7 +172,12 @@ describe("a failed db-migration run, folded", () => {
 
   it("ignores an event it already folded (a reconnect may replay one)", () => {
     const copy = fold(badMigration);
-    applyEvent(copy, { runId: "r1", seq: 3, at: "2026-11-30T11:00:00Z", event: started("backup_database", 2) });
+    applyEvent(copy, {
+      runId: "r1",
+      seq: 3,
+      at: "2026-11-30T11:00:00Z",
+      event: started("backup_database", 2),
+    });
     expect(copy.steps.backup_database!.attempts).toHaveLength(1);
   });
 
@@ -201,7 +215,14 @@ describe("a retry loop, folded live", () => {
         started("poll_job", 2),
         succeeded("poll_job", { polls: 1, done: false }, 2),
         entered("check_done", "choice"),
-        { type: "ChoiceTaken", scope: "", stateId: "check_done", visit: 1, next: "wait_before_polling", rule: null },
+        {
+          type: "ChoiceTaken",
+          scope: "",
+          stateId: "check_done",
+          visit: 1,
+          next: "wait_before_polling",
+          rule: null,
+        },
         entered("wait_before_polling", "wait"),
         {
           type: "TimerStarted",

@@ -232,8 +232,14 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
       step.spans.push({ startedAt: at, endedAt: null, seq });
       const previous = model.currentInScope[event.scope];
       if (previous !== undefined) {
-        const via = event.error ? { kind: "catch" as const } : (model.pendingVia[event.scope] ?? { kind: "next" });
-        model.transitions[transitionKey(previous, event.stateId)] = { from: previous, to: event.stateId, via };
+        const via = event.error
+          ? { kind: "catch" as const }
+          : (model.pendingVia[event.scope] ?? { kind: "next" });
+        model.transitions[transitionKey(previous, event.stateId)] = {
+          from: previous,
+          to: event.stateId,
+          via,
+        };
       }
       delete model.pendingVia[event.scope];
       model.currentInScope[event.scope] = event.stateId;
@@ -277,7 +283,10 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
     }
     case "StepTimedOut": {
       const step = stepOf(model, event.stateId, at, seq);
-      const error = { error: "Timeout", message: `attempt ${event.attempt} timed out after ${event.timeoutMs} ms` };
+      const error = {
+        error: "Timeout",
+        message: `attempt ${event.attempt} timed out after ${event.timeoutMs} ms`,
+      };
       endAttempt(attemptOf(step.attempts, event.attempt, event.visit), at, {
         outcome: "timed_out",
         error,
@@ -523,7 +532,8 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
       model.endedAt = at;
       if (event.stateId) {
         const step = stepOf(model, event.stateId, at, seq);
-        for (const attempt of step.attempts) if (attempt.outcome === "running") attempt.outcome = "interrupted";
+        for (const attempt of step.attempts)
+          if (attempt.outcome === "running") attempt.outcome = "interrupted";
         step.status = "failed";
         step.error = { error: "OutcomeUnknown", message: event.message };
       }
@@ -605,7 +615,11 @@ export function describeEvent(event: RunEvent): string {
     case "RunFailed":
       return `${event.error.error}: ${event.error.message}`;
     case "RunCompensated":
-      return event.error ? `${event.error.error}: ${event.error.message}` : event.canceled ? "after cancel" : "";
+      return event.error
+        ? `${event.error.error}: ${event.error.message}`
+        : event.canceled
+          ? "after cancel"
+          : "";
     case "RunSuspended":
       return `${event.reason}: ${event.message}`;
     case "RunResumed":

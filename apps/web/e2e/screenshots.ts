@@ -1,0 +1,55 @@
+/**
+ * Screenshots of the designer for the docs, taken from the real app on the shipped examples.
+ *   pnpm --filter @sagaflow/web screenshots   → docs/screenshots/*.png
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { launchBrowser } from "./support/browser";
+import { dropState } from "./support/designer";
+import buildIfStale from "./support/global-setup";
+import { startServer } from "./support/server";
+
+const outDir = join(import.meta.dirname, "../../../docs/screenshots");
+mkdirSync(outDir, { recursive: true });
+
+buildIfStale();
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 2 });
+  const shot = (name: string) => page.screenshot({ path: join(outDir, `${name}.png`) });
+  const open = async (name: string) => {
+    await page.goto(`${server.url}/#/workflows/${name}`);
+    await page.locator(".react-flow__node").first().waitFor();
+    await page.waitForTimeout(700);
+  };
+
+  await page.goto(server.url);
+  await page.locator("[data-workflow]").first().waitFor();
+  await shot("workflows");
+
+  await open("db-migration");
+  await page.locator("[data-state-id=apply_migration]").click();
+  await page.waitForTimeout(500);
+  await shot("designer-db-migration");
+
+  await open("fan-out");
+  await page.locator("[data-state-id=price_items]").click({ position: { x: 60, y: 12 } });
+  await page.waitForTimeout(400);
+  await shot("designer-fan-out");
+
+  await open("order-saga");
+  await dropState(page, "choice", { x: 520, y: 520 });
+  await dropState(page, "compensation", { x: 820, y: 520 });
+  await page.waitForTimeout(500);
+  await shot("designer-validation");
+
+  await open("db-migration");
+  await page.locator("[data-testid=json-toggle]").click();
+  await page.waitForTimeout(400);
+  await shot("designer-json");
+  console.log(`screenshots written to ${outDir}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}

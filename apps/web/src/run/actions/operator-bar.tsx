@@ -1,0 +1,302 @@
+import type { JsonValue } from "@sagaflow/shared";
+import { type ReactNode, useState } from "react";
+import { toast } from "../../lib/toast";
+import { api, errorMessage } from "../../lib/trpc";
+import { useRunSession } from "../live/run-session-context";
+import { availableActions } from "../model/operator-actions";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { JsonInput, type ParsedJson } from "../ui/json-input";
+
+type Dialog =
+  | { kind: "cancel" }
+  | { kind: "resume" }
+  | { kind: "retry" }
+  | { kind: "restore" }
+  | { kind: "resolve"; stateId: string; compensation: boolean }
+  | { kind: "decide"; signal: string; decision: "approve" | "reject" }
+  | { kind: "signal"; signal: string };
+
+/** The operator actions that apply to this run now; each asks before it changes anything. */
+export function OperatorBar() {
+  const runId = useRunSession((s) => s.runId);
+  const status = useRunSession((s) => s.status);
+  const snapshot = useRunSession((s) => s.snapshot);
+  const definition = useRunSession((s) => s.definition);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const comments: Record<string, string | undefined> = {};
+  for (const [id, state] of Object.entries(definition?.states ?? {}))
+    comments[id] = (state as { comment?: string }).comment;
+  // Buttons follow the server's record (the model may be a few events ahead; the engine decides).
+  const actions = availableActions(snapshot?.status ?? status, snapshot, comments);
+
+  const act = async (label: string, call: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await call();
+      toast(label, "success");
+      setDialog(null);
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="flex flex-wrap items-center gap-1.5" data-testid="operator-actions">
+      {actions.signals.map((s) =>
+        s.approval ? (
+          <span key={`${s.stateId}:${s.name}`} className="flex gap-1.5">
+            <ActionButton
+              testId="approve"
+              tone="success"
+              onClick={() => setDialog({ kind: "decide", signal: s.name, decision: "approve" })}
+            >
+              ✓ Approve
+            </ActionButton>
+            <ActionButton
+              testId="reject"
+              tone="danger"
+              onClick={() => setDialog({ kind: "decide", signal: s.name, decision: "reject" })}
+            >
+              ✕ Reject
+            </ActionButton>
+          </span>
+        ) : null,
+      )}
+      {actions.signals.map((s) => (
+        <ActionButton
+          key={`signal:${s.stateId}:${s.name}`}
+          testId="send-signal"
+          onClick={() => setDialog({ kind: "signal", signal: s.name })}
+        >
+          ✉ Send “{s.name}”
+        </ActionButton>
+      ))}
+      {actions.resume && (
+        <ActionButton testId="resume" tone="primary" onClick={() => setDialog({ kind: "resume" })}>
+          ↻ {status === "canceled" ? "Redrive" : "Resume"}
+        </ActionButton>
+      )}
+      {actions.retryCompensation && (
+        <ActionButton testId="retry-compensation" tone="primary" onClick={() => setDialog({ kind: "retry" })}>
+          ↻ Retry compensation
+        </ActionButton>
+      )}
+      {actions.resolve && (
+        <ActionButton
+          testId="resolve"
+          onClick={() => actions.resolve && setDialog({ kind: "resolve", ...actions.resolve })}
+        >
+          ✎ Resolve {actions.resolve.stateId}
+        </ActionButton>
+      )}
+      {actions.restore && (
+        <ActionButton testId="restore" tone="primary" onClick={() => setDialog({ kind: "restore" })}>
+          ⟲ Restore checkpoint
+        </ActionButton>
+      )}
+      {actions.cancel && (
+        <ActionButton testId="cancel" tone="danger" onClick={() => setDialog({ kind: "cancel" })}>
+          ⊘ Cancel
+        </ActionButton>
+      )}
+      {dialog && (
+        <OperatorDialog dialog={dialog} runId={runId} busy={busy} onClose={() => setDialog(null)} act={act} />
+      )}
+    </div>
+  );
+}
+
+function OperatorDialog(props: {
+  dialog: Dialog;
+  runId: string;
+  busy: boolean;
+  onClose: () => void;
+  act: (label: string, call: () => Promise<unknown>) => Promise<void>;
+}) {
+  const { dialog, runId, busy, onClose, act } = props;
+  const [compensate, setCompensate] = useState(true);
+  const [reason, setReason] = useState("");
+  const [json, setJson] = useState<ParsedJson>({ ok: true, value: {} });
+  const jsonValue = (): JsonValue | undefined => (json.ok ? json.value : undefined);
+
+  switch (dialog.kind) {
+    case "cancel":
+      return (
+        <ConfirmDialog
+          title="Cancel this run?"
+          confirmLabel={compensate ? "Cancel and compensate" : "Cancel without compensation"}
+          tone="danger"
+          busy={busy}
+          onClose={onClose}
+          onConfirm={() => void act("Run canceled", () => api.runs.cancel.mutate({ runId, compensate }))}
+        >
+          <p>Steps in flight are aborted. The cancel is recorded in the history with your name.</p>
+          <label className="flex items-center gap-2">
+            <input
+              type="checkbox"
+              data-testid="cancel-compensate"
+              checked={compensate}
+              onChange={(e) => setCompensate(e.target.checked)}
+            />
+            Undo the completed steps (run the compensation chain)
+          </label>
+        </ConfirmDialog>
+      );
+    case "resume":
+      return (
+        <ConfirmDialog
+          title="Resume this run?"
+          confirmLabel="Resume"
+          busy={busy}
+          onClose={onClose}
+          onConfirm={() => void act("Run resumed", () => api.runs.resume.mutate({ runId }))}
+        >
+          <p>
+            It continues from the step that stopped it, on the same definition version. Completed steps are
+            kept, not run again.
+          </p>
+        </ConfirmDialog>
+      );
+    case "retry":
+      return (
+        <ConfirmDialog
+          title="Retry the failed compensation?"
+          confirmLabel="Retry compensation"
+          busy={busy}
+          onClose={onClose}
+          onConfirm={() =>
+            void act("Compensation retried", () => api.runs.retryCompensation.mutate({ runId }))
+          }
+        >
+          <p>The compensation that failed runs again with its retry policy, then the rest of the chain.</p>
+        </ConfirmDialog>
+      );
+    case "restore":
+      return (
+        <ConfirmDialog
+          title="Restore from the last good checkpoint?"
+          confirmLabel="Restore and continue"
+          busy={busy}
+          onClose={onClose}
+          onConfirm={() => void act("Run restored", () => api.runs.restore.mutate({ runId }))}
+        >
+          <p>The events after the last one that verifies are dropped, and the run continues from there.</p>
+        </ConfirmDialog>
+      );
+    case "resolve":
+      return (
+        <ConfirmDialog
+          title={`Mark ${dialog.stateId} as done?`}
+          confirmLabel="Resolve"
+          busy={busy || !json.ok}
+          onClose={onClose}
+          onConfirm={() => {
+            const output = jsonValue();
+            if (output === undefined) return;
+            void act(`${dialog.stateId} resolved`, () =>
+              api.runs.resolveStep.mutate({
+                runId,
+                output,
+                ...(dialog.compensation ? {} : { stateId: dialog.stateId }),
+              }),
+            );
+          }}
+        >
+          <p>
+            {dialog.compensation
+              ? "Say the undo was done by hand; the compensation chain continues."
+              : "Say the step was done; the run continues with this output as the step's output."}
+          </p>
+          <JsonInput label="Output" name="resolve-output" initial="{}" rows={5} onChange={setJson} />
+        </ConfirmDialog>
+      );
+    case "decide":
+      return (
+        <ConfirmDialog
+          title={dialog.decision === "approve" ? "Approve?" : "Reject?"}
+          confirmLabel={dialog.decision === "approve" ? "Approve" : "Reject"}
+          tone={dialog.decision === "approve" ? "primary" : "danger"}
+          busy={busy}
+          onClose={onClose}
+          onConfirm={() =>
+            void act(dialog.decision === "approve" ? "Approved" : "Rejected", () =>
+              api.runs.signal.mutate({
+                runId,
+                name: dialog.signal,
+                payload: {
+                  decision: dialog.decision,
+                  by: "web",
+                  ...(reason.trim() ? { reason: reason.trim() } : {}),
+                },
+              }),
+            )
+          }
+        >
+          <p>
+            Sends the “{dialog.signal}” signal with{" "}
+            <code className="rounded bg-slate-100 px-1">{`{"decision": "${dialog.decision}"}`}</code>.
+          </p>
+          <input
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="Reason (optional)"
+            className="w-full rounded-lg border border-slate-200 px-2.5 py-1.5 text-[13px] outline-none focus:border-indigo-400"
+          />
+        </ConfirmDialog>
+      );
+    case "signal":
+      return (
+        <ConfirmDialog
+          title={`Send “${dialog.signal}”`}
+          confirmLabel="Send signal"
+          busy={busy || !json.ok}
+          onClose={onClose}
+          onConfirm={() => {
+            const payload = jsonValue();
+            if (payload === undefined) return;
+            void act(`Sent ${dialog.signal}`, () =>
+              api.runs.signal.mutate({ runId, name: dialog.signal, payload }),
+            );
+          }}
+        >
+          <JsonInput
+            label="Payload"
+            name="signal-payload"
+            initial="{}"
+            rows={6}
+            emptyAs={null}
+            onChange={setJson}
+          />
+        </ConfirmDialog>
+      );
+  }
+}
+
+const TONES = {
+  neutral: "border-slate-200 text-slate-700 hover:bg-slate-50",
+  primary: "border-indigo-600 bg-indigo-600 text-white hover:bg-indigo-500",
+  success: "border-emerald-600 bg-emerald-600 text-white hover:bg-emerald-500",
+  danger: "border-rose-200 text-rose-700 hover:bg-rose-50",
+} as const;
+
+function ActionButton(props: {
+  children: ReactNode;
+  onClick: () => void;
+  testId: string;
+  tone?: keyof typeof TONES;
+}) {
+  return (
+    <button
+      type="button"
+      data-testid={props.testId}
+      onClick={props.onClick}
+      className={`rounded-lg border px-3 py-1.5 font-semibold text-[12px] shadow-sm transition ${TONES[props.tone ?? "neutral"]}`}
+    >
+      {props.children}
+    </button>
+  );
+}

@@ -1,0 +1,181 @@
+import type { RouterOutputs } from "@sagaflow/server/router";
+import type { Definition, RunSnapshot, RunStatus } from "@sagaflow/shared";
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { RunOverlayStore } from "../../canvas/store/run-overlay";
+import type { FlowEdge } from "../../canvas/types";
+import { api } from "../../lib/trpc";
+import { deriveOverlay } from "../model/overlay";
+import { applyEvent, createRunModel, type RunHistoryEvent, type RunModel } from "../model/run-model";
+
+/**
+ * One open run: its events (live over `runs.events`, resumed from the last seq on reconnect), the model
+ * folded from them, and the server's record of it (status, snapshot, Workflow State Format), refetched
+ * after events arrive. The canvas overlay is derived from the model on every batch.
+ */
+
+export type RunGet = RouterOutputs["runs"]["get"];
+
+export interface RunSessionState {
+  runId: string;
+  /** Appended in place (100,000 events must not be copied per batch); `eventCount` says how many are in. */
+  events: RunHistoryEvent[];
+  eventCount: number;
+  model: RunModel;
+  /** Bumped after every batch of events: components that read the model subscribe to it. */
+  modelVersion: number;
+  status: RunStatus;
+  snapshot: RunSnapshot | null;
+  definition: Definition | null;
+  stateFormat: string | null;
+  connection: "connecting" | "live" | "reconnecting";
+  selected: string | null;
+  /** Set by a click in the timeline or Gantt: the event list scrolls to it. */
+  focusSeq: number | null;
+  select(stateId: string | null, focusSeq?: number | null): void;
+}
+
+export type RunSessionStore = StoreApi<RunSessionState>;
+
+const TERMINAL_EVENTS = new Set([
+  "RunSucceeded",
+  "RunFailed",
+  "RunCompensated",
+  "CompensationFailed",
+  "RunSuspended",
+  "RunCanceled",
+  "SignalAwaited",
+  "RunResumed",
+]);
+
+const asSnapshot = (value: unknown): RunSnapshot | null =>
+  value && typeof value === "object" && "scopes" in value ? (value as RunSnapshot) : null;
+
+export function createRunSessionStore(initial: RunGet): RunSessionStore {
+  return createStore<RunSessionState>((set) => ({
+    runId: initial.run.id,
+    events: [],
+    eventCount: 0,
+    model: createRunModel(initial.run.id),
+    modelVersion: 0,
+    status: initial.run.status,
+    snapshot: asSnapshot(initial.run.snapshot),
+    definition: initial.definition,
+    stateFormat: initial.stateFormat,
+    connection: "connecting",
+    selected: null,
+    focusSeq: null,
+    select: (stateId, focusSeq = null) => set({ selected: stateId, focusSeq }),
+  }));
+}
+
+export interface RunSessionOptions {
+  store: RunSessionStore;
+  overlay: RunOverlayStore;
+  /** The edges on the canvas, to map transitions onto (read when a batch is applied). */
+  edges: () => readonly FlowEdge[];
+  /** Called after each batch is drawn (the latency bench listens here). */
+  onBatch?: (events: RunHistoryEvent[]) => void;
+}
+
+/** Follows the run until `stop()`; returns `stop`. */
+export function followRun(options: RunSessionOptions): () => void {
+  const { store, overlay } = options;
+  const runId = store.getState().runId;
+  let pending: RunHistoryEvent[] = [];
+  let scheduled = false;
+  let stopped = false;
+  let refetchTimer: ReturnType<typeof setTimeout> | undefined;
+  let refetching = false;
+  let refetchAgain = false;
+
+  const refetch = async () => {
+    if (refetching) {
+      refetchAgain = true;
+      return;
+    }
+    refetching = true;
+    try {
+      const fresh = await api.runs.get.query({ runId });
+      if (stopped) return;
+      store.setState({
+        status: fresh.run.status,
+        snapshot: asSnapshot(fresh.run.snapshot),
+        stateFormat: fresh.stateFormat,
+      });
+    } catch {
+      // the next batch refetches again
+    } finally {
+      refetching = false;
+      if (refetchAgain && !stopped) {
+        refetchAgain = false;
+        void refetch();
+      }
+    }
+  };
+  const scheduleRefetch = (now: boolean) => {
+    if (refetchTimer) clearTimeout(refetchTimer);
+    refetchTimer = setTimeout(() => void refetch(), now ? 0 : 200);
+  };
+
+  const flush = () => {
+    scheduled = false;
+    if (stopped || pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const state = store.getState();
+    for (const event of batch) {
+      if (event.seq <= state.model.lastSeq) continue;
+      applyEvent(state.model, event);
+      state.events.push(event);
+    }
+    overlay.setState(deriveOverlay(state.model, options.edges(), overlay.getState()));
+    store.setState({
+      eventCount: state.events.length,
+      modelVersion: state.modelVersion + 1,
+      // the model's own status is ahead of the refetched record until the refetch lands
+      status: state.model.status,
+    });
+    options.onBatch?.(batch);
+    scheduleRefetch(batch.some((e) => TERMINAL_EVENTS.has(e.event.type)));
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // A frame when the tab is visible; a timer when it is not (rAF does not fire in background tabs).
+    requestAnimationFrame(flush);
+    setTimeout(flush, 100);
+  };
+
+  let subscription: { unsubscribe(): void } | undefined;
+  const subscribe = () => {
+    const last = pending.at(-1)?.seq ?? store.getState().model.lastSeq;
+    subscription = api.runs.events.subscribe(
+      { runId, lastEventId: last > 0 ? String(last) : null },
+      {
+        onStarted: () => store.setState({ connection: "live" }),
+        onData: (envelope) => {
+          pending.push(envelope.data as unknown as RunHistoryEvent);
+          schedule();
+        },
+        onConnectionStateChange: (change) => {
+          if (change.state === "connecting" && store.getState().connection === "live")
+            store.setState({ connection: "reconnecting" });
+          if (change.state === "pending") store.setState({ connection: "live" });
+        },
+        onError: () => {
+          // The link gave up: subscribe again from the last event we have, after a pause.
+          store.setState({ connection: "reconnecting" });
+          subscription?.unsubscribe();
+          if (!stopped) setTimeout(() => !stopped && subscribe(), 1000);
+        },
+      },
+    );
+  };
+  subscribe();
+
+  return () => {
+    stopped = true;
+    if (refetchTimer) clearTimeout(refetchTimer);
+    subscription?.unsubscribe();
+  };
+}

@@ -1,0 +1,136 @@
+import type { RunEventType } from "@sagaflow/shared";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { memo, useEffect, useRef } from "react";
+import { useRunSession, useRunSessionStore } from "../live/run-session-context";
+import { describeEvent, type RunHistoryEvent, stateOfEvent } from "../model/run-model";
+
+const ROW_HEIGHT = 26;
+
+const TONE: Partial<Record<RunEventType, string>> = {
+  RunStarted: "text-sky-700",
+  RunSucceeded: "text-emerald-700",
+  StepSucceeded: "text-emerald-700",
+  StepAttemptFailed: "text-rose-600",
+  StepTimedOut: "text-orange-600",
+  StepFailed: "text-rose-700",
+  RunFailed: "text-rose-700",
+  StepWarned: "text-amber-700",
+  CompensationStarted: "text-violet-700",
+  CompensationStepStarted: "text-violet-700",
+  CompensationStepSucceeded: "text-violet-700",
+  CompensationStepFailed: "text-rose-600",
+  CompensationFailed: "text-rose-700",
+  RunCompensated: "text-violet-800",
+  RunSuspended: "text-orange-700",
+  SignalAwaited: "text-amber-700",
+  SignalReceived: "text-emerald-700",
+};
+
+/** Index of the event with `seq` (events are in seq order, usually 1..n). */
+function indexOfSeq(events: readonly RunHistoryEvent[], seq: number): number {
+  let lo = 0;
+  let hi = events.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = events[mid]!.seq;
+    if (at === seq) return mid;
+    if (at < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * The history, virtualized (only the rows in view are in the DOM, so 100,000 events scroll smoothly).
+ * It follows new events while scrolled to the bottom; a click selects the event's state.
+ */
+export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
+  const store = useRunSessionStore();
+  const count = useRunSession((s) => s.eventCount);
+  const focusSeq = useRunSession((s) => s.focusSeq);
+  const selected = useRunSession((s) => s.selected);
+  const events = store.getState().events;
+  const parentRef = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const startMs = events[0] ? Date.parse(events[0].at) : 0;
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+
+  useEffect(() => {
+    if (following.current && count > 0 && focusSeq === null) virtualizer.scrollToIndex(count - 1, { align: "end" });
+  }, [count, focusSeq, virtualizer]);
+  useEffect(() => {
+    if (focusSeq === null) return;
+    const index = indexOfSeq(store.getState().events, focusSeq);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: "center" });
+  }, [focusSeq, store, virtualizer]);
+
+  return (
+    <div
+      ref={parentRef}
+      className="h-full overflow-y-auto font-mono text-[11.5px]"
+      data-testid="event-list"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2;
+      }}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {virtualizer.getVirtualItems().map((row) => {
+          const event = events[row.index];
+          if (!event) return null;
+          return (
+            <EventRow
+              key={event.seq}
+              event={event}
+              top={row.start}
+              offsetMs={Date.parse(event.at) - startMs}
+              highlighted={event.seq === focusSeq}
+              selectedState={selected}
+              onClick={() => {
+                const stateId = stateOfEvent(event.event);
+                store.getState().select(stateId ?? null, event.seq);
+                if (stateId) onFocus(stateId);
+              }}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+const EventRow = memo(function EventRow(props: {
+  event: RunHistoryEvent;
+  top: number;
+  offsetMs: number;
+  highlighted: boolean;
+  selectedState: string | null;
+  onClick: () => void;
+}) {
+  const { event } = props;
+  const stateId = stateOfEvent(event.event);
+  const mine = stateId !== undefined && stateId === props.selectedState;
+  return (
+    <button
+      type="button"
+      data-seq={event.seq}
+      data-event-type={event.event.type}
+      onClick={props.onClick}
+      style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
+      className={`absolute top-0 left-0 flex w-full items-center gap-3 border-slate-50 border-b px-3 text-left hover:bg-indigo-50/60 ${props.highlighted ? "bg-indigo-100" : mine ? "bg-indigo-50/50" : ""}`}
+    >
+      <span className="w-14 shrink-0 text-right text-slate-400">#{event.seq}</span>
+      <span className="w-20 shrink-0 text-right text-slate-400">+{(props.offsetMs / 1000).toFixed(3)}s</span>
+      <span className={`w-52 shrink-0 truncate font-semibold ${TONE[event.event.type] ?? "text-slate-700"}`}>
+        {event.event.type}
+      </span>
+      <span className="min-w-0 flex-1 truncate font-sans text-slate-600">{describeEvent(event.event)}</span>
+    </button>
+  );
+});

@@ -1,0 +1,94 @@
+import { useEffect, useMemo, useState } from "react";
+import { useRunSession, useRunSessionStore } from "../live/run-session-context";
+import { type BarTone, buildGantt } from "../model/gantt";
+import { formatDuration } from "../ui/status";
+
+const BAR_TONE: Record<BarTone, string> = {
+  running: "bg-sky-400 animate-pulse",
+  succeeded: "bg-emerald-500",
+  failed: "bg-rose-500",
+  timed_out: "bg-orange-500",
+  interrupted: "bg-slate-400",
+  waiting: "bg-amber-300 animate-pulse",
+  done: "bg-slate-400",
+  compensation: "bg-violet-500",
+};
+
+const TICKS = 6;
+
+/** Steps and attempts over time (Conductor's timeline): clicking a bar selects its state. */
+export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) {
+  const store = useRunSessionStore();
+  const version = useRunSession((s) => s.modelVersion);
+  const ended = useRunSession((s) => s.model.endedAt !== null);
+  const selected = useRunSession((s) => s.selected);
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (ended) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [ended]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the model changes in place; its version says when
+  const gantt = useMemo(() => buildGantt(store.getState().model, now), [store, version, now]);
+  const span = gantt.endMs - gantt.startMs;
+  const x = (ms: number) => `${((ms - gantt.startMs) / span) * 100}%`;
+
+  if (gantt.rows.length === 0)
+    return <div className="p-4 text-[12px] text-slate-400">No steps yet.</div>;
+  return (
+    <div className="h-full overflow-y-auto px-3 pb-3" data-testid="gantt">
+      <div className="sticky top-0 z-10 flex bg-white pt-2 pb-1 text-[10px] text-slate-400">
+        <div className="w-48 shrink-0" />
+        <div className="relative h-4 flex-1">
+          {Array.from({ length: TICKS }, (_, i) => (
+            <span
+              key={i}
+              className="-translate-x-1/2 absolute"
+              style={{ left: `${(i / (TICKS - 1)) * 100}%` }}
+            >
+              {formatDuration((span * i) / (TICKS - 1))}
+            </span>
+          ))}
+        </div>
+      </div>
+      {gantt.rows.map((row) => (
+        <div
+          key={row.key}
+          data-gantt-row={row.stateId}
+          className={`flex h-6 items-center rounded ${row.stateId === selected ? "bg-indigo-50" : ""}`}
+        >
+          <button
+            type="button"
+            onClick={() => {
+              store.getState().select(row.stateId);
+              onFocus(row.stateId);
+            }}
+            className={`w-48 shrink-0 truncate pr-2 text-left font-mono text-[11px] ${row.compensation ? "text-violet-700" : "text-slate-600"} hover:text-indigo-700`}
+            title={row.label}
+          >
+            {row.label}
+          </button>
+          <div className="relative h-4 flex-1 border-slate-100 border-l">
+            {row.bars.map((bar) => (
+              <button
+                key={`${bar.seq}`}
+                type="button"
+                title={`${bar.label} · ${formatDuration((bar.endMs ?? now) - bar.startMs)}`}
+                data-gantt-bar={bar.tone}
+                onClick={() => {
+                  store.getState().select(row.stateId, bar.seq);
+                  onFocus(row.stateId);
+                }}
+                className={`absolute top-0.5 h-3 rounded-sm hover:ring-2 hover:ring-indigo-400 ${BAR_TONE[bar.tone]}`}
+                style={{
+                  left: x(bar.startMs),
+                  width: `max(3px, calc(${x(bar.endMs ?? Math.max(now, bar.startMs))} - ${x(bar.startMs)}))`,
+                }}
+              />
+            ))}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
