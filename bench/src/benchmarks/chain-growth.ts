@@ -49,7 +49,7 @@ export const chainGrowth: Benchmark = {
     for (const tasks of sizes) {
       const shape = await chainShape(context, tasks);
       const engine = await chainRun(context, tasks);
-      const rawMs = rawCommitTime(join(context.tempDir(), "raw.db"), "NORMAL", {
+      const { ms: rawMs } = rawCommitTime(join(context.tempDir(), "raw.db"), "NORMAL", {
         ...shape,
         commits: engine.commits,
       });

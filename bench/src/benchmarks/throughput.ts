@@ -1,18 +1,19 @@
 import { join } from "node:path";
 import type { Definition } from "@sagaflow/shared";
 import { openSqliteStore } from "../engine";
-import { averageShape, meterCommits } from "../harness/commit-meter";
+import { averageShape, type CommitMeter, meterCommits } from "../harness/commit-meter";
 import { newEngine, runToEnd } from "../harness/engine-runs";
-import { type CommitShape, rawCommitTime, type Synchronous } from "../harness/raw-sqlite";
-import { formatCount, perSecond } from "../harness/stats";
+import { rawCommitTime, type Synchronous } from "../harness/raw-sqlite";
+import { formatCount, perSecond, type Spent, startClock } from "../harness/stats";
 import { chainWorkflow, loopWorkflow } from "../harness/workflows";
 import { type BenchContext, type Benchmark, compared, type Figure, type Scale } from "../types";
 
 /**
  * Durable steps per second against the physical limit: the engine drives `transform` tasks on a SQLite
  * file, and raw better-sqlite3 does the same number of commits, of the same sizes, with the same
- * `synchronous`, in the same run. The limit is measured just before and just after the engine (their mean),
- * so a burst of load on the shared machine hurts both sides alike.
+ * `synchronous`, in the same run. Rounds alternate raw and engine and each side keeps its best round, so
+ * a burst of load on the shared machine does not decide the ratio. CPU time is reported too: on a busy
+ * machine it is the steadier measure of the work a step costs.
  */
 
 interface Workload {
@@ -52,7 +53,11 @@ function workloads(scale: Scale, synchronous: Synchronous): Workload[] {
 }
 
 /** The commit shape of a workload, from a small metered run (which also warms the JIT up). */
-async function measureShape(context: BenchContext, workload: Workload, synchronous: Synchronous) {
+async function measureShape(
+  context: BenchContext,
+  workload: Workload,
+  synchronous: Synchronous,
+): Promise<{ meter: CommitMeter; commitsPerStep: number }> {
   const store = openSqliteStore(join(context.tempDir(), "shape.db"), { synchronous });
   const meter = meterCommits(store, { sizes: true });
   const engine = newEngine(store);
@@ -66,38 +71,55 @@ async function measureShape(context: BenchContext, workload: Workload, synchrono
   }
 }
 
-async function engineTime(context: BenchContext, workload: Workload, synchronous: Synchronous) {
+async function engineRound(context: BenchContext, workload: Workload, synchronous: Synchronous) {
   const store = openSqliteStore(join(context.tempDir(), "engine.db"), { synchronous });
   const meter = meterCommits(store);
   const engine = newEngine(store);
   try {
-    const started = performance.now();
+    const clock = startClock();
     await runToEnd(engine, workload.definition, workload.runs);
-    return { ms: performance.now() - started, commits: meter.commits };
+    return { ...clock.stop(), commits: meter.commits };
   } finally {
     await engine.close();
     await store.close();
   }
 }
 
-function rawTime(context: BenchContext, synchronous: Synchronous, shape: CommitShape): number {
-  return rawCommitTime(join(context.tempDir(), "raw.db"), synchronous, shape);
+function best(rounds: readonly Spent[]): Spent {
+  return {
+    ms: Math.min(...rounds.map((round) => round.ms)),
+    cpuMs: Math.min(...rounds.map((round) => round.cpuMs)),
+  };
 }
 
 async function measure(context: BenchContext, workload: Workload, synchronous: Synchronous): Promise<Figure> {
   const { meter, commitsPerStep } = await measureShape(context, workload, synchronous);
-  const expectedCommits = Math.round(commitsPerStep * workload.steps);
-  const before = rawTime(context, synchronous, averageShape(meter, workload.runs, expectedCommits));
-  const engine = await engineTime(context, workload, synchronous);
-  const after = rawTime(context, synchronous, averageShape(meter, workload.runs, engine.commits));
-  const engineRate = perSecond(workload.steps, engine.ms);
-  const limitRate = (perSecond(workload.steps, before) + perSecond(workload.steps, after)) / 2;
+  const rounds = context.scale === "tiny" ? 1 : 2;
+  let commits = Math.round(commitsPerStep * workload.steps);
+  const raw: Spent[] = [];
+  const engine: Spent[] = [];
+  for (let round = 0; round < rounds; round++) {
+    raw.push(
+      rawCommitTime(
+        join(context.tempDir(), "raw.db"),
+        synchronous,
+        averageShape(meter, workload.runs, commits),
+      ),
+    );
+    const measured = await engineRound(context, workload, synchronous);
+    commits = measured.commits;
+    engine.push(measured);
+  }
+  const [bestRaw, bestEngine] = [best(raw), best(engine)];
+  const engineRate = perSecond(workload.steps, bestEngine.ms);
+  const limitRate = perSecond(workload.steps, bestRaw.ms);
   const ratio = engineRate / limitRate;
-  const meetsThroughput = synchronous === "FULL" || engineRate >= 5_000;
   const shape = averageShape(meter, workload.runs);
+  const engineCpu = (bestEngine.cpuMs * 1000) / workload.steps;
+  const rawCpu = (bestRaw.cpuMs * 1000) / workload.steps;
   context.log(
-    `  ${workload.key} ${synchronous}: engine ${Math.round(engineRate)}/s in ${Math.round(engine.ms)} ms, ` +
-      `${engine.commits} commits; raw ${Math.round(before)} / ${Math.round(after)} ms`,
+    `  ${workload.key} ${synchronous}: engine ${engine.map((r) => Math.round(r.ms)).join(" / ")} ms, ` +
+      `raw ${raw.map((r) => Math.round(r.ms)).join(" / ")} ms, ${commits} commits`,
   );
   return compared({
     id: `throughput.${workload.key}.${synchronous.toLowerCase()}`,
@@ -107,12 +129,13 @@ async function measure(context: BenchContext, workload: Workload, synchronous: S
     baseline: { label: "raw better-sqlite3, same commits", value: limitRate, unit: "steps/s" },
     target: {
       text: synchronous === "NORMAL" ? "≥ 0.5 × limit and ≥ 5,000/s" : "≥ 0.5 × limit",
-      met: ratio >= 0.5 && meetsThroughput,
+      met: ratio >= 0.5 && (synchronous === "FULL" || engineRate >= 5_000),
     },
     size: workload.size,
     note:
-      `${(engine.commits / workload.steps).toFixed(2)} commits/step, ${shape.eventsPerCommit.toFixed(1)} events/commit, ` +
-      `${Math.round(shape.eventBytes)} B/event, ${Math.round(shape.snapshotBytes)} B/snapshot`,
+      `CPU ${engineCpu.toFixed(0)} µs/step vs raw ${rawCpu.toFixed(0)} µs (CPU ratio ${(rawCpu / engineCpu).toFixed(2)}); ` +
+      `${(commits / workload.steps).toFixed(2)} commits/step, ${shape.eventsPerCommit.toFixed(1)} events/commit, ` +
+      `${Math.round(shape.eventBytes)} B/event, ${Math.round(shape.snapshotBytes)} B/snapshot; best of ${rounds}`,
   });
 }
 

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { type Spent, startClock } from "./stats";
 
 /**
  * The physical limit the engine is judged against: plain better-sqlite3 doing the same commits (one
@@ -62,14 +63,14 @@ function prepareCommits(db: Database.Database, shape: CommitShape): (i: number) 
   return (i) => write(i % shape.runs);
 }
 
-/** Wall time of `shape.commits` raw commits, in ms. */
-export function rawCommitTime(path: string, synchronous: Synchronous, shape: CommitShape): number {
+/** Wall and CPU time of `shape.commits` raw commits, in ms. */
+export function rawCommitTime(path: string, synchronous: Synchronous, shape: CommitShape): Spent {
   const db = openRawDatabase(path, synchronous);
   try {
     const commit = prepareCommits(db, shape);
-    const started = performance.now();
+    const started = startClock();
     for (let i = 0; i < shape.commits; i++) commit(i);
-    return performance.now() - started;
+    return started.stop();
   } finally {
     db.close();
   }

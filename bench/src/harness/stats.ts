@@ -19,6 +19,23 @@ export async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number
   return { ms: performance.now() - started, value };
 }
 
+/** Wall time and the CPU time this process used meanwhile, in ms. */
+export interface Spent {
+  ms: number;
+  cpuMs: number;
+}
+
+export function startClock(): { stop(): Spent } {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return {
+    stop() {
+      const used = process.cpuUsage(cpu);
+      return { ms: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
+    },
+  };
+}
+
 export interface GrowthPoint {
   size: number;
   ms: number;
