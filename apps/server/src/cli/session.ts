@@ -6,24 +6,16 @@ import {
   builtinActions,
   CorruptDatabaseError,
   createActionRegistry,
-  createPathPolicy,
-  Engine,
   loadActionsModule,
   openSqliteStore,
   type RunStore,
-  type StoredEvent,
 } from "@sagaflow/engine";
-import type { RunEvent, RunSnapshot } from "@sagaflow/shared";
+import type { RunSnapshot } from "@sagaflow/shared";
 import { CliError, UsageError } from "./args";
 import { EXIT } from "./exit-codes";
+import type { CliIo } from "./io";
 
 /** The edge every run-driving command shares: the store, the actions, the path policy, the engine. */
-
-export interface DriveFlags {
-  db?: string | undefined;
-  actions?: string | undefined;
-  "allow-path"?: string[] | undefined;
-}
 
 /** Built-in actions plus the `--actions` module's; a custom action may not hide a built-in one. */
 export async function loadActions(modulePath: string | undefined, cwd: string): Promise<ActionDefinition[]> {
@@ -62,36 +54,6 @@ export function allowedRoots(cwd: string, allowPaths: readonly string[] | undefi
   return [cwd, ...(allowPaths ?? []).map((dir) => path.resolve(cwd, dir))];
 }
 
-export interface EngineSession {
-  store: RunStore;
-  engine: Engine;
-  close(): Promise<void>;
-}
-
-export function openEngine(options: {
-  store: RunStore;
-  actions: ActionDefinition[];
-  roots: string[];
-  onEvent?: (event: StoredEvent<RunEvent>, snapshot: RunSnapshot) => void;
-}): EngineSession {
-  const policy = createPathPolicy(options.roots);
-  const { onEvent } = options;
-  const engine = new Engine({
-    store: options.store,
-    actions: options.actions,
-    resolvePath: policy.resolvePath,
-    ...(onEvent ? { onEvent: (event, run) => onEvent(event, run.snapshot) } : {}),
-  });
-  return {
-    store: options.store,
-    engine,
-    close: async () => {
-      await engine.close();
-      await options.store.close();
-    },
-  };
-}
-
 /** The run or a clear refusal: an unknown id is bad input, and nothing is touched. */
 export async function requireRun(store: RunStore, runId: string) {
   const run = await store.getRun<RunSnapshot>(runId);
@@ -100,14 +62,18 @@ export async function requireRun(store: RunStore, runId: string) {
 }
 
 /**
- * Keeps the process alive while it waits for a run: the engine's timers do not hold the event loop (a
- * server must be able to exit), but a command following a run must not end before the run does.
+ * Ctrl-C while a run is followed: stop at once, as a crash would (the run's checkpoint is safe), and say
+ * how to continue. Returns the function that removes the handler.
  */
-export async function keepAliveWhile<T>(promise: Promise<T>): Promise<T> {
-  const timer = setInterval(() => {}, 60_000);
-  try {
-    return await promise;
-  } finally {
-    clearInterval(timer);
-  }
+export function explainInterrupt(io: CliIo, db: string): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    io.err(`Interrupted (${signal}): the run is saved; \`sagaflow recover --db ${db}\` continues it`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
 }

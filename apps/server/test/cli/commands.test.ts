@@ -99,41 +99,32 @@ describe("sagaflow commands", { timeout: 60_000 }, () => {
     expect(again.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it.concurrent("run --no-wait: 3 while waiting; signal: 64 for a bad one, 0 when delivered", async () => {
+  it.concurrent("a run waiting for a signal follows it to the end when another process sends it (0)", async () => {
     const db = freshDb();
-    const waiting = await sagaflow(
-      dir,
-      "run",
-      approval,
-      "--input",
-      '{"change":"deploy"}',
-      "--db",
-      db,
-      "--no-wait",
-    );
-    expect(waiting.code).toBe(3);
-    expect(waiting.stdout).toContain('⏸ wait_for_approval: waiting for signal "approval"');
-    const runId = /sagaflow signal (\S+)/.exec(waiting.stdout)?.[1] as string;
-
+    const child = startSagaflow(["run", approval, "--input", '{"change":"deploy"}', "--db", db], dir);
+    const outcome = collect(child);
+    const runId = await new Promise<string>((resolve) => {
+      let seen = "";
+      child.stdout?.on("data", (chunk: Buffer | string) => {
+        seen += String(chunk);
+        const hint = /sagaflow signal (\S+) approval --db/.exec(seen);
+        if (hint) resolve(hint[1] as string);
+      });
+    });
     const unknownName = await sagaflow(dir, "signal", runId, "approve-it", "--db", db);
     expect(unknownName.code).toBe(64);
     expect(unknownName.stderr).toContain('never waits for a signal "approve-it"');
-
-    const delivered = await sagaflow(
-      dir,
-      "signal",
-      runId,
-      "approval",
-      "--payload",
-      '{"decision":"approve","by":"ana"}',
-      "--db",
-      db,
-    );
+    const payload = '{"decision":"approve","by":"ana"}';
+    const delivered = await sagaflow(dir, "signal", runId, "approval", "--payload", payload, "--db", db);
     expect(delivered.code).toBe(0);
     expect(delivered.stdout).toContain("[SUCCEEDED]");
-    const done = await sagaflow(dir, "status", runId, "--db", db, "--json");
-    expect(done.code).toBe(0);
-    expect(JSON.parse(done.stdout)).toMatchObject({
+    const run = await outcome;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('✉ wait_for_approval: signal "approval" received from cli');
+    expect(run.stdout).toContain("[SUCCEEDED] Workflow completed at approved");
+    const status = await sagaflow(dir, "status", runId, "--db", db, "--json");
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
       status: "succeeded",
       output: { change: "deploy", approvedBy: "ana" },
       history: ["request_approval", "wait_for_approval", "check_decision", "apply_change", "approved"],

@@ -1,11 +1,12 @@
 import type { RunSnapshot, RunStatus } from "@sagaflow/shared";
 import { DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
 import { exitCodeForRuns } from "../exit-codes";
-import { followRun, storedResult } from "../follow";
+import { storedResult } from "../follow";
 import type { CliIo } from "../io";
 import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import { RunDriver } from "../run-driver";
 import type { RunResult } from "../run-result";
-import { allowedRoots, loadActions, openEngine, openStore } from "../session";
+import { allowedRoots, explainInterrupt, loadActions, openStore } from "../session";
 
 /**
  * `sagaflow recover --db F`: after a crash, continues every unfinished run from its checkpoint (steps
@@ -21,9 +22,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const store = openStore(db, { create: false, cwd: io.cwd });
   const printer = createProgressPrinter(progressOut, {
     resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
+    signalCommand: (id, signal) => `sagaflow signal ${id} ${signal} --db ${db}`,
   });
   const announced = new Set<string>();
-  const session = openEngine({
+  const driver = new RunDriver({
     store,
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
@@ -36,23 +38,27 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     announced.add(runId);
     progressOut(`Run ${runId} · ${snapshot.workflow} v${snapshot.version} · ${snapshot.status}`);
   };
+  const stopExplaining = explainInterrupt(io, db);
   try {
     const runIds = await store.listUnfinishedRunIds();
     for (const runId of runIds) {
-      printer.catchUp(runId, (await store.getHistory(runId)).map(progressEvent));
+      const history = await store.getHistory(runId);
+      printer.catchUp(runId, history.map(progressEvent));
+      driver.seen(runId, history.at(-1)?.seq ?? 0);
     }
-    const { continued, suspended } = await session.engine.recover();
+    const { continued, suspended } = await driver.engine.recover();
     const recovered = [...continued, ...suspended];
     if (recovered.length === 0) progressOut("Nothing to recover: every run has finished.");
     const statuses: RunStatus[] = [];
     const results: RunResult[] = [];
     for (const runId of recovered) {
-      statuses.push(await followRun(session.engine, runId, "signal"));
+      statuses.push(await driver.follow(runId, "signal"));
       if (json) results.push(await storedResult(store, runId));
     }
     if (json) io.out(JSON.stringify({ runs: results }));
     return exitCodeForRuns(statuses);
   } finally {
-    await session.close();
+    stopExplaining();
+    await driver.close();
   }
 }

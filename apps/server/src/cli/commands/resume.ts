@@ -2,10 +2,11 @@ import { InvalidOperationError } from "@sagaflow/engine";
 import { isTerminalStatus } from "@sagaflow/shared";
 import { CliError, DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
 import { EXIT, exitCodeForStatus } from "../exit-codes";
-import { followRun, storedResult } from "../follow";
+import { storedResult } from "../follow";
 import type { CliIo } from "../io";
 import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
-import { allowedRoots, loadActions, openEngine, openStore, requireRun } from "../session";
+import { RunDriver } from "../run-driver";
+import { allowedRoots, explainInterrupt, loadActions, openStore, requireRun } from "../session";
 
 /**
  * `sagaflow resume <runId> --db F`: a run whose process died continues from its checkpoint; a failed,
@@ -22,27 +23,32 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const store = openStore(db, { create: false, cwd: io.cwd });
   const printer = createProgressPrinter(progressOut, {
     resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
+    signalCommand: (id, signal) => `sagaflow signal ${id} ${signal} --db ${db}`,
   });
-  const session = openEngine({
+  const driver = new RunDriver({
     store,
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),
   });
+  const stopExplaining = explainInterrupt(io, db);
   try {
     const run = await requireRun(store, runId);
-    printer.catchUp(runId, (await store.getHistory(runId)).map(progressEvent));
+    const history = await store.getHistory(runId);
+    printer.catchUp(runId, history.map(progressEvent));
+    driver.seen(runId, history.at(-1)?.seq ?? 0);
     try {
-      if (isTerminalStatus(run.status)) await session.engine.resume(runId, "cli");
-      else await session.engine.continueRun(runId);
+      if (isTerminalStatus(run.status)) await driver.engine.resume(runId, "cli");
+      else await driver.engine.continueRun(runId);
     } catch (error) {
       if (error instanceof InvalidOperationError) throw new CliError(error.message, EXIT.usage);
       throw error;
     }
-    const status = await followRun(session.engine, runId, "end");
+    const status = await driver.follow(runId, "end");
     if (json) io.out(JSON.stringify(await storedResult(store, runId)));
     return exitCodeForStatus(status);
   } finally {
-    await session.close();
+    stopExplaining();
+    await driver.close();
   }
 }

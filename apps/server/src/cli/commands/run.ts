@@ -4,10 +4,11 @@ import { type Definition, type JsonValue, type RunStatus, validateDefinition } f
 import { checkRunInput } from "../../run-input";
 import { DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, readJsonFile, UsageError } from "../args";
 import { EXIT, exitCodeForStatus } from "../exit-codes";
-import { followRun, storedResult } from "../follow";
+import { storedResult } from "../follow";
 import type { CliIo } from "../io";
 import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
-import { allowedRoots, loadActions, openEngine, openStore } from "../session";
+import { RunDriver } from "../run-driver";
+import { allowedRoots, explainInterrupt, loadActions, openStore } from "../session";
 import { createTempDb, type TempDb } from "../temp-db";
 import { formatDiagnostics } from "./validate";
 
@@ -46,25 +47,28 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const dbShown = temp?.file ?? (values.db as string);
   const printer = createProgressPrinter(progressOut, {
     resumeCommand: (runId) => `sagaflow resume ${runId} --db ${dbShown}`,
+    signalCommand: (runId, signal) => `sagaflow signal ${runId} ${signal} --db ${dbShown}`,
   });
-  const session = openEngine({
+  const driver = new RunDriver({
     store: openStore(dbFile, { create: true, cwd: io.cwd }),
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),
   });
   let status: RunStatus = "running";
+  const stopExplaining = explainInterrupt(io, dbShown);
   try {
-    const runId = await session.engine.start(definition, input);
-    status = await followRun(session.engine, runId, values["no-wait"] ? "waiting" : "end");
+    const runId = await driver.engine.start(definition, input);
+    status = await driver.follow(runId, values["no-wait"] ? "waiting" : "end");
     if (status === "waiting") {
       progressOut(
         `[WAITING] continue with \`sagaflow signal ${runId} <name> --db ${dbShown}\` or \`sagaflow recover --db ${dbShown}\``,
       );
     }
-    if (json) io.out(JSON.stringify(await storedResult(session.store, runId)));
+    if (json) io.out(JSON.stringify(await storedResult(driver.store, runId)));
   } finally {
-    await session.close();
+    stopExplaining();
+    await driver.close();
     if (temp) {
       if (status === "succeeded") temp.dispose();
       else io.err(`The runs database is kept at ${temp.file}`);

@@ -2,10 +2,10 @@ import { InvalidOperationError } from "@sagaflow/engine";
 import type { JsonValue } from "@sagaflow/shared";
 import { CliError, DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, requireDb } from "../args";
 import { EXIT } from "../exit-codes";
-import { followRun } from "../follow";
 import type { CliIo } from "../io";
 import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
-import { allowedRoots, loadActions, openEngine, openStore, requireRun } from "../session";
+import { RunDriver } from "../run-driver";
+import { allowedRoots, loadActions, openStore, requireRun } from "../session";
 import { signalNames } from "../signal-names";
 
 const OPTIONS = { ...DRIVE_OPTIONS, payload: { type: "string" } } as const;
@@ -26,8 +26,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const progressOut = values.json ? io.err : io.out;
   const printer = createProgressPrinter(progressOut, {
     resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
+    signalCommand: (id, signal) => `sagaflow signal ${id} ${signal} --db ${db}`,
   });
-  const session = openEngine({
+  const driver = new RunDriver({
     store,
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
@@ -50,17 +51,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         EXIT.usage,
       );
     }
-    printer.catchUp(runId, (await store.getHistory(runId)).map(progressEvent));
+    const history = await store.getHistory(runId);
+    printer.catchUp(runId, history.map(progressEvent));
+    driver.seen(runId, history.at(-1)?.seq ?? 0);
     try {
-      await session.engine.signal(runId, name, payload, "cli");
+      await driver.engine.signal(runId, name, payload, "cli");
     } catch (error) {
       if (error instanceof InvalidOperationError) throw new CliError(error.message, EXIT.usage);
       throw error;
     }
-    await followRun(session.engine, runId, "signal");
+    await driver.follow(runId, "signal");
     if (values.json) io.out(JSON.stringify({ runId, signal: name, delivered: true }));
     return EXIT.ok;
   } finally {
-    await session.close();
+    await driver.close();
   }
 }

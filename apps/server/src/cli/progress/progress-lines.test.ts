@@ -8,7 +8,10 @@ import {
   replayProgress,
 } from "./progress-lines";
 
-const options = { resumeCommand: (runId: string) => `sagaflow resume ${runId} --db runs.db` };
+const options = {
+  resumeCommand: (runId: string) => `sagaflow resume ${runId} --db runs.db`,
+  signalCommand: (runId: string, signal: string) => `sagaflow signal ${runId} ${signal} --db runs.db`,
+};
 const AT = "2030-01-01T00:00:00.000Z";
 
 function printAll(events: RunEvent[], state: ProgressState = initialProgress()): string[] {
@@ -178,6 +181,7 @@ describe("progress lines", () => {
       "  ⏵ pause: waited",
       "[pause] → approve",
       '  ⏸ approve: waiting for signal "approval"',
+      "    send it with `sagaflow signal 01RUN approval --db runs.db --payload JSON`",
       '  ✉ approve: signal "approval" received from ana · checkpoint 7',
       "[approve] → decide",
       "  ◇ decide: approve",

@@ -17,6 +17,8 @@ export interface ProgressEvent {
 export interface ProgressOptions {
   /** The command that resumes the run, e.g. "sagaflow resume 01J… --db runs.db". */
   resumeCommand(runId: string): string;
+  /** The command that sends a signal to the run, e.g. "sagaflow signal 01J… approval --db runs.db". */
+  signalCommand(runId: string, signal: string): string;
 }
 
 export interface ProgressState {
@@ -117,7 +119,13 @@ export function nextProgress(
       return timerFired(state, event);
     case "SignalAwaited": {
       const until = event.timeoutAt ? ` (until ${event.timeoutAt})` : "";
-      return say(step(event.scope, `⏸ ${event.stateId}: waiting for signal "${event.signal}"${until}`));
+      return say(
+        step(event.scope, `⏸ ${event.stateId}: waiting for signal "${event.signal}"${until}`),
+        step(
+          event.scope,
+          `  send it with \`${options.signalCommand(state.runId, event.signal)} --payload JSON\``,
+        ),
+      );
     }
     case "SignalReceived":
       return event.delivered
