@@ -59,7 +59,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => webhook.close(() => resolve()));
 });
 
-describe("compensation_failed alerts", () => {
+describe("compensation_failed alerts", { timeout: 30_000 }, () => {
   it("are logged at error level, pushed on runs.changes, listed, and POSTed to the webhook", async () => {
     const changes: RunsChange[] = [];
     let opened!: () => void;

@@ -16,7 +16,7 @@ import {
 
 const TOKEN = "a-long-random-test-token";
 
-describe("a public bind needs SAGAFLOW_TOKEN", () => {
+describe("a public bind needs SAGAFLOW_TOKEN", { timeout: 30_000 }, () => {
   it("refuses to start on 0.0.0.0 without a token, before opening anything", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sagaflow-refuse-"));
     const dbPath = path.join(dir, "data", "sagaflow.db");
@@ -37,7 +37,7 @@ describe("a public bind needs SAGAFLOW_TOKEN", () => {
   });
 });
 
-describe("with a token, every /trpc call needs it", () => {
+describe("with a token, every /trpc call needs it", { timeout: 30_000 }, () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer({ host: "0.0.0.0", token: TOKEN });

@@ -204,7 +204,7 @@ const badCalls: [string, string, Call][] = [
   ],
 ];
 
-describe("bad input gets a clear error and changes nothing", () => {
+describe("bad input gets a clear error and changes nothing", { timeout: 30_000 }, () => {
   it.each(badCalls)("%s → %s", async (_title, code, call) => {
     const before = dumpDatabase();
     const error = await call(t.client).then(
@@ -242,7 +242,7 @@ describe("bad input gets a clear error and changes nothing", () => {
   });
 });
 
-describe("raw HTTP refusals", () => {
+describe("raw HTTP refusals", { timeout: 30_000 }, () => {
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${t.server.url}${path}`, {
       method: "POST",

@@ -29,7 +29,7 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-describe("db-migration through the server", () => {
+describe("db-migration through the server", { timeout: 30_000 }, () => {
   it("seeds the example and runs a good migration to success", async () => {
     const [seeded] = await t.client.definitions.list.query();
     expect(seeded?.name).toBe("db-migration");

@@ -34,5 +34,5 @@ describe("200 runs at once", () => {
       status: ["running", "waiting", "failed", "compensated", "compensation_failed", "suspended", "canceled"],
     });
     expect(others.runs).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -58,7 +58,7 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
 const step = (ms: number, next: string, idempotent: boolean) => ({
   type: "task",
   action: "test.record",
-  params: { file: "calls.log", ms },
+  params: { file: callsLog, ms },
   idempotent,
   next,
 });

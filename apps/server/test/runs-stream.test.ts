@@ -17,7 +17,7 @@ afterAll(() => t.stop());
 
 const seqs = (events: StoredEvent[]) => events.map((e) => e.seq);
 
-describe("save → start → subscribe over real HTTP", () => {
+describe("save → start → subscribe over real HTTP", { timeout: 30_000 }, () => {
   it("streams every event in order up to the terminal one, matching the stored history", async () => {
     const saved = await t.client.definitions.save.mutate({ definition: helloDefinition() });
     expect(saved).toMatchObject({ name: "hello", version: 1 });

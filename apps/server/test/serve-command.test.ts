@@ -42,7 +42,8 @@ function serve(args: string[], env: Record<string, string | undefined> = {}) {
   return { child, dir, exited, url, output: () => ({ stdout, stderr }) };
 }
 
-describe("sagaflow serve", () => {
+// Each test starts a tsx process, which can take seconds on a loaded machine.
+describe("sagaflow serve", { timeout: 60_000 }, () => {
   it("refuses a non-loopback host without SAGAFLOW_TOKEN, at once and non-zero", async () => {
     const proc = serve(["--host", "0.0.0.0", "--port", "0"]);
     const code = await proc.exited;
