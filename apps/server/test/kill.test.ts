@@ -96,7 +96,7 @@ function killAfterStart(child: ChildProcess, delayMs: number): Promise<boolean> 
 }
 
 describe("SIGKILL at random moments, then sagaflow recover", () => {
-  it(`ends ${TRIALS} interrupted runs exactly like uninterrupted ones`, { timeout: 170_000 }, async () => {
+  it(`ends ${TRIALS} interrupted runs exactly like uninterrupted ones`, { timeout: 240_000 }, async () => {
     const definition = slowMigration();
     const db = "runs.db";
 

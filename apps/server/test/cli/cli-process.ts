@@ -67,6 +67,7 @@ export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: 
 
 interface SqliteDatabase {
   prepare(sql: string): { all(): unknown[] };
+  exec(sql: string): unknown;
   close(): void;
 }
 const requireFromEngine = createRequire(path.join(repoRoot, "packages/engine/package.json"));
@@ -74,6 +75,16 @@ const Database = requireFromEngine("better-sqlite3") as new (
   file: string,
   options?: { readonly?: boolean },
 ) => SqliteDatabase;
+
+/** Changes a database behind sagaflow's back, as a person fixing the cause of a failure would. */
+export function execSql(file: string, sql: string): void {
+  const db = new Database(file);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
 
 /** Schema and every row of every table, in a stable order: two equal dumps mean two equal databases. */
 export function dumpDatabase(file: string): string {

@@ -67,7 +67,7 @@ const slowWrite = definitionFile({
 });
 const approval = path.join(examplesDir, "approval.json");
 
-describe("sagaflow commands", { timeout: 60_000 }, () => {
+describe("sagaflow commands", { timeout: 120_000 }, () => {
   it.concurrent("run: 1 when the run fails, 2 when a compensation fails; resume retries it (2 again)", async () => {
     const db = freshDb();
     const failed = await sagaflow(dir, "run", abortAtOnce, "--db", db, "--json");

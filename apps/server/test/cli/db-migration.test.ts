@@ -5,6 +5,7 @@ import {
   collect,
   dumpDatabase,
   examplesDir,
+  execSql,
   migrationWorkspace,
   removeDir,
   sagaflow,
@@ -27,7 +28,7 @@ afterAll(() => workspaces.forEach(removeDir));
 const backups = (dir: string) =>
   readdirSync(path.join(dir, "examples/db-migration")).filter((name) => name.endsWith(".backup"));
 
-describe("sagaflow run examples/db-migration.json", { timeout: 30_000 }, () => {
+describe("sagaflow run examples/db-migration.json", { timeout: 90_000 }, () => {
   it("applies the good migration: succeeded, the schema changed, the backup removed", async () => {
     const dir = workspace();
     const before = dumpDatabase(path.join(dir, demoDb));
@@ -86,6 +87,14 @@ describe("sagaflow run examples/db-migration.json", { timeout: 30_000 }, () => {
     });
     // The backup is kept after a failure, for inspection.
     expect(backups(dir)).toHaveLength(1);
+
+    // Fix the cause (Initech moves to a plan the migration keeps), then do what the Recovery line says.
+    execSql(path.join(dir, demoDb), "UPDATE organizations SET plan = 'pro' WHERE name = 'Initech'");
+    const resumed = await sagaflow(dir, "resume", runId as string, "--db", "runs.db", "--json");
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`[RESTART] run ${runId} was compensated`);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: "succeeded", compensated: [] });
+    expect(dumpDatabase(path.join(dir, demoDb))).toContain("CHECK (plan IN ('free', 'pro'))");
   });
 
   it("prints one JSON object on stdout with --json, and the progress on stderr", async () => {

@@ -1,4 +1,4 @@
-import { InvalidOperationError } from "@sagaflow/engine";
+import { InvalidOperationError, type RunRef } from "@sagaflow/engine";
 import { isTerminalStatus } from "@sagaflow/shared";
 import { CliError, DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
 import { EXIT, exitCodeForStatus } from "../exit-codes";
@@ -11,7 +11,8 @@ import { allowedRoots, explainInterrupt, loadActions, openStore, requireRun } fr
 /**
  * `sagaflow resume <runId> --db F`: a run whose process died continues from its checkpoint; a failed,
  * suspended or canceled run is redriven from the step that stopped it; a compensation_failed run retries
- * its compensation. Then it is followed to its end, like `run`.
+ * its compensation; a compensated run starts again (same version and input) as a new run. Then it is
+ * followed to its end, like `run`.
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, DRIVE_OPTIONS, ["runId"]);
@@ -37,18 +38,33 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const history = await store.getHistory(runId);
     printer.catchUp(runId, history.map(progressEvent));
     driver.seen(runId, history.at(-1)?.seq ?? 0);
+    let followed = runId;
     try {
-      if (isTerminalStatus(run.status)) await driver.engine.resume(runId, "cli");
+      if (run.status === "compensated") followed = await startAgain(driver, run, progressOut);
+      else if (isTerminalStatus(run.status)) await driver.engine.resume(runId, "cli");
       else await driver.engine.continueRun(runId);
     } catch (error) {
       if (error instanceof InvalidOperationError) throw new CliError(error.message, EXIT.usage);
       throw error;
     }
-    const status = await driver.follow(runId, "end");
-    if (json) io.out(JSON.stringify(await storedResult(store, runId)));
+    const status = await driver.follow(followed, "end");
+    if (json) io.out(JSON.stringify(await storedResult(store, followed)));
     return exitCodeForStatus(status);
   } finally {
     stopExplaining();
     await driver.close();
   }
+}
+
+/**
+ * A compensated run has nothing left to continue: every step it did was undone. Once the cause is fixed,
+ * resuming it means running it again from the start, on the same definition version, with the same input.
+ */
+async function startAgain(driver: RunDriver, run: RunRef, say: (line: string) => void): Promise<string> {
+  const stored = await driver.store.getDefinition(run.workflow, run.version);
+  if (!stored) throw new CliError(`definition ${run.workflow} v${run.version} is missing`, EXIT.failed);
+  say(`[RESTART] run ${run.id} was compensated: its steps were undone, so it runs again from the start`);
+  const runId = await driver.engine.start(stored, run.snapshot.input);
+  say(`Run ${runId} · ${run.workflow} v${run.version}`);
+  return runId;
 }
