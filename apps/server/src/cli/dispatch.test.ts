@@ -13,6 +13,7 @@ import { dispatch } from "./dispatch";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const approval = path.resolve(here, "../../../../examples/approval.json");
+const greetActions = path.join(here, "commands/fixtures/greet-actions.ts");
 const cwd = mkdtempSync(path.join(tmpdir(), "sagaflow-dispatch-"));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
@@ -125,5 +126,69 @@ describe("sagaflow bad usage and bad input", { timeout: 30_000 }, () => {
     };
     expect(history.events.map((stored) => stored.seq)).toEqual(history.events.map((_, index) => index + 1));
     expect(history.events.find((stored) => stored.event.type === "SignalReceived")?.event.by).toBe("cli");
+  });
+
+  it("runs custom actions from --actions, and confines file paths to the cwd plus each --allow-path", async () => {
+    const greet = path.join(cwd, "greet.json");
+    writeFileSync(
+      greet,
+      JSON.stringify({
+        name: "greet",
+        startAt: "hello",
+        states: { hello: { type: "task", action: "greet", params: { name: "{% $input.who %}" }, end: true } },
+      }),
+    );
+    const withoutModule = await sagaflow("run", greet, "--input", '{"who":"ana"}');
+    expect(withoutModule.code).toBe(64);
+    expect(withoutModule.stderr).toContain("greet");
+    const greeted = await sagaflow(
+      "run",
+      greet,
+      "--input",
+      '{"who":"ana"}',
+      "--actions",
+      greetActions,
+      "--json",
+    );
+    expect(greeted.code).toBe(0);
+    expect(JSON.parse(greeted.stdout)).toMatchObject({
+      status: "succeeded",
+      output: { greeting: "hello ana" },
+    });
+
+    const outside = mkdtempSync(path.join(tmpdir(), "sagaflow-outside-"));
+    try {
+      const victim = path.join(outside, "victim.txt");
+      writeFileSync(victim, "keep me");
+      const remove = path.join(cwd, "remove.json");
+      writeFileSync(
+        remove,
+        JSON.stringify({
+          name: "remove",
+          startAt: "remove_file",
+          states: {
+            remove_file: {
+              type: "task",
+              action: "file.delete",
+              params: { path: victim },
+              compensateWith: null,
+              end: true,
+            },
+          },
+        }),
+      );
+      const refused = await sagaflow("run", remove, "--db", "paths.db", "--json");
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout)).toMatchObject({
+        status: "compensated",
+        error: { error: "ForbiddenPath" },
+      });
+      expect(existsSync(victim)).toBe(true);
+      const allowed = await sagaflow("run", remove, "--db", "paths.db", "--allow-path", outside, "--json");
+      expect(allowed.code).toBe(0);
+      expect(existsSync(victim)).toBe(false);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
