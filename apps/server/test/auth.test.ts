@@ -78,7 +78,7 @@ describe("with a token, every /trpc call needs it", { timeout: 30_000 }, () => {
     expect(events.find((e) => e.event.type === "RunCanceled")?.event).toMatchObject({ by: "token" });
   });
 
-  it("streams SSE with the header (Node) or with ?token= (a browser's EventSource)", async () => {
+  it("streams SSE with the header (Node), ?token= or connectionParams (a browser's EventSource)", async () => {
     const client = createClient(url(), TOKEN);
     const { runId } = await client.runs.start.mutate({ name: "hello", input: { who: "sse" } });
     const { events } = await collectRunEvents(client, { runId });
@@ -89,6 +89,13 @@ describe("with a token, every /trpc call needs it", { timeout: 30_000 }, () => {
     expect(withQueryToken.status).toBe(200);
     expect(withQueryToken.headers.get("content-type")).toContain("text/event-stream");
     await withQueryToken.body?.cancel();
+
+    const params = encodeURIComponent(JSON.stringify({ token: TOKEN }));
+    const withConnectionParams = await fetch(
+      `${url()}/trpc/runs.events?input=${input}&connectionParams=${params}`,
+    );
+    expect(withConnectionParams.status).toBe(200);
+    await withConnectionParams.body?.cancel();
 
     const without = await fetch(`${url()}/trpc/runs.events?input=${input}`);
     expect(without.status).toBe(401);

@@ -305,6 +305,25 @@ describe("raw HTTP refusals", { timeout: 30_000 }, () => {
     expect(response.status).toBe(405);
   });
 
+  it("refuses cross-site writes: another Origin, or a body that is not JSON (a form post)", async () => {
+    const before = dumpDatabase();
+    const body = JSON.stringify({ name: "hello", input: { who: "csrf" } });
+    const fromElsewhere = await post("/trpc/runs.start", body, { Origin: "https://evil.example" });
+    expect(fromElsewhere.status).toBe(403);
+    const asForm = await fetch(`${t.server.url}/trpc/runs.start`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "text/plain" },
+    });
+    expect(asForm.status).toBe(415);
+    expect(dumpDatabase()).toEqual(before);
+    // The same origin (the web app) is fine.
+    const sameOrigin = await fetch(`${t.server.url}/trpc/definitions.list`, {
+      headers: { Origin: t.server.url },
+    });
+    expect(sameOrigin.status).toBe(200);
+  });
+
   it("sends no CORS headers, so other origins cannot read answers", async () => {
     const response = await fetch(`${t.server.url}/trpc/definitions.list`, {
       headers: { Origin: "https://evil.example" },

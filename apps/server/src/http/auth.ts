@@ -2,8 +2,9 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 
 /**
- * The bearer token a request presents: the `Authorization` header, or `?token=` because a browser's
- * EventSource (the SSE subscriptions) cannot set headers.
+ * The bearer token a request presents: the `Authorization` header, or, because a browser's EventSource
+ * (the SSE subscriptions) cannot set headers, `?token=` or tRPC's `connectionParams` `{ token }`
+ * (httpSubscriptionLink's `connectionParams` option, sent in the query string).
  */
 export function presentedToken(req: IncomingMessage, url: URL): string | undefined {
   const header = req.headers.authorization;
@@ -11,7 +12,18 @@ export function presentedToken(req: IncomingMessage, url: URL): string | undefin
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
     return match?.[1]?.trim();
   }
-  return url.searchParams.get("token") ?? undefined;
+  return url.searchParams.get("token") ?? connectionParamsToken(url.searchParams.get("connectionParams"));
+}
+
+function connectionParamsToken(text: string | null): string | undefined {
+  if (!text) return undefined;
+  try {
+    const params: unknown = JSON.parse(text);
+    const token = (params as { token?: unknown } | null)?.token;
+    return typeof token === "string" && token !== "" ? token : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */

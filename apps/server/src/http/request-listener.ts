@@ -1,4 +1,4 @@
-import type { RequestListener, ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { presentedToken, tokenMatches } from "./auth";
 
 export interface RequestListenerOptions {
@@ -31,6 +31,8 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     if (req.method === "OPTIONS") {
       return sendError(res, 403, "FORBIDDEN", "Cross-origin requests are not allowed");
     }
+    const crossSite = crossSiteRefusal(req);
+    if (crossSite) return sendError(res, crossSite.status, crossSite.code, crossSite.message);
     if (options.token !== undefined && !tokenMatches(options.token, presentedToken(req, url))) {
       return sendError(
         res,
@@ -54,6 +56,37 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
   };
 }
 
+/**
+ * CSRF: without CORS a page on another site cannot read answers, but a "simple" cross-site POST (a form,
+ * text/plain) would still run a mutation. Requiring JSON forces a preflight (which is refused), and a
+ * browser's Origin naming another host is refused outright.
+ */
+function crossSiteRefusal(
+  req: IncomingMessage,
+): { status: number; code: string; message: string } | undefined {
+  const origin = req.headers.origin;
+  if (origin && origin !== "null") {
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost !== req.headers.host) {
+      return { status: 403, code: "FORBIDDEN", message: "Cross-origin requests are not allowed" };
+    }
+  } else if (origin === "null") {
+    return { status: 403, code: "FORBIDDEN", message: "Cross-origin requests are not allowed" };
+  }
+  if (req.method === "POST") {
+    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json") {
+      return { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the body as application/json" };
+    }
+  }
+  return undefined;
+}
+
 function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("X-Frame-Options", "DENY");
@@ -74,4 +107,5 @@ const JSON_RPC_CODES: Record<string, number> = {
   FORBIDDEN: -32003,
   METHOD_NOT_SUPPORTED: -32005,
   PAYLOAD_TOO_LARGE: -32013,
+  UNSUPPORTED_MEDIA_TYPE: -32015,
 };
