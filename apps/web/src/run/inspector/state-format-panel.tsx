@@ -6,8 +6,8 @@ export function StateFormatPanel() {
   return (
     <div className="space-y-2 p-4">
       <p className="text-[11px] text-slate-500">
-        The same text <code className="rounded bg-slate-100 px-1">sagaflow status</code> prints; it follows the
-        run live.
+        The same text <code className="rounded bg-slate-100 px-1">sagaflow status</code> prints; it follows
+        the run live.
       </p>
       <pre
         data-testid="state-format"

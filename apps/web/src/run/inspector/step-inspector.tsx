@@ -43,7 +43,9 @@ export function StepInspector() {
               {step.status}
             </span>
           ) : (
-            <span className="rounded-full bg-slate-100 px-2 py-px text-[10px] text-slate-500">not reached</span>
+            <span className="rounded-full bg-slate-100 px-2 py-px text-[10px] text-slate-500">
+              not reached
+            </span>
           )}
         </div>
         <div className="text-[11px] text-slate-500">
@@ -58,12 +60,17 @@ export function StepInspector() {
           {step.caughtError && <ErrorBox title="Reached through catch with" error={step.caughtError} />}
           <Facts
             rows={[
-              ["Idempotency key", step.idempotencyKey && <code className="break-all">{step.idempotencyKey}</code>],
+              [
+                "Idempotency key",
+                step.idempotencyKey && <code className="break-all">{step.idempotencyKey}</code>,
+              ],
               ["Entered", formatTime(step.lastEnteredAt)],
               ["Ended", step.endedAt ? formatTime(step.endedAt) : "–"],
               [
                 "Duration",
-                step.endedAt ? formatDuration(Date.parse(step.endedAt) - Date.parse(step.lastEnteredAt)) : "–",
+                step.endedAt
+                  ? formatDuration(Date.parse(step.endedAt) - Date.parse(step.lastEnteredAt))
+                  : "–",
               ],
               ["Resolved by", step.resolvedBy],
               ["Signal", step.signal],
@@ -138,7 +145,10 @@ function Attempts({ attempts }: { attempts: AttemptRecord[] }) {
 
 function CompensationBox({ record }: { record: CompensationRecord }) {
   return (
-    <div className="rounded-xl border border-violet-200 bg-violet-50/60 p-3" data-testid="compensation-record">
+    <div
+      className="rounded-xl border border-violet-200 bg-violet-50/60 p-3"
+      data-testid="compensation-record"
+    >
       <div className="flex items-center gap-2 font-semibold text-violet-900">
         <span className="flex h-5 w-5 items-center justify-center rounded-full bg-violet-600 text-[10px] text-white">
           {record.order}
@@ -147,7 +157,9 @@ function CompensationBox({ record }: { record: CompensationRecord }) {
         <span className="ml-auto font-normal text-[11px]">{record.status}</span>
       </div>
       {record.resolvedBy && <div className="mt-1 text-[11px]">resolved by {record.resolvedBy}</div>}
-      {record.error && <div className="mt-1 text-rose-700">{`${record.error.error}: ${record.error.message}`}</div>}
+      {record.error && (
+        <div className="mt-1 text-rose-700">{`${record.error.error}: ${record.error.message}`}</div>
+      )}
       <div className="mt-2">
         <Attempts attempts={record.attempts} />
       </div>
@@ -192,7 +204,9 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
 }
 
 function SectionTitle({ children }: { children: ReactNode }) {
-  return <div className="mb-1 font-medium text-[10px] text-slate-400 uppercase tracking-wide">{children}</div>;
+  return (
+    <div className="mb-1 font-medium text-[10px] text-slate-400 uppercase tracking-wide">{children}</div>
+  );
 }
 
 function JsonBlock(props: { title: string; value: JsonValue; collapsed?: boolean; testId?: string }) {

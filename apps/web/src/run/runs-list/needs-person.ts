@@ -30,7 +30,9 @@ function signalStatesOf(workflow: string, version: number): Promise<Set<string>>
 /** The signal states of the workflow versions of the waiting runs shown. */
 export function useSignalStates(rows: readonly RunRow[]): Record<string, Set<string>> {
   const [known, setKnown] = useState<Record<string, Set<string>>>({});
-  const wanted = [...new Set(rows.filter((r) => r.status === "waiting").map((r) => `${r.workflow}@${r.version}`))];
+  const wanted = [
+    ...new Set(rows.filter((r) => r.status === "waiting").map((r) => `${r.workflow}@${r.version}`)),
+  ];
   const key = wanted.sort().join(",");
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the versions wanted
   useEffect(() => {

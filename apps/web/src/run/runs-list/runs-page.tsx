@@ -2,7 +2,7 @@ import { type RunStatus, runStatusSchema } from "@sagaflow/shared";
 import { useEffect, useMemo, useState } from "react";
 import { navigate } from "../../lib/route";
 import { api, errorMessage } from "../../lib/trpc";
-import { formatDuration, formatTime, shortId, StatusBadge } from "../ui/status";
+import { formatDuration, formatTime, StatusBadge, shortId } from "../ui/status";
 import { needsPerson, type RunRow, useSignalStates } from "./needs-person";
 
 const PAGE_SIZE = 25;
@@ -149,7 +149,8 @@ export function RunsPage() {
             <tbody data-testid="runs-table">
               {rows.map((run) => {
                 const attention = needsPerson(run, signalStates);
-                const ended = run.status !== "running" && run.status !== "waiting" && run.status !== "compensating";
+                const ended =
+                  run.status !== "running" && run.status !== "waiting" && run.status !== "compensating";
                 return (
                   <tr
                     key={run.id}
@@ -184,16 +185,17 @@ export function RunsPage() {
                     <td className="px-4 py-2.5 text-slate-600">
                       {run.currentState ?? "–"}
                       {run.error && (
-                        <div className="max-w-[260px] truncate text-[11px] text-rose-600" title={run.error.message}>
+                        <div
+                          className="max-w-[260px] truncate text-[11px] text-rose-600"
+                          title={run.error.message}
+                        >
                           {run.error.error}: {run.error.message}
                         </div>
                       )}
                     </td>
                     <td className="px-4 py-2.5 text-slate-600">{formatTime(run.createdAt)}</td>
                     <td className="px-4 py-2.5 text-right text-slate-600 tabular-nums">
-                      {ended
-                        ? formatDuration(Date.parse(run.updatedAt) - Date.parse(run.createdAt))
-                        : "…"}
+                      {ended ? formatDuration(Date.parse(run.updatedAt) - Date.parse(run.createdAt)) : "…"}
                     </td>
                   </tr>
                 );
@@ -201,7 +203,11 @@ export function RunsPage() {
               {rows.length === 0 && !loading && (
                 <tr>
                   <td colSpan={6} className="px-4 py-10 text-center text-slate-400">
-                    No runs{filters.status || filters.workflow ? " match these filters" : " yet: open a workflow and press ▶ Run"}.
+                    No runs
+                    {filters.status || filters.workflow
+                      ? " match these filters"
+                      : " yet: open a workflow and press ▶ Run"}
+                    .
                   </td>
                 </tr>
               )}

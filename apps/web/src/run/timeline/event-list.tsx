@@ -62,7 +62,8 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
   });
 
   useEffect(() => {
-    if (following.current && count > 0 && focusSeq === null) virtualizer.scrollToIndex(count - 1, { align: "end" });
+    if (following.current && count > 0 && focusSeq === null)
+      virtualizer.scrollToIndex(count - 1, { align: "end" });
   }, [count, focusSeq, virtualizer]);
   useEffect(() => {
     if (focusSeq === null) return;

@@ -14,7 +14,8 @@ const BAR_TONE: Record<BarTone, string> = {
   compensation: "bg-violet-500",
 };
 
-const TICKS = 6;
+/** Fractions of the run's span where the axis is labelled. */
+const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 
 /** Steps and attempts over time (Conductor's timeline): clicking a bar selects its state. */
 export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) {
@@ -33,20 +34,19 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
   const span = gantt.endMs - gantt.startMs;
   const x = (ms: number) => `${((ms - gantt.startMs) / span) * 100}%`;
 
-  if (gantt.rows.length === 0)
-    return <div className="p-4 text-[12px] text-slate-400">No steps yet.</div>;
+  if (gantt.rows.length === 0) return <div className="p-4 text-[12px] text-slate-400">No steps yet.</div>;
   return (
     <div className="h-full overflow-y-auto px-3 pb-3" data-testid="gantt">
       <div className="sticky top-0 z-10 flex bg-white pt-2 pb-1 text-[10px] text-slate-400">
         <div className="w-48 shrink-0" />
         <div className="relative h-4 flex-1">
-          {Array.from({ length: TICKS }, (_, i) => (
+          {TICKS.map((at) => (
             <span
-              key={i}
-              className="-translate-x-1/2 absolute"
-              style={{ left: `${(i / (TICKS - 1)) * 100}%` }}
+              key={at}
+              className={`absolute ${at === 0 ? "" : at === 1 ? "-translate-x-full" : "-translate-x-1/2"}`}
+              style={{ left: `${at * 100}%` }}
             >
-              {formatDuration((span * i) / (TICKS - 1))}
+              {formatDuration(span * at)}
             </span>
           ))}
         </div>
