@@ -2,12 +2,16 @@ import { navigate, useRoute } from "./lib/route";
 import { Toasts } from "./lib/toast";
 import { EditorPage } from "./pages/editor/editor-page";
 import { WorkflowListPage } from "./pages/workflow-list/workflow-list-page";
+import { AlertBanner } from "./run/alerts/alert-banner";
+import { RunsPage } from "./run/runs-list/runs-page";
+import { RunPage } from "./run/view/run-page";
 
 export function App() {
   const route = useRoute();
   return (
     <div className="flex h-screen flex-col">
-      {route.page !== "editor" && (
+      <AlertBanner />
+      {route.page !== "editor" && route.page !== "run" && (
         <nav className="flex h-12 shrink-0 items-center gap-6 border-slate-200 border-b bg-white px-6">
           <button
             type="button"
@@ -26,6 +30,14 @@ export function App() {
           >
             Workflows
           </button>
+          <button
+            type="button"
+            data-testid="nav-runs"
+            onClick={() => navigate({ page: "runs" })}
+            className={`text-[13px] ${route.page === "runs" ? "font-semibold text-indigo-700" : "text-slate-500 hover:text-slate-800"}`}
+          >
+            Runs
+          </button>
         </nav>
       )}
       {route.page === "editor" ? (
@@ -35,6 +47,10 @@ export function App() {
           isNew={route.isNew}
           version={route.version}
         />
+      ) : route.page === "runs" ? (
+        <RunsPage />
+      ) : route.page === "run" ? (
+        <RunPage key={route.runId} runId={route.runId} />
       ) : (
         <WorkflowListPage />
       )}

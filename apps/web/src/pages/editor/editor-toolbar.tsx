@@ -2,6 +2,7 @@ import { memo, type ReactNode, useState } from "react";
 import { useEditor, useEditorStore, useHistory } from "../../canvas/store/editor-context";
 import type { LayoutDirection } from "../../canvas/utils/elk-layout";
 import { navigate } from "../../lib/route";
+import { StartRunButton } from "../../run/start/start-run-button";
 import { VersionsMenu } from "./versions-menu";
 
 interface ToolbarProps {
@@ -133,6 +134,7 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       <ToolButton title="Keyboard shortcuts (?)" onClick={props.onHelp} testId="help-button">
         ?
       </ToolButton>
+      <StartRunButton name={name} version={props.isNew ? undefined : props.version} dirty={props.dirty} />
       <button
         type="button"
         onClick={props.onSave}
