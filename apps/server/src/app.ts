@@ -143,6 +143,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
+    // Queries may come as POST (client `methodOverride: "POST"`): a large definition to validate does not
+    // fit in a URL. POST bodies must be JSON, so this opens nothing cross-site.
+    allowMethodOverride: true,
     maxBodySize: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     createContext: (): Context => ({ ...services, by }),
     onError: ({ error, path: procedure }) => {

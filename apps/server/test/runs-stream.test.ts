@@ -104,6 +104,29 @@ describe("save → start → subscribe over real HTTP", { timeout: 30_000 }, () 
     }
   });
 
+  it("validates a definition too large for a URL when the query comes as POST", async () => {
+    const states: Record<string, unknown> = {};
+    for (let i = 0; i < 400; i++) {
+      states[`step_${i}`] = {
+        type: "task",
+        action: "log",
+        params: { message: `step ${i}` },
+        next: `step_${i + 1}`,
+      };
+    }
+    states.step_400 = { type: "succeed" };
+    const definition = { name: "big", startAt: "step_0", states };
+    expect(JSON.stringify(definition).length).toBeGreaterThan(30_000);
+    const response = await fetch(`${t.server.url}/trpc/definitions.validate`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ definition }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { data: { ok: boolean } } };
+    expect(body.result.data.ok).toBe(true);
+  });
+
   it("lists runs newest first, filtered and paged", async () => {
     const all = await t.client.runs.list.query({ limit: 500 });
     expect(all.runs.length).toBeGreaterThanOrEqual(4);
