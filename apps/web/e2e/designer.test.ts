@@ -6,6 +6,7 @@ import {
   connect,
   definitionInJsonView,
   dropState,
+  dropStateInto,
   expectErrors,
   expectLayoutClose,
   focusCanvas,
@@ -118,5 +119,117 @@ describe("designing a workflow, as a new user would", () => {
     expect(reloaded).toEqual(redone);
     await expectErrors(page, 0);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("containers, the JSON view and the keyboard", () => {
+  it("drops states into a parallel branch, edits through JSON (invalid text kept), copies, pastes and deletes", async () => {
+    await page.goto(`${server.url}/#/new/fan-flow`);
+    await page.locator("[data-testid=canvas]").waitFor();
+    const parallel = await dropState(page, "parallel", { x: 300, y: 150 });
+    const inner = await dropStateInto(page, "task", `${parallel}.branch_1`);
+    let definition = await definitionInJsonView(page);
+    const state = definition.states[parallel];
+    expect(state?.type === "parallel" && state.branches.branch_1).toMatchObject({
+      startAt: inner,
+      states: { [inner]: { type: "task" } },
+    });
+
+    // Text that is not JSON stays, with its error; the canvas keeps its last good state.
+    const textarea = page.locator("textarea[aria-label='Definition JSON']");
+    const good = await textarea.inputValue();
+    await textarea.fill(`${good.slice(0, -3)} oops`);
+    await page.locator("[data-testid=json-error]").waitFor();
+    expect(await textarea.inputValue()).toContain("oops");
+    expect(await page.locator(".react-flow__node").count()).toBe(4); // parallel, two lanes, the task
+
+    // Valid JSON drives the canvas: a renamed state shows up under its new name.
+    await textarea.fill(good.replaceAll(`"${inner}"`, '"charge_card"'));
+    await page.locator("[data-state-id=charge_card]").waitFor();
+    expect(await page.locator("[data-testid=json-error]").count()).toBe(0);
+    await closeJsonView(page);
+
+    // Copy and paste a state, then delete the copy with the keyboard; undo brings it back.
+    await page.locator("[data-state-id=charge_card]").click();
+    await page.keyboard.press("Control+c");
+    await page.keyboard.press("Control+v");
+    await page.locator("[data-state-id=charge_card_copy_1]").waitFor();
+    await page.keyboard.press("Delete");
+    await expect.poll(() => page.locator("[data-state-id=charge_card_copy_1]").count()).toBe(0);
+    await page.keyboard.press("Control+z");
+    await page.locator("[data-state-id=charge_card_copy_1]").waitFor();
+    definition = await definitionInJsonView(page);
+    const branch =
+      definition.states[parallel]?.type === "parallel"
+        ? definition.states[parallel].branches.branch_1
+        : undefined;
+    expect(Object.keys(branch?.states ?? {})).toEqual(["charge_card", "charge_card_copy_1"]);
+    await closeJsonView(page);
+
+    // The help overlay lists the shortcuts.
+    await focusCanvas(page);
+    await page.keyboard.press("?");
+    expect(await page.locator("[data-testid=help]").textContent()).toContain("Auto-layout");
+    await page.keyboard.press("Escape");
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("the workflow list and versions", () => {
+  it("imports a file, searches, duplicates, archives, and lists versions after a second save", async () => {
+    await page.goto(server.url);
+    await page.locator("[data-workflow=db-migration]").waitFor();
+    const json = JSON.stringify({
+      name: "imported-flow",
+      title: "Imported flow",
+      startAt: "hello",
+      states: { hello: { type: "task", action: "log", params: { message: "hi" }, end: true } },
+    });
+    await page
+      .locator("[data-testid=import-file]")
+      .setInputFiles({ name: "imported-flow.json", mimeType: "application/json", buffer: Buffer.from(json) });
+    await expect.poll(() => page.url()).toContain("#/workflows/imported-flow");
+    await page.locator("[data-state-id=hello]").waitFor();
+
+    // A second save makes version 2; both are listed, and the old one opens.
+    await page.locator("[data-state-id=hello]").click();
+    await page.locator("input[name=state-id]").fill("greet");
+    await page.keyboard.press("Enter");
+    await page.locator("[data-testid=dirty]").waitFor();
+    await page.locator("[data-testid=save]").click();
+    await expect.poll(() => page.locator("[data-toast=success]").last().textContent()).toContain("v2");
+    await page.locator("[data-testid=versions]").click();
+    const menu = page.locator("[data-testid=versions-menu]");
+    await expect.poll(() => menu.locator("button").count()).toBe(2);
+    await menu.locator("button", { hasText: "v1" }).click();
+    await page.locator("[data-state-id=hello]").waitFor();
+
+    await page.locator("button[title='All workflows']").click();
+    await page.locator("input[aria-label='Search workflows']").fill("import");
+    await expect.poll(() => page.locator("[data-workflow]").count()).toBe(1);
+    await page.locator("[data-workflow=imported-flow] button", { hasText: "Duplicate" }).click();
+    await page.locator("[data-workflow=imported-flow-copy]").waitFor();
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.locator("[data-workflow=imported-flow-copy] button", { hasText: "Archive" }).click();
+    await expect.poll(() => page.locator("[data-workflow=imported-flow-copy]").count()).toBe(0);
+    await page.getByLabel("Show archived").check();
+    await page.locator("[data-workflow=imported-flow-copy]", { hasText: "archived" }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("warns before leaving a workflow with unsaved changes", async () => {
+    await page.goto(`${server.url}/#/workflows/imported-flow`);
+    await page.locator("[data-state-id=greet]").waitFor();
+    await dropState(page, "succeed", { x: 600, y: 300 });
+    await page.locator("[data-testid=dirty]").waitFor();
+    let asked = "";
+    page.once("dialog", (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.locator("button[title='All workflows']").click();
+    await expect.poll(() => asked).toContain("unsaved changes");
+    expect(page.url()).toContain("#/workflows/imported-flow");
   });
 });

@@ -13,6 +13,17 @@ export async function dropState(page: Page, type: string, at: { x: number; y: nu
   return input.inputValue();
 }
 
+/** Drops a state onto the centre of another node on the canvas (a branch lane or a map). */
+export async function dropStateInto(page: Page, type: string, nodeId: string): Promise<string> {
+  const pane = await page.locator("[data-testid=canvas] .react-flow__pane").boundingBox();
+  const target = await page.locator(`.react-flow__node[data-id="${nodeId}"]`).boundingBox();
+  if (!pane || !target) throw new Error(`no node ${nodeId}`);
+  return dropState(page, type, {
+    x: target.x - pane.x + target.width / 2,
+    y: target.y - pane.y + target.height / 2 + 10,
+  });
+}
+
 export async function connect(
   page: Page,
   source: string,

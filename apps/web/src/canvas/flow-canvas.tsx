@@ -17,8 +17,8 @@ import { nodeTypes } from "./nodes";
 import { DRAG_MIME } from "./panels/palette";
 import { useEditor, useEditorStore } from "./store/editor-context";
 import type { FlowEdge, FlowNode } from "./types";
-import { absolutePosition } from "./utils/graph-ops";
-import { STATE_HEIGHT, STATE_WIDTH } from "./utils/node-size";
+import { absolutePosition, withDescendants } from "./utils/graph-ops";
+import { nodeSize, STATE_HEIGHT, STATE_WIDTH } from "./utils/node-size";
 
 const MINIMAP_COLORS: Record<string, string> = {
   task: "#6366f1",
@@ -53,7 +53,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const readOnly = useEditor((s) => s.readOnly);
-  const { screenToFlowPosition, getIntersectingNodes } = useReactFlow<FlowNode, FlowEdge>();
+  const { screenToFlowPosition, getIntersectingNodes, getInternalNode } = useReactFlow<FlowNode, FlowEdge>();
   const actions = store.getState();
 
   const isValidConnection = useCallback(
@@ -102,6 +102,34 @@ export const FlowCanvas = memo(function FlowCanvas({
     [store, screenToFlowPosition, getIntersectingNodes],
   );
 
+  /** A state dropped over a branch or map (or out of one) moves into that scope. */
+  const onNodeDragStop = useCallback(
+    (_event: unknown, node: FlowNode) => {
+      const internal = getInternalNode(node.id);
+      if (internal && node.type !== "branch") {
+        const all = store.getState().nodes;
+        const inside = withDescendants(all, [node.id]);
+        const size = nodeSize(node);
+        const center = {
+          x: internal.internals.positionAbsolute.x + size.width / 2,
+          y: internal.internals.positionAbsolute.y + size.height / 2,
+        };
+        const scope = getIntersectingNodes({ ...center, width: 1, height: 1 })
+          .filter((n) => (n.type === "branch" || n.type === "map") && !inside.has(n.id))
+          .at(-1);
+        if (scope?.id !== node.parentId) {
+          const origin = scope ? absolutePosition(all, scope.id) : { x: 0, y: 0 };
+          store.getState().moveToScope(node.id, scope?.id, {
+            x: internal.internals.positionAbsolute.x - origin.x,
+            y: internal.internals.positionAbsolute.y - origin.y,
+          });
+        }
+      }
+      store.getState().endGesture();
+    },
+    [store, getInternalNode, getIntersectingNodes],
+  );
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(DRAG_MIME)) return;
     event.preventDefault();
@@ -138,7 +166,7 @@ export const FlowCanvas = memo(function FlowCanvas({
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeDragStart={actions.beginGesture}
-        onNodeDragStop={actions.endGesture}
+        onNodeDragStop={onNodeDragStop}
         onNodeClick={onNodeClick ? (_e, node) => onNodeClick(node.id) : undefined}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
@@ -160,6 +188,7 @@ export const FlowCanvas = memo(function FlowCanvas({
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
         <MiniMap<FlowNode>
           pannable
+          style={MINIMAP_STYLE}
           zoomable
           nodeColor={minimapColor}
           nodeStrokeWidth={0}

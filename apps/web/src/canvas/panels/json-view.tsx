@@ -1,8 +1,8 @@
-import { definitionSchema } from "@sagaflow/shared";
 import { memo, useEffect, useRef, useState } from "react";
 import { useEditorStore } from "../store/editor-context";
 import { definitionToGraph } from "../utils/definition-to-graph";
 import { graphToDefinition } from "../utils/graph-to-definition";
+import { looseDefinition } from "../utils/loose-definition";
 
 const print = (store: ReturnType<typeof useEditorStore>) => {
   const { nodes, meta } = store.getState();
@@ -47,20 +47,17 @@ export const JsonView = memo(function JsonView() {
       setError(`Invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    const result = definitionSchema.safeParse(parsed);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      setError(
-        `Not a workflow definition: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid"}`,
-      );
+    const result = looseDefinition(parsed);
+    if (!result.ok) {
+      setError(`Not a workflow definition: ${result.error}`);
       return;
     }
     setError(undefined);
     setCanvasMoved(false);
-    const graph = definitionToGraph(result.data);
+    const graph = definitionToGraph(result.definition);
     // States the JSON gives no position keep the one they had on the canvas.
     const previous = new Map(store.getState().nodes.map((n) => [n.id, n]));
-    const layout = result.data.layout ?? {};
+    const layout = result.definition.layout ?? {};
     const nodes = graph.nodes.map((n) => {
       const before = previous.get(n.id);
       if (layout[n.id] || !before) return n;

@@ -15,6 +15,7 @@ import {
   deleteEdges,
   deleteStates,
   duplicateStates,
+  moveToScope,
   removeBranch,
   renameState,
   setScopeStart,
@@ -58,6 +59,8 @@ export interface EditorState extends TrackedGraph {
   renameState(from: string, to: string): boolean;
   setStart(id: string): void;
   setMeta(meta: DefinitionMeta): void;
+  /** Moves a state into another scope (dragged into or out of a branch or map). */
+  moveToScope(id: string, parentId: string | undefined, position: { x: number; y: number }): void;
   addBranch(parallelId: string): void;
   removeBranch(parallelId: string, branch: string): void;
   deleteSelection(): void;
@@ -222,6 +225,12 @@ export function createEditorStore() {
 
           setMeta(meta) {
             commit({ meta });
+          },
+
+          moveToScope(id, parentId, position) {
+            const model = { nodes: get().nodes, meta: get().meta };
+            const next = moveToScope(model, id, parentId, position);
+            if (next !== model) commit(next);
           },
 
           addBranch(parallelId) {

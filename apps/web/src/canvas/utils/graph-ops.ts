@@ -317,3 +317,50 @@ export function placeAfter(nodes: readonly FlowNode[], gap = 80): { x: number; y
   const width = anchor.width ?? anchor.measured?.width ?? 232;
   return { x: anchor.position.x + width + gap, y: anchor.position.y };
 }
+
+/**
+ * Moves a state into another scope (the root, a branch or a map) at `position` (relative to it).
+ * Transitions cannot cross scopes, so those between the state and its old neighbours are removed;
+ * the state starts its new scope if that scope had no start yet.
+ */
+export function moveToScope(
+  model: GraphModel,
+  id: string,
+  parentId: string | undefined,
+  position: { x: number; y: number },
+): GraphModel {
+  const node = model.nodes.find((n) => n.id === id);
+  if (!node || !isStateNode(node) || node.parentId === parentId) return model;
+  const moving = withDescendants(model.nodes, [id]);
+  if (parentId && moving.has(parentId)) return model; // not into itself
+  const oldSiblings = new Set(
+    model.nodes.filter((n) => n.parentId === node.parentId && n.id !== id).map((n) => n.id),
+  );
+  const kept: FlowNode[] = [];
+  const moved: FlowNode[] = [];
+  for (const n of model.nodes) {
+    if (n.id === id) {
+      let state = n.data.state as State;
+      for (const sibling of oldSiblings) state = removeRefsTo(state, sibling);
+      const { parentId: _old, ...rest } = n;
+      moved.push({
+        ...rest,
+        ...(parentId ? { parentId } : {}),
+        position,
+        data: { ...n.data, state },
+      } as FlowNode);
+    } else if (moving.has(n.id)) {
+      moved.push(n);
+    } else if (oldSiblings.has(n.id) && isStateNode(n)) {
+      const state = removeRefsTo(n.data.state, id);
+      kept.push(state === n.data.state ? n : withState(n, state));
+    } else {
+      kept.push(n);
+    }
+  }
+  // Parents must precede children: the moved subtree goes last.
+  let next: GraphModel = { ...model, nodes: [...kept, ...moved] };
+  const start = scopeStart(next, parentId);
+  if (!start || !next.nodes.some((n) => n.id === start)) next = setScopeStart(next, id);
+  return next;
+}
