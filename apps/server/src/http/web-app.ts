@@ -20,9 +20,13 @@ const NOT_BUILT_PAGE = `<!doctype html>
  * or a page saying how to build it.
  */
 export function createWebAppHandler(distDir: string = DEFAULT_WEB_DIST): RequestListener {
-  if (!existsSync(`${distDir}/index.html`)) return serveNotBuiltPage;
-  const serve = sirv(distDir, { single: true, etag: true, gzip: false, brotli: false });
+  let serve: ReturnType<typeof sirv> | undefined;
   return (req: IncomingMessage, res: ServerResponse) => {
+    // Looked up until found, so a build made while the server runs is picked up without a restart.
+    if (!serve && existsSync(`${distDir}/index.html`)) {
+      serve = sirv(distDir, { single: true, etag: true, gzip: false, brotli: false });
+    }
+    if (!serve) return serveNotBuiltPage(req, res);
     serve(req, res, () => {
       res.statusCode = 404;
       res.end("Not found");
