@@ -260,6 +260,7 @@ describe("a retry loop, folded live", () => {
     expect(model.status).toBe("succeeded");
     expect(overlay.edges["wait_before_polling:next"]).toEqual({ taken: true });
     expect(overlay.edges["check_done:choice:0"]).toEqual({ taken: true });
+    expect(overlay.nodes.job_done?.phase).toBe("succeeded"); // a succeed state ends with its run
     expect(model.steps.poll_job!.visits).toBe(2);
     expect(buildGantt(model, 0).rows.find((r) => r.stateId === "wait_before_polling")?.bars[0]?.tone).toBe(
       "done",

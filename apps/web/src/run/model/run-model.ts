@@ -51,6 +51,8 @@ export type StepStatus =
 export interface StepRecord {
   stateId: string;
   stateType: string;
+  /** The scope of its latest visit ("" top level, a branch or an iteration). */
+  scope: string;
   visits: number;
   status: StepStatus;
   firstEnteredAt: string;
@@ -166,6 +168,7 @@ function stepOf(model: RunModel, stateId: string, at: string, seq: number): Step
     step = {
       stateId,
       stateType: "",
+      scope: "",
       visits: 0,
       status: "running",
       firstEnteredAt: at,
@@ -192,6 +195,18 @@ function endStep(step: StepRecord, status: StepStatus, at: string): void {
   step.endedAt = at;
   const span = step.spans.at(-1);
   if (span && span.endedAt === null) span.endedAt = at;
+}
+
+/**
+ * `succeed` and `fail` states end with their scope (no step event of their own): close those still open
+ * in the scopes that ended.
+ */
+function endFinalStates(model: RunModel, inScope: (scope: string) => boolean, at: string): void {
+  for (const step of Object.values(model.steps)) {
+    if (step.status !== "running" || !inScope(step.scope)) continue;
+    if (step.stateType === "succeed") endStep(step, "succeeded", at);
+    if (step.stateType === "fail") endStep(step, "failed", at);
+  }
 }
 
 /** The open compensation of an entry (the latest one for that task, scope and visit). */
@@ -224,6 +239,7 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
     case "StateEntered": {
       const step = stepOf(model, event.stateId, at, seq);
       step.stateType = event.stateType;
+      step.scope = event.scope;
       step.visits = Math.max(step.visits, event.visit);
       step.status = "running";
       step.lastEnteredAt = at;
@@ -382,19 +398,22 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
     }
     case "BranchCompleted":
     case "IterationCompleted":
+    case "BranchFailed":
+    case "IterationFailed": {
+      const ended = "branchScope" in event ? event.branchScope : event.iterationScope;
+      endFinalStates(model, (scope) => scope === ended || scope.startsWith(`${ended}/`), at);
+      if (event.type === "BranchFailed" || event.type === "IterationFailed") {
+        const step = stepOf(model, event.stateId, at, seq);
+        step.error = event.error;
+        endStep(step, "failed", at);
+      }
       break;
+    }
     case "ParallelCompleted":
     case "MapCompleted": {
       const step = stepOf(model, event.stateId, at, seq);
       step.output = event.output;
       endStep(step, "succeeded", at);
-      break;
-    }
-    case "BranchFailed":
-    case "IterationFailed": {
-      const step = stepOf(model, event.stateId, at, seq);
-      step.error = event.error;
-      endStep(step, "failed", at);
       break;
     }
     case "ScopeCanceled":
@@ -406,6 +425,7 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
       }
       break;
     case "CompensationStarted":
+      endFinalStates(model, () => true, at);
       model.status = "compensating";
       break;
     case "CompensationStepStarted": {
@@ -511,12 +531,14 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
       model.status = "compensating";
       break;
     case "RunSucceeded":
+      endFinalStates(model, () => true, at);
       model.status = "succeeded";
       model.output = event.output;
       model.endedAt = at;
       model.error = null;
       break;
     case "RunFailed":
+      endFinalStates(model, () => true, at);
       model.status = "failed";
       model.error = event.error;
       model.endedAt = at;
