@@ -34,7 +34,12 @@ export function verifyChain(events: readonly StoredEvent[]): ChainVerdict {
       return { ok: false, lastGoodSeq, badSeq, reason: `event ${badSeq} follows ${lastGoodSeq}: a gap` };
     }
     if (stored.prevHash !== prevHash) {
-      return { ok: false, lastGoodSeq, badSeq, reason: `event ${badSeq} does not link to event ${lastGoodSeq}` };
+      return {
+        ok: false,
+        lastGoodSeq,
+        badSeq,
+        reason: `event ${badSeq} does not link to event ${lastGoodSeq}`,
+      };
     }
     if (hashEvent(prevHash, stored) !== stored.hash) {
       return { ok: false, lastGoodSeq, badSeq, reason: `event ${badSeq} does not match its hash` };
