@@ -18,14 +18,12 @@ import { type RunningServer, startServer } from "./support/server";
 
 /**
  * Run mode against the real `sagaflow serve`: runs started from the editor and the API, watched live on
- * the canvas, and moved on with the operator buttons. With SAGAFLOW_SCREENSHOTS=<dir> it also saves the
- * README's screenshots there.
+ * the canvas, and moved on with the operator buttons.
  */
 
 const examples = join(import.meta.dirname, "../../../examples/db-migration");
 const migration = (name: "good" | "bad") =>
   JSON.parse(readFileSync(join(examples, `${name}-migration.json`), "utf8")) as Record<string, unknown>;
-const screenshotsDir = process.env.SAGAFLOW_SCREENSHOTS;
 
 let server: RunningServer;
 let browser: Browser;
@@ -122,12 +120,6 @@ describe("run mode", () => {
     await page.locator("[data-testid=tab-events]").click();
     await page.locator('[data-event-type="CompensationStepSucceeded"]').click();
     await page.locator('[data-testid=step-inspector][data-state="restore_backup"]').waitFor();
-    if (screenshotsDir) {
-      await page.locator("[data-testid=tab-gantt]").click();
-      await page.locator('[data-state-id="validate_data"]').click();
-      await page.waitForTimeout(400);
-      await page.screenshot({ path: join(screenshotsDir, "run-compensated.png") });
-    }
     await page.locator("[data-testid=tab-gantt]").click();
     expect(await page.locator("[data-gantt-row]").count()).toBe(4);
     await page.locator('[data-gantt-row="apply_migration"] [data-gantt-bar]').first().click();

@@ -508,7 +508,8 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
       record.output = event.output;
       record.endedAt = at;
       record.error = null;
-      endStep(stepOf(model, event.taskStateId, at, seq), "compensated", at);
+      // The task keeps the timings of its own run; only its status says it was undone.
+      stepOf(model, event.taskStateId, at, seq).status = "compensated";
       const undo = stepOf(model, event.compensationStateId, at, seq);
       undo.output = event.output;
       undo.error = null;

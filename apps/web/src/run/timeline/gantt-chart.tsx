@@ -37,7 +37,7 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
   if (gantt.rows.length === 0) return <div className="p-4 text-[12px] text-slate-400">No steps yet.</div>;
   return (
     <div className="h-full overflow-y-auto px-3 pb-3" data-testid="gantt">
-      <div className="sticky top-0 z-10 flex bg-white pt-2 pb-1 text-[10px] text-slate-400">
+      <div className="sticky top-0 z-10 flex whitespace-nowrap bg-white pt-2 pb-1 text-[10px] text-slate-400">
         <div className="w-48 shrink-0" />
         <div className="relative h-4 flex-1">
           {TICKS.map((at) => (
@@ -88,6 +88,29 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
             ))}
           </div>
         </div>
+      ))}
+      <Legend />
+    </div>
+  );
+}
+
+const LEGEND: [BarTone, string][] = [
+  ["succeeded", "attempt succeeded"],
+  ["failed", "attempt failed"],
+  ["timed_out", "timed out"],
+  ["running", "running"],
+  ["done", "wait / choice / signal"],
+  ["compensation", "compensation"],
+];
+
+function Legend() {
+  return (
+    <div className="mt-3 flex flex-wrap gap-x-4 gap-y-1 pl-48 text-[10px] text-slate-400">
+      {LEGEND.map(([tone, label]) => (
+        <span key={tone} className="flex items-center gap-1.5">
+          <span className={`h-2 w-3 rounded-sm ${BAR_TONE[tone].replace(" animate-pulse", "")}`} />
+          {label}
+        </span>
       ))}
     </div>
   );
