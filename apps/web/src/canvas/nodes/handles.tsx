@@ -1,5 +1,5 @@
-import { Handle, Position } from "@xyflow/react";
-import { memo } from "react";
+import { Handle, Position, useNodeId, useUpdateNodeInternals } from "@xyflow/react";
+import { memo, useEffect, useRef } from "react";
 import { useEditor } from "../store/editor-context";
 import type { EdgeKind } from "../types";
 
@@ -48,6 +48,18 @@ export const StateHandles = memo(function StateHandles({
 }: HandlesProps) {
   const lr = useEditor((s) => s.direction === "LR");
   const readOnly = useEditor((s) => s.readOnly);
+  // React Flow measures handles once; when the flow turns, it must measure them again.
+  const nodeId = useNodeId();
+  const updateNodeInternals = useUpdateNodeInternals();
+  const firstRender = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the direction is the trigger
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    if (nodeId) updateNodeInternals(nodeId);
+  }, [lr, nodeId, updateNodeInternals]);
   const hidden = readOnly ? "!opacity-0 !pointer-events-none" : "";
   return (
     <>

@@ -1,5 +1,4 @@
-import type { ElkNode } from "elkjs/lib/elk.bundled.js";
-import ELK from "elkjs/lib/elk.bundled.js";
+import type { ELK as ElkApi, ElkNode } from "elkjs/lib/elk.bundled.js";
 import type { FlowEdge, FlowNode } from "../types";
 import { isStateNode } from "../types";
 import { CONTAINER_PADDING, EMPTY_BRANCH, EMPTY_CONTAINER, nodeSize } from "./node-size";
@@ -13,7 +12,12 @@ export interface Box {
   height: number;
 }
 
-const elk = new ELK();
+/** ELK is big (≈1.5 MB): loaded on the first layout, not with the page. */
+let elkInstance: Promise<ElkApi> | undefined;
+const loadElk = (): Promise<ElkApi> => {
+  elkInstance ??= import("elkjs/lib/elk.bundled.js").then(({ default: ELK }) => new ELK());
+  return elkInstance;
+};
 const COMPENSATION_GAP = 28;
 const BRANCH_GAP = 16;
 /** Inside a parallel branch lane: room for its label and a start badge. */
@@ -30,6 +34,7 @@ export async function layoutGraph(
   edges: readonly FlowEdge[],
   direction: LayoutDirection = "LR",
 ): Promise<FlowNode[]> {
+  const elk = await loadElk();
   const boxes = new Map<string, Box>();
   const byParent = new Map<string | undefined, FlowNode[]>();
   for (const node of nodes) {

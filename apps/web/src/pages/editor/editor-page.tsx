@@ -3,6 +3,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useState } from "react";
 import { EditorStoreContext } from "../../canvas/store/editor-context";
 import { createEditorStore } from "../../canvas/store/editor-store";
+import { guessDirection } from "../../canvas/utils/guess-direction";
 import { api, errorMessage } from "../../lib/trpc";
 import { EditorWorkspace } from "./editor-workspace";
 import { blankDefinition, graphForDefinition } from "./load-definition";
@@ -33,6 +34,7 @@ export function EditorPage({ name, isNew, version }: { name: string; isNew: bool
       const graph = await graphForDefinition(definition);
       if (!live) return;
       store.getState().load(graph);
+      store.getState().setDirection(guessDirection(graph.nodes, graph.edges));
       store.temporal.getState().clear();
       setLoaded({ status: "ready", version: savedVersion });
     })().catch((error: unknown) => live && setLoaded({ status: "error", message: errorMessage(error) }));

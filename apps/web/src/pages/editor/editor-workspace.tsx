@@ -1,5 +1,5 @@
 import type { StateType } from "@sagaflow/shared";
-import { useReactFlow } from "@xyflow/react";
+import { useReactFlow, useUpdateNodeInternals } from "@xyflow/react";
 import { useCallback, useState } from "react";
 import { FlowCanvas } from "../../canvas/flow-canvas";
 import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
@@ -34,6 +34,7 @@ export function EditorWorkspace({
   const store = useEditorStore();
   const flow = useReactFlow();
   const catalog = useActionCatalog();
+  const updateNodeInternals = useUpdateNodeInternals();
   useLiveValidation(catalog);
   const { dirty, markSaved } = useDirty(!isNew);
   const [showJson, setShowJson] = useState(false);
@@ -64,9 +65,13 @@ export function EditorWorkspace({
       store.getState().setDirection(direction);
       const laid = await layoutGraph(nodes, edges, direction);
       store.getState().replaceNodes(laid);
-      requestAnimationFrame(() => flow.fitView({ ...FIT, duration: 300 }));
+      // Handles move with the direction: React Flow must measure every node's handles again.
+      requestAnimationFrame(() => {
+        updateNodeInternals(laid.map((n) => n.id));
+        requestAnimationFrame(() => flow.fitView({ ...FIT, duration: 300 }));
+      });
     },
-    [store, flow],
+    [store, flow, updateNodeInternals],
   );
 
   const focusState = useCallback(
