@@ -2,6 +2,7 @@ import { browser } from "./benchmarks/browser";
 import { chainGrowth } from "./benchmarks/chain-growth";
 import { historyVerify } from "./benchmarks/history-verify";
 import { latency } from "./benchmarks/latency";
+import { liveLatency } from "./benchmarks/live-latency";
 import { memory } from "./benchmarks/memory";
 import { recovery } from "./benchmarks/recovery";
 import { server } from "./benchmarks/server";
@@ -20,4 +21,5 @@ export const registry: readonly Benchmark[] = [
   chainGrowth,
   server,
   browser,
+  liveLatency,
 ];

@@ -1,6 +1,6 @@
 import { type Benchmark, notMeasuredYet } from "../types";
 
-/** Placeholders until the designer and run-view benchmarks land (playwright-core with /usr/bin/chromium). */
+/** Placeholders until the designer benchmarks land (the run view's live latency is benchmarks/live-latency.ts) (playwright-core with /usr/bin/chromium). */
 export const browser: Benchmark = {
   name: "browser",
   title: "Designer and run view in Chromium",
@@ -10,8 +10,6 @@ export const browser: Benchmark = {
     return [
       notMeasuredYet("browser.render.300", "First render of a 300-state definition", "ms", note),
       notMeasuredYet("browser.pan.frame", "Frame time while panning (300 states)", "ms", note),
-      notMeasuredYet("browser.live.p50", "Live event latency p50 (commit → node lit)", "ms", note),
-      notMeasuredYet("browser.live.p95", "Live event latency p95 (commit → node lit)", "ms", note),
     ];
   },
 };
