@@ -80,6 +80,9 @@ interface Waiter {
 }
 
 const LEASE_MS = 5 * 60_000;
+/** Backoff of loading a run again after the store refused one of its commits (disk full, read-only). */
+const COMMIT_RETRY_MIN_MS = 1000;
+const COMMIT_RETRY_MAX_MS = 30_000;
 
 /** A definition with validation errors is never started: its diagnostics say why. */
 export class InvalidDefinitionError extends Error {
@@ -110,6 +113,8 @@ export class Engine {
   private catalog: ActionCatalog | undefined;
   private activity = 0;
   private closed = false;
+  private readonly commitRetryTimers = new Map<string, TimerHandle>();
+  private readonly commitRetryDelays = new Map<string, number>();
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -364,6 +369,8 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const timer of this.commitRetryTimers.values()) this.clock.clearTimer(timer);
+    this.commitRetryTimers.clear();
     const runs = [...this.live.values()];
     for (const live of runs) this.drop(live, new Error("the engine closed"), false);
     await Promise.allSettled(runs.map((live) => live.queue));
@@ -484,8 +491,10 @@ export class Engine {
         error: failure.message,
       });
       this.drop(live, failure, true);
+      this.retryAfterRefusedCommit(live.id);
       throw failure;
     }
+    this.commitRetryDelays.delete(live.id);
     const last = events[events.length - 1];
     live.record = {
       ...live.record,
@@ -644,6 +653,23 @@ export class Engine {
       for (const waiter of this.waiters.get(live.id) ?? []) waiter.reject(error);
       this.waiters.delete(live.id);
     }
+  }
+
+  /**
+   * A run whose commit the store refused is loaded again later (and verified, and recovered like after a
+   * crash), with backoff, until the store takes its commits again: a full disk that is freed, a file that
+   * is writable again, resume without a restart.
+   */
+  private retryAfterRefusedCommit(runId: string): void {
+    if (this.closed || this.commitRetryTimers.has(runId)) return;
+    const delayMs = this.commitRetryDelays.get(runId) ?? COMMIT_RETRY_MIN_MS;
+    this.commitRetryDelays.set(runId, Math.min(delayMs * 2, COMMIT_RETRY_MAX_MS));
+    const timer = this.clock.setTimer(delayMs, () => {
+      this.commitRetryTimers.delete(runId);
+      if (this.closed || this.live.has(runId)) return;
+      this.load(runId).catch(() => this.retryAfterRefusedCommit(runId));
+    });
+    this.commitRetryTimers.set(runId, timer);
   }
 
   private decideContext(now: number) {
