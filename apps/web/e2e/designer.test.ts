@@ -46,6 +46,11 @@ describe("designing a workflow, as a new user would", () => {
     await expectErrors(page, 1);
     expect(await markerOf(page, charge)).toBe("error");
 
+    // The problems panel names it; a click there selects the state.
+    await page.locator("[data-testid=canvas] .react-flow__pane").click({ position: { x: 600, y: 300 } });
+    await page.locator("[data-problem]").first().click();
+    expect(await page.locator("input[name=state-id]").inputValue()).toBe(charge);
+
     const ship = await dropState(page, "task", { x: 430, y: 70 });
     const decide = await dropState(page, "choice", { x: 720, y: 70 });
     const refund = await dropState(page, "compensation", { x: 140, y: 240 });
@@ -78,6 +83,16 @@ describe("designing a workflow, as a new user would", () => {
       otherwise: done,
     });
     await closeJsonView(page);
+
+    // A branch's label is its handle on the condition: click it, rename it, the canvas follows.
+    await page.locator(`[data-edge-label="${decide}:choice:1"]`).click();
+    await page.locator("[data-testid=edge-inspector]").waitFor();
+    await page.locator("[data-testid=edge-inspector] input").first().fill("declined");
+    await expect
+      .poll(() => page.locator(`[data-edge-label="${decide}:choice:1"]`).textContent())
+      .toContain("declined");
+    await page.locator("[data-testid=edge-inspector] input").first().fill("");
+    await focusCanvas(page);
 
     // Auto-layout moves the states; undo puts them back, redo lays them out again.
     await page.locator("[data-testid=layout]").click();

@@ -1,6 +1,6 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath, getSmoothStepPath } from "@xyflow/react";
 import { memo } from "react";
-import { useEditor } from "../store/editor-context";
+import { useEditor, useEditorStore } from "../store/editor-context";
 import { useDimUnreached, useEdgeRun } from "../store/run-overlay";
 import type { FlowEdge } from "../types";
 import { EDGE_STYLE, markerId } from "./edge-style";
@@ -10,6 +10,7 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps<Flow
   const { id, data, selected, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition } = props;
   const kind = data?.kind ?? "next";
   const style = EDGE_STYLE[kind];
+  const store = useEditorStore();
   const marker = useEditor((s) => s.edgeMarkers[id]);
   const run = useEdgeRun(id);
   const dimUnreached = useDimUnreached();
@@ -61,6 +62,10 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps<Flow
               opacity: dim ? 0.35 : 1,
             }}
             data-edge-label={id}
+            onClick={() => store.getState().selectEdge(id)}
+            onKeyDown={(e) => e.key === "Enter" && store.getState().selectEdge(id)}
+            role="button"
+            tabIndex={-1}
           >
             {compensating && (
               <span

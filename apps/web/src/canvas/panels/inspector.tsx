@@ -4,7 +4,8 @@ import { statePanels } from "../nodes/panels";
 import { StateIcon } from "../nodes/state-icon";
 import { STATE_STYLES } from "../nodes/state-style";
 import { useEditor, useEditorStore } from "../store/editor-context";
-import { type FlowNode, isStateNode, type StateNodeData } from "../types";
+import { type FlowEdge, type FlowNode, isStateNode, type StateNodeData } from "../types";
+import { EdgeInspector } from "./edge-inspector";
 import { CommitField, NumberField, Section, SmallButton, TextField } from "./form/fields";
 import { WorkflowSettings } from "./workflow-settings";
 
@@ -19,15 +20,27 @@ const selectedStateId = (nodes: readonly FlowNode[]): string | undefined => {
   return found;
 };
 
+const selectedEdgeId = (edges: readonly FlowEdge[]): string | undefined => {
+  const selected = edges.filter((e) => e.selected);
+  return selected.length === 1 ? selected[0]?.id : undefined;
+};
+
 /** The right-hand panel: the selected state's form, or the workflow's settings when nothing is selected. */
 export const Inspector = memo(function Inspector({ catalog }: { catalog: ActionCatalog | undefined }) {
   const id = useEditor((s) => selectedStateId(s.nodes));
+  const edgeId = useEditor((s) => (id ? undefined : selectedEdgeId(s.edges)));
   return (
     <aside
       className="flex h-full w-[340px] shrink-0 flex-col overflow-y-auto border-slate-200 border-l bg-white"
       data-testid="inspector"
     >
-      {id ? <StateInspector key={id} id={id} catalog={catalog} /> : <WorkflowSettings />}
+      {id ? (
+        <StateInspector key={id} id={id} catalog={catalog} />
+      ) : edgeId ? (
+        <EdgeInspector key={edgeId} id={edgeId} />
+      ) : (
+        <WorkflowSettings />
+      )}
     </aside>
   );
 });

@@ -68,6 +68,7 @@ export interface EditorState extends TrackedGraph {
   paste(): void;
   selectAll(): void;
   select(id: string): void;
+  selectEdge(id: string): void;
   replaceNodes(nodes: FlowNode[]): void;
   /** The whole definition replaced (the JSON view, auto-layout): one undo step. */
   replaceModel(model: GraphModel): void;
@@ -283,6 +284,16 @@ export function createEditorStore() {
                 return Boolean(n.selected) === selected ? n : { ...n, selected };
               }),
               edges: get().edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+            });
+          },
+
+          selectEdge(id) {
+            set({
+              nodes: get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
+              edges: get().edges.map((e) => {
+                const selected = e.id === id;
+                return Boolean(e.selected) === selected ? e : { ...e, selected };
+              }),
             });
           },
 

@@ -1,20 +1,15 @@
 import Form from "@rjsf/core";
-import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import type { UiSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ActionCatalog, JsonValue } from "@sagaflow/shared";
-import { memo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import { JsonField, SelectField } from "./fields";
+import { formSchema } from "./form-schema";
 
 const UI_SCHEMA: UiSchema = { "ui:submitButtonOptions": { norender: true } };
 
 /** Defaults stay the action's business: the form must not write them into the definition. */
 const SKIP_DEFAULTS = { emptyObjectFields: "skipDefaults" } as const;
-
-/** The catalog's schemas name draft 2020-12; the form's validator only needs the shape. */
-const formSchema = (params: Record<string, unknown>): RJSFSchema => {
-  const { $schema: _dialect, ...schema } = params;
-  return schema as RJSFSchema;
-};
 
 /** The action picked from the server's catalog, and its params as a form generated from the action's JSON Schema. */
 export const ActionParams = memo(function ActionParams(props: {
@@ -26,6 +21,7 @@ export const ActionParams = memo(function ActionParams(props: {
 }) {
   const entry = props.catalog?.[props.action];
   const [mode, setMode] = useState<"form" | "json">("form");
+  const schema = useMemo(() => (entry ? formSchema(entry.params) : undefined), [entry]);
   const options = Object.values(props.catalog ?? {}).map((a) => ({ value: a.name, label: a.name }));
   if (!options.some((o) => o.value === props.action))
     options.unshift({ value: props.action, label: `${props.action}${props.catalog ? " (unknown)" : ""}` });
@@ -55,7 +51,7 @@ export const ActionParams = memo(function ActionParams(props: {
           ))}
         </div>
       </div>
-      {mode === "form" && entry ? (
+      {mode === "form" && schema ? (
         <div className="sf-rjsf">
           {hasExpressions && (
             <p className="mb-2 text-[11px] text-slate-400">
@@ -63,7 +59,7 @@ export const ActionParams = memo(function ActionParams(props: {
             </p>
           )}
           <Form
-            schema={formSchema(entry.params)}
+            schema={schema}
             uiSchema={UI_SCHEMA}
             formData={props.params ?? {}}
             validator={validator}
