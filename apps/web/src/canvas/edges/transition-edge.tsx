@@ -55,16 +55,15 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps<Flow
       />
       {(label || compensating || marker) && (
         <EdgeLabelRenderer>
-          <div
-            className="nodrag nopan pointer-events-auto absolute flex items-center gap-1"
+          <button
+            type="button"
+            className="nodrag nopan pointer-events-auto absolute flex cursor-pointer items-center gap-1"
             style={{
               transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
               opacity: dim ? 0.35 : 1,
             }}
             data-edge-label={id}
             onClick={() => store.getState().selectEdge(id)}
-            onKeyDown={(e) => e.key === "Enter" && store.getState().selectEdge(id)}
-            role="button"
             tabIndex={-1}
           >
             {compensating && (
@@ -90,7 +89,7 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps<Flow
                 !
               </span>
             )}
-          </div>
+          </button>
         </EdgeLabelRenderer>
       )}
     </>
