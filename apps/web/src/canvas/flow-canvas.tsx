@@ -201,10 +201,27 @@ export const FlowCanvas = memo(function FlowCanvas({
         />
         {children}
       </ReactFlow>
+      {!readOnly && <EmptyCanvasHint />}
       <HintToast />
     </div>
   );
 });
+
+/** A blank workflow says how to begin. */
+function EmptyCanvasHint() {
+  const empty = useEditor((s) => s.nodes.length === 0);
+  if (!empty) return null;
+  return (
+    <div className="pointer-events-none absolute inset-0 z-10 flex items-center justify-center">
+      <div className="rounded-2xl border border-slate-300 border-dashed bg-white/80 px-8 py-6 text-center shadow-sm backdrop-blur">
+        <div className="font-semibold text-slate-700">Drag a state here to begin</div>
+        <div className="mt-1 text-[13px] text-slate-500">
+          Start with a Task. Connect states by dragging from their coloured handles; press ? for shortcuts.
+        </div>
+      </div>
+    </div>
+  );
+}
 
 /** A refused connection (or similar) explains itself for a few seconds. */
 function HintToast() {
