@@ -1,30 +1,26 @@
 import type { State, StateType } from "@sagaflow/shared";
+import * as choice from "./choice/default";
+import * as compensation from "./compensation/default";
+import * as fail from "./fail/default";
+import * as map from "./map/default";
+import * as parallel from "./parallel/default";
+import * as signal from "./signal/default";
+import * as succeed from "./succeed/default";
+import * as task from "./task/default";
+import * as wait from "./wait/default";
+
+/** Each state type's default lives next to its node (dify's folder-per-node-type); collected here. */
+const BY_TYPE = { task, compensation, choice, parallel, map, wait, signal, succeed, fail } satisfies Record<
+  StateType,
+  { defaultState: State; idPrefix: string }
+>;
 
 /** What a state dropped from the palette starts as: just enough to show what to fill in. */
-export const DEFAULT_STATES: Record<StateType, State> = {
-  task: { type: "task", action: "log", params: { message: "Hello from Sagaflow" } },
-  compensation: { type: "compensation", action: "log", params: { message: "Undo" } },
-  choice: { type: "choice", choices: [] },
-  parallel: {
-    type: "parallel",
-    branches: { branch_1: { startAt: "", states: {} }, branch_2: { startAt: "", states: {} } },
-  },
-  map: { type: "map", items: "{% $input.items %}", iterator: { startAt: "", states: {} } },
-  wait: { type: "wait", duration: "5s" },
-  signal: { type: "signal", signal: "approval", timeout: "1d" },
-  succeed: { type: "succeed" },
-  fail: { type: "fail", error: "Failed", message: "The workflow failed" },
-};
+export const DEFAULT_STATES = Object.fromEntries(
+  Object.entries(BY_TYPE).map(([type, d]) => [type, d.defaultState]),
+) as Record<StateType, State>;
 
 /** The id prefix of a new state of each type. */
-export const ID_PREFIX: Record<StateType, string> = {
-  task: "task",
-  compensation: "undo",
-  choice: "choice",
-  parallel: "parallel",
-  map: "map",
-  wait: "wait",
-  signal: "signal",
-  succeed: "succeed",
-  fail: "fail",
-};
+export const ID_PREFIX = Object.fromEntries(
+  Object.entries(BY_TYPE).map(([type, d]) => [type, d.idPrefix]),
+) as Record<StateType, string>;

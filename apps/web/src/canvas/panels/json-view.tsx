@@ -25,7 +25,9 @@ export const JsonView = memo(function JsonView() {
   useEffect(() => {
     let revision = store.getState().revision;
     let layoutRevision = store.getState().layoutRevision;
-    return store.subscribe((state) => {
+    // Printing 300 states on every drag frame would stutter: follow the canvas a beat later.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = store.subscribe((state) => {
       if (state.revision === revision && state.layoutRevision === layoutRevision) return;
       revision = state.revision;
       layoutRevision = state.layoutRevision;
@@ -34,8 +36,15 @@ export const JsonView = memo(function JsonView() {
         setCanvasMoved(true);
         return;
       }
-      setText(print(store));
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (!errorRef.current) setText(print(store));
+      }, 80);
     });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
   }, [store]);
 
   const onChange = (value: string) => {
