@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { EventRecord, StoredEvent } from "../store/types";
 
 /** JSON with object keys sorted, so the same value always hashes the same. */
@@ -11,13 +11,36 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-/** The chain link of one event: sha256 of the previous hash and the event's canonical content. */
+/**
+ * The JSON text of an event as stored and hashed. Plain `JSON.stringify`, not canonical: the chain covers
+ * the exact text written to the row, so a commit serialises each event once. Re-serialising a parsed row
+ * gives the same text back (`JSON.parse` keeps key order), which is how `verifyChain` checks read events.
+ */
+export function eventJson(event: EventRecord): string {
+  return JSON.stringify(event);
+}
+
+/**
+ * The chain link of one event (chain format 2): sha256 of the previous hash, a newline, and
+ * `{"runId":…,"seq":…,"at":…,"event":<eventJson>}`. Format 1 hashed canonicalJson of the same object,
+ * which cost a sorted copy of every event plus a second serialisation for the row.
+ */
+export function hashEventJson(
+  prevHash: string,
+  runId: string,
+  seq: number,
+  at: string,
+  json: string,
+): string {
+  const content = `{"runId":${JSON.stringify(runId)},"seq":${seq},"at":${JSON.stringify(at)},"event":${json}}`;
+  return hash("sha256", `${prevHash}\n${content}`, "hex");
+}
+
 export function hashEvent(
   prevHash: string,
   entry: { runId: string; seq: number; at: string; event: EventRecord },
 ): string {
-  const content = canonicalJson({ runId: entry.runId, seq: entry.seq, at: entry.at, event: entry.event });
-  return createHash("sha256").update(prevHash).update("\n").update(content).digest("hex");
+  return hashEventJson(prevHash, entry.runId, entry.seq, entry.at, eventJson(entry.event));
 }
 
 export type ChainVerdict =

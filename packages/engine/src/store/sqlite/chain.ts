@@ -1,4 +1,4 @@
-import { hashEvent } from "../../history/hash";
+import { eventJson, hashEventJson } from "../../history/hash";
 import type { EventRecord, StoredEvent } from "../types";
 
 /** The head of a run's hash chain: its last seq and that event's hash ("" before the first event). */
@@ -7,14 +7,20 @@ export interface ChainHead {
   hash: string;
 }
 
+/** A chained event and the JSON text its hash covers: the text the events row stores. */
+export interface ChainedEvent {
+  stored: StoredEvent;
+  json: string;
+}
+
 /** Numbers and hash-links new events after `head`, all stamped with the commit time. Pure. */
 export function chainEvents(
   runId: string,
   head: ChainHead,
   at: string,
   events: readonly EventRecord[],
-): StoredEvent[] {
-  const stored: StoredEvent[] = [];
+): ChainedEvent[] {
+  const chained: ChainedEvent[] = [];
   let prevHash = head.hash;
   let seq = head.seq;
   for (const event of events) {
@@ -22,14 +28,15 @@ export function chainEvents(
       throw new TypeError(`event ${seq + 1} of run ${runId} has no type`);
     }
     seq += 1;
-    const hash = hashEvent(prevHash, { runId, seq, at, event });
-    stored.push({ runId, seq, at, event, prevHash, hash });
+    const json = eventJson(event);
+    const hash = hashEventJson(prevHash, runId, seq, at, json);
+    chained.push({ stored: { runId, seq, at, event, prevHash, hash }, json });
     prevHash = hash;
   }
-  return stored;
+  return chained;
 }
 
-export function headAfter(head: ChainHead, stored: readonly StoredEvent[]): ChainHead {
-  const last = stored.at(-1);
-  return last ? { seq: last.seq, hash: last.hash } : head;
+export function headAfter(head: ChainHead, chained: readonly ChainedEvent[]): ChainHead {
+  const last = chained.at(-1);
+  return last ? { seq: last.stored.seq, hash: last.stored.hash } : head;
 }

@@ -11,7 +11,7 @@ import {
   type StoredDefinition,
   type StoredEvent,
 } from "../types";
-import { type ChainHead, chainEvents, headAfter } from "./chain";
+import { type ChainedEvent, type ChainHead, chainEvents, headAfter } from "./chain";
 import { type Connection, openConnection, type SqliteOptions } from "./connection";
 import { decodeRunCursor, encodeRunCursor } from "./cursor";
 import { DefinitionTable } from "./definition-table";
@@ -99,15 +99,15 @@ export class SqliteRunStore implements RunStore {
     return this.guard(() => {
       const head = this.headFor(commit);
       // Hashing and serialising happen before the transaction, so the write lock is held only for SQL.
-      const stored = chainEvents(commit.runId, head, commit.at, commit.events);
+      const chained = chainEvents(commit.runId, head, commit.at, commit.events);
       try {
-        this.writeCommit(commit, head, stored.map(toEventInsert), toStoredJson(commit.snapshot));
+        this.writeCommit(commit, head, chained.map(toEventInsert), toStoredJson(commit.snapshot));
       } catch (error) {
         this.heads.forget(commit.runId);
         throw error;
       }
-      this.remember(commit.runId, commit.status, headAfter(head, stored));
-      return stored;
+      this.remember(commit.runId, commit.status, headAfter(head, chained));
+      return chained.map((entry) => entry.stored);
     });
   }
 
@@ -265,8 +265,8 @@ export class SqliteRunStore implements RunStore {
       throw new Error(`cannot restore run ${runId} to event ${keepThroughSeq}: that event is missing`);
     }
     const head = { seq: keepThroughSeq, hash: keptHash };
-    const stored = chainEvents(runId, head, commit.at, commit.events);
-    const next = headAfter(head, stored);
+    const chained = chainEvents(runId, head, commit.at, commit.events);
+    const next = headAfter(head, chained);
     this.statements.deleteEventsAfter.run(runId, keepThroughSeq);
     this.statements.advanceRun.run(
       commit.status,
@@ -279,8 +279,8 @@ export class SqliteRunStore implements RunStore {
       row.lastSeq,
       row.lastHash,
     );
-    for (const entry of stored) this.statements.insertEvent.run(...toEventInsert(entry));
-    return stored;
+    for (const entry of chained) this.statements.insertEvent.run(...toEventInsert(entry));
+    return chained.map((entry) => entry.stored);
   }
 
   /** Finished runs leave the cache: they are rarely written again. */
@@ -302,7 +302,7 @@ export class SqliteRunStore implements RunStore {
   }
 }
 
-/** The parameters of one events INSERT, serialised before the transaction starts. */
+/** The parameters of one events INSERT, serialised (once, for the hash too) before the transaction starts. */
 type EventInsert = [
   runId: string,
   seq: number,
@@ -313,16 +313,8 @@ type EventInsert = [
   hash: string,
 ];
 
-function toEventInsert(entry: StoredEvent): EventInsert {
-  return [
-    entry.runId,
-    entry.seq,
-    entry.event.type,
-    entry.at,
-    toStoredJson(entry.event),
-    entry.prevHash,
-    entry.hash,
-  ];
+function toEventInsert({ stored, json }: ChainedEvent): EventInsert {
+  return [stored.runId, stored.seq, stored.event.type, stored.at, json, stored.prevHash, stored.hash];
 }
 
 function staleSeq(runId: string, expectedSeq: number, actualSeq: number): ConcurrentModificationError {
