@@ -26,7 +26,6 @@ import { toRunSummary } from "./run-summary";
 import { REPO_EXAMPLES_DIR, seedExamples } from "./seed";
 import type { ServerServices } from "./services";
 import type { Context } from "./trpc";
-import { limitActions } from "./worker/limit-actions";
 import { Slots } from "./worker/slots";
 
 export interface SagaflowServerOptions {
@@ -111,7 +110,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const slots = new Slots(options.concurrency ?? DEFAULTS.concurrency);
   const engine = new Engine({
     store,
-    actions: limitActions(actions, slots),
+    actions,
+    // The engine takes a slot before each handler, so a shutdown knows which attempts never began.
+    slots,
     resolvePath,
     logger,
     onEvent: (event, run) => {
@@ -181,7 +182,8 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const close = () => {
     closing ??= (async () => {
       await server.close();
-      // Let running actions finish and commit; queued ones are aborted by engine.close and recovered later.
+      // Let running actions finish and commit; engine.close records the queued ones as abandoned (they
+      // never began), so recovery runs them again instead of suspending them as outcome unknown.
       const grace = options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs;
       slots.stopTaking();
       await Promise.race([slots.whenIdle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);

@@ -4,7 +4,14 @@ export * from "./core";
 export { formatWorkflowState, statesEntered } from "./format/workflow-state";
 export { canonicalJson, verifyChain } from "./history/hash";
 export { type Clock, createRealClock, FakeClock, type TimerHandle } from "./runtime/clock";
-export { Engine, type EngineOptions, type Logger, type RunRef, wakeAtOf } from "./runtime/engine";
+export {
+  type ActionSlots,
+  Engine,
+  type EngineOptions,
+  type Logger,
+  type RunRef,
+  wakeAtOf,
+} from "./runtime/engine";
 export { createJsonataEvaluator } from "./runtime/jsonata-evaluator";
 export { type HistoryVerdict, verifyHistory } from "./runtime/verify";
 export { MemoryRunStore } from "./store/memory-store";

@@ -61,9 +61,15 @@ export const runEventSchema = z.discriminatedUnion("type", [
     action: z.string(),
     params: jsonValueSchema,
     timeoutMs: z.number(),
-    /** The same attempt run again after a crash (idempotent steps only). */
+    /** The same attempt run again after a restart (idempotent steps, or one abandoned before it began). */
     recovered: z.boolean().optional(),
   }),
+  /**
+   * A graceful shutdown stopped an attempt (task or compensation) that never began executing: it was still
+   * waiting for a worker slot. Its outcome is known (nothing happened), so recovery runs it again with the
+   * same idempotency key even when the step is not idempotent. A crash leaves no such event.
+   */
+  z.object({ type: z.literal("StepAttemptAbandoned"), ...attempt, reason: z.string() }),
   z.object({
     type: z.literal("StepAttemptFailed"),
     ...attempt,

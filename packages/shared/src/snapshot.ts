@@ -118,6 +118,8 @@ export interface InFlightAttempt {
   startedAt: string;
   /** The process running it died; it waits for a person (non-idempotent) or a re-run. */
   interrupted?: boolean;
+  /** A graceful shutdown stopped it before it began executing (StepAttemptAbandoned): recovery re-runs it. */
+  abandoned?: boolean;
 }
 
 export interface PendingTimer {

@@ -1,8 +1,12 @@
+import type { ActionSlots } from "@sagaflow/engine";
+
 /**
  * A counting semaphore for action executions: at most `limit` handlers run at once, the rest queue in
  * arrival order. A waiter whose AbortSignal fires (attempt timeout, cancel, shutdown) leaves the queue.
+ * The engine takes a slot right before it runs a handler (EngineOptions.slots), so on shutdown it knows
+ * which queued attempts never began.
  */
-export class Slots {
+export class Slots implements ActionSlots {
   #running = 0;
   #stopped = false;
   readonly #queue: { resolve: () => void; reject: (error: Error) => void }[] = [];

@@ -31,7 +31,9 @@ import { Working } from "./working";
  * - Timeout error name is "Timeout". A timed-out attempt first gets `retry.onTimeout.retries` extra attempts
  *   (at once, timeout × multiplier); then timeouts retry like other errors while maxAttempts allows.
  * - Recovery re-runs interrupted compensations (they are retried by nature) and idempotent tasks with the
- *   same key and attempt number; any other interrupted task suspends the run (outcome unknown).
+ *   same key and attempt number; any other interrupted task suspends the run (outcome unknown). An
+ *   attempt a graceful shutdown abandoned before it began (StepAttemptAbandoned) is re-run like an
+ *   idempotent one: it never ran. A crash records nothing, so its attempts stay unknown.
  * - Signals sent while no state awaits them are kept and delivered to the first state that awaits them.
  * - Redrive (resume) restarts failed and canceled scopes from the state they stopped in, with a fresh
  *   retry budget; completed branches, iterations and steps are kept.
@@ -106,6 +108,8 @@ async function handle(w: Working, trigger: Trigger): Promise<void> {
       return resolveStep(w, trigger);
     case "recover":
       return recover(w);
+    case "abandon":
+      return abandon(w, trigger);
     case "suspendCorrupt":
       w.emit({
         type: "RunSuspended",
@@ -375,9 +379,11 @@ function stuckStep(
   stateId?: string,
 ): { scope: string; stateId: string; visit: number } | undefined {
   const s = w.snapshot;
-  const interrupted = Object.values(s.inFlight).find(
+  const tasks = Object.values(s.inFlight).filter(
     (attempt) => attempt.kind === "task" && (stateId === undefined || attempt.stateId === stateId),
   );
+  // The one whose outcome is unknown, rather than one a shutdown abandoned before it began.
+  const interrupted = tasks.find((attempt) => !attempt.abandoned) ?? tasks[0];
   if (interrupted)
     return { scope: interrupted.scope, stateId: interrupted.stateId, visit: interrupted.visit };
   const failed = Object.values(s.scopes)
@@ -394,8 +400,9 @@ function stuckStep(
 }
 
 /**
- * After a crash every in-flight attempt died with its process. Idempotent tasks and compensations run
- * again with the same key; any other interrupted task suspends the run: its outcome is unknown.
+ * After a crash every in-flight attempt died with its process. Idempotent tasks, compensations and
+ * attempts abandoned before they began run again with the same key; any other interrupted task suspends
+ * the run: its outcome is unknown.
  */
 function recover(w: Working): void {
   const s = w.snapshot;
@@ -404,6 +411,7 @@ function recover(w: Working): void {
   const unsafe = attempts.find(
     (attempt) =>
       attempt.kind === "task" &&
+      attempt.abandoned !== true &&
       (w.index.state(attempt.stateId) as TaskState | undefined)?.idempotent !== true,
   );
   if (unsafe) {
@@ -442,6 +450,23 @@ function recover(w: Working): void {
         recovered: true,
       });
     }
+  }
+}
+
+/** Records that attempts still in flight never began, so recovery may run them again whatever their effect. */
+function abandon(w: Working, trigger: Extract<Trigger, { type: "abandon" }>): void {
+  for (const id of trigger.attemptIds) {
+    const attempt = w.snapshot.inFlight[id];
+    if (!attempt || attempt.interrupted || attempt.abandoned) continue;
+    w.emit({
+      type: "StepAttemptAbandoned",
+      scope: attempt.scope,
+      stateId: attempt.stateId,
+      visit: attempt.visit,
+      attempt: attempt.attempt,
+      idempotencyKey: attempt.idempotencyKey,
+      reason: trigger.reason,
+    });
   }
 }
 

@@ -90,6 +90,11 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       run.idempotencyKey = event.idempotencyKey;
       break;
     }
+    case "StepAttemptAbandoned": {
+      const attempt = s.inFlight[attemptId(event.idempotencyKey, event.attempt)];
+      if (attempt) s.inFlight[attempt.id] = { ...attempt, abandoned: true };
+      break;
+    }
     case "StepAttemptFailed":
     case "StepTimedOut": {
       const scope = scopeOf(s, event.scope);

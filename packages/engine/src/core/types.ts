@@ -16,6 +16,8 @@ export type Trigger =
   | { type: "resolveStep"; output: JsonValue; by: string; stateId?: string }
   /** A new process took the run over: attempts in flight died with the old one. */
   | { type: "recover" }
+  /** Graceful shutdown: these attempts never began executing (they waited for a worker slot). */
+  | { type: "abandon"; attemptIds: string[]; reason: string }
   | { type: "suspendCorrupt"; lastGoodSeq: number; message: string }
   /** The history was cut back to a good checkpoint; continue from there. */
   | { type: "restored"; by: string; keepThroughSeq: number };

@@ -52,6 +52,19 @@ export interface EngineOptions {
   logger?: Logger;
   /** Lease owner id; one per worker process. SQLite has one process, so the default "local" suits it. */
   owner?: string;
+  /** A worker's limit on handlers running at once; default: none. */
+  slots?: ActionSlots;
+}
+
+/**
+ * Admission of action handlers (a worker's concurrency limit). The engine takes a slot right before it
+ * runs a handler, so it knows which attempts never began: a graceful close records those as abandoned and
+ * recovery runs them again, instead of treating them as outcome unknown.
+ */
+export interface ActionSlots {
+  /** Resolves when a handler may run; rejects when `signal` aborts first (timeout, cancel, close). */
+  acquire(signal: AbortSignal): Promise<void>;
+  release(): void;
 }
 
 export type RunRef = RunRecord<RunSnapshot>;
@@ -60,6 +73,8 @@ interface RunningAttempt {
   controller: AbortController;
   timer: TimerHandle | null;
   settled: boolean;
+  /** Its handler was invoked (it had a slot): from here on, a stop leaves its outcome unknown. */
+  began: boolean;
 }
 
 /** A run this engine drives: its last committed record, and the effects in progress for it. */
@@ -372,9 +387,29 @@ export class Engine {
     for (const timer of this.commitRetryTimers.values()) this.clock.clearTimer(timer);
     this.commitRetryTimers.clear();
     const runs = [...this.live.values()];
+    await Promise.allSettled(runs.map((live) => this.abandonUnstarted(live)));
     for (const live of runs) this.drop(live, new Error("the engine closed"), false);
     await Promise.allSettled(runs.map((live) => live.queue));
     await Promise.allSettled(runs.map((live) => this.store.releaseRun(live.id, this.owner)));
+  }
+
+  /**
+   * Graceful close: decides the triggers already queued, then commits that the attempts still waiting for
+   * a slot were abandoned (they never ran, so recovery re-runs them). A crash skips this, and its attempts
+   * stay in flight: outcome unknown.
+   */
+  private async abandonUnstarted(live: LiveRun): Promise<void> {
+    if (live.wake) this.clock.clearTimer(live.wake);
+    live.wake = null;
+    const reason = "the engine closed before the attempt began";
+    for (;;) {
+      await live.queue;
+      if (live.broken) return;
+      const attemptIds = [...live.attempts].filter(([, running]) => !running.began).map(([id]) => id);
+      if (attemptIds.length === 0) return;
+      for (const id of attemptIds) this.abortAttempt(live, id, reason);
+      await this.enqueue(live, { type: "abandon", attemptIds, reason });
+    }
   }
 
   // ── Driving ──────────────────────────────────────────────────────────────────────────────────────
@@ -538,9 +573,15 @@ export class Engine {
 
   private runAttempt(live: LiveRun, attempt: Extract<Command, { type: "runAttempt" }>["attempt"]): void {
     const startedAt = this.clock.now();
-    const running: RunningAttempt = { controller: new AbortController(), timer: null, settled: false };
+    const running: RunningAttempt = {
+      controller: new AbortController(),
+      timer: null,
+      settled: false,
+      began: false,
+    };
     this.abortAttempt(live, attempt.id, "superseded");
     live.attempts.set(attempt.id, running);
+    if (this.closed) return; // decided while closing: it never begins, and close records it abandoned
     const finish = (trigger: Trigger) => {
       if (running.settled) return;
       running.settled = true;
@@ -572,14 +613,31 @@ export class Engine {
       heartbeat: () => {},
       resolvePath: (path) => this.resolvePath(path),
     };
+    const slots = this.options.slots;
+    let holdsSlot = false;
+    const invoke = async () => {
+      if (!action) throw new FatalError(`Unknown action "${attempt.action}"`);
+      if (slots) {
+        await slots.acquire(running.controller.signal);
+        holdsSlot = true;
+      }
+      // Settled while queued (timed out, canceled, abandoned at close): it never begins.
+      if (running.settled) throw new Error("the attempt ended before it began");
+      running.began = true;
+      return invokeAction(action, attempt.params, context);
+    };
+    // The slot is freed once the result is queued, so a worker waiting for idle slots (shutdown) knows
+    // every finished handler's result will be committed.
+    const settle = (trigger: Trigger) => {
+      finish(trigger);
+      if (holdsSlot) slots?.release();
+      holdsSlot = false;
+    };
     Promise.resolve()
-      .then(() => {
-        if (!action) throw new FatalError(`Unknown action "${attempt.action}"`);
-        return invokeAction(action, attempt.params, context);
-      })
+      .then(invoke)
       .then(
         (output) =>
-          finish({
+          settle({
             type: "attemptSucceeded",
             attemptId: attempt.id,
             output: toJson(output),
@@ -587,7 +645,7 @@ export class Engine {
           }),
         (error: unknown) => {
           const failure = error instanceof Error ? error : new Error(String(error));
-          finish({
+          settle({
             type: "attemptFailed",
             attemptId: attempt.id,
             error: { error: failure.name || "Error", message: failure.message },

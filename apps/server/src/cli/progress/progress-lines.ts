@@ -73,6 +73,10 @@ export function nextProgress(
       return event.recovered
         ? say(step(event.scope, `↻ ${event.stateId}: attempt ${event.attempt} runs again after a crash`))
         : say();
+    case "StepAttemptAbandoned":
+      return say(
+        step(event.scope, `⏹ ${event.stateId}: attempt ${event.attempt} never began; it runs on restart`),
+      );
     case "StepAttemptFailed":
       return event.willRetry
         ? say(
