@@ -110,7 +110,12 @@ export const liveLatency: Benchmark = {
     const server = await startServer();
     const browser = await launchBrowser();
     try {
-      await callApi(server.url, "definitions.save", { definition: chainDefinition(steps) as never }, "mutation");
+      await callApi(
+        server.url,
+        "definitions.save",
+        { definition: chainDefinition(steps) as never },
+        "mutation",
+      );
       const runId = await startRun(server.url, "live-latency", {});
       await waitForRunStatus(server.url, runId, "waiting");
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -149,7 +154,8 @@ export const liveLatency: Benchmark = {
         if (read !== undefined) nodeMs.push(Math.max(0, read - committed));
       }
       context.log(`live: ${browserMs.length} node changes matched, ${nodeMs.length} events read by Node`);
-      if (browserMs.length < steps) throw new Error(`only ${browserMs.length} node changes seen for ${steps} steps`);
+      if (browserMs.length < steps)
+        throw new Error(`only ${browserMs.length} node changes seen for ${steps} steps`);
       const size = `${formatCount(browserMs.length)} node changes, ${steps} steps`;
       const figures = [50, 95].map((p) =>
         compared({

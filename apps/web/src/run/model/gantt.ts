@@ -29,6 +29,9 @@ export interface Gantt {
 
 const time = (iso: string) => Date.parse(iso);
 
+/** A row draws its latest bars only: a loop of 30,000 visits must not put 30,000 buttons in the DOM. */
+export const MAX_BARS_PER_ROW = 300;
+
 /** `now` is the right edge of a run still going (passed in: this stays pure). */
 export function buildGantt(model: RunModel, now: number): Gantt {
   const startMs = model.startedAt ? time(model.startedAt) : now;
@@ -39,21 +42,27 @@ export function buildGantt(model: RunModel, now: number): Gantt {
   for (const step of steps) {
     const bars: GanttBar[] =
       step.attempts.length > 0
-        ? step.attempts.map((a) => ({
+        ? step.attempts.slice(-MAX_BARS_PER_ROW).map((a) => ({
             startMs: time(a.startedAt),
             endMs: a.endedAt ? time(a.endedAt) : null,
             tone: a.outcome,
             label: `${step.stateId} · visit ${a.visit} · attempt ${a.attempt}${a.error ? ` · ${a.error.error}` : ""}`,
             seq: a.seq,
           }))
-        : step.spans.map((span, i) => ({
+        : step.spans.slice(-MAX_BARS_PER_ROW).map((span, i) => ({
             startMs: time(span.startedAt),
             endMs: span.endedAt ? time(span.endedAt) : null,
             tone: span.endedAt ? "done" : "waiting",
-            label: `${step.stateId} · visit ${i + 1}`,
+            label: `${step.stateId} · visit ${Math.max(0, step.spans.length - MAX_BARS_PER_ROW) + i + 1}`,
             seq: span.seq,
           }));
-    rows.push({ key: step.stateId, stateId: step.stateId, label: step.stateId, compensation: false, bars });
+    rows.push({
+      key: step.stateId,
+      stateId: step.stateId,
+      label: step.stateId,
+      compensation: false,
+      bars,
+    });
   }
   for (const record of model.compensations) {
     rows.push({

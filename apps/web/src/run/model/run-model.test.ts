@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Definition, RunEvent } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
 import { definitionToGraph } from "../../canvas/utils/definition-to-graph";
-import { buildGantt } from "./gantt";
+import { buildGantt, MAX_BARS_PER_ROW } from "./gantt";
 import { availableActions } from "./operator-actions";
 import { deriveOverlay } from "./overlay";
 import { applyEvent, createRunModel, type RunHistoryEvent, type RunModel, stateOfEvent } from "./run-model";
@@ -320,5 +320,20 @@ describe("operator actions offered", () => {
       restore: false,
       signals: [],
     });
+  });
+});
+
+describe("a long loop in the Gantt", () => {
+  it("draws the latest attempts of a row only, numbered as they ran", () => {
+    const events: RunEvent[] = [
+      { type: "RunStarted", runId: "r1", workflow: "loop", version: 1, input: {}, deadlineAt: null },
+    ];
+    for (let visit = 1; visit <= MAX_BARS_PER_ROW + 50; visit++) {
+      events.push(entered("poll", "task", visit), started("poll", 1, visit), succeeded("poll", {}, 1, visit));
+    }
+    const gantt = buildGantt(fold(events), 0);
+    const bars = gantt.rows[0]!.bars;
+    expect(bars).toHaveLength(MAX_BARS_PER_ROW);
+    expect(bars.at(-1)!.label).toContain(`visit ${MAX_BARS_PER_ROW + 50}`);
   });
 });

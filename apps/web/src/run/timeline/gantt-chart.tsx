@@ -4,12 +4,12 @@ import { type BarTone, buildGantt } from "../model/gantt";
 import { formatDuration } from "../ui/status";
 
 const BAR_TONE: Record<BarTone, string> = {
-  running: "bg-sky-400 animate-pulse",
+  running: "bg-sky-400",
   succeeded: "bg-emerald-500",
   failed: "bg-rose-500",
   timed_out: "bg-orange-500",
   interrupted: "bg-slate-400",
-  waiting: "bg-amber-300 animate-pulse",
+  waiting: "bg-amber-300",
   done: "bg-slate-400",
   compensation: "bg-violet-500",
 };

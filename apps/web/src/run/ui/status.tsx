@@ -27,7 +27,7 @@ export function StatusBadge({ status, large }: { status: RunStatus; large?: bool
     <span
       data-testid="run-status"
       data-status={status}
-      className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full font-semibold ring-1 ${style.className} ${large ? "px-2.5 py-1 text-[12px]" : "px-2 py-0.5 text-[11px]"} ${status === "running" || status === "compensating" ? "animate-pulse" : ""}`}
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full font-semibold ring-1 ${style.className} ${large ? "px-2.5 py-1 text-[12px]" : "px-2 py-0.5 text-[11px]"}`}
     >
       <span aria-hidden>{style.icon}</span>
       {style.label}
