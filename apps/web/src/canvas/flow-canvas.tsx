@@ -33,7 +33,8 @@ const MINIMAP_COLORS: Record<string, string> = {
   branch: "#f0fdfa",
 };
 const minimapColor = (node: FlowNode) => MINIMAP_COLORS[node.type ?? ""] ?? "#cbd5e1";
-const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1 };
+/** Hidden = not rendered yet (only visible nodes render): fit them too, by their declared size. */
+const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1, includeHiddenNodes: true };
 const PRO_OPTIONS = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 168, height: 112 };
 const DELETE_KEYS = null; // the shortcut hook owns Delete/Backspace

@@ -2,7 +2,7 @@ import type { Definition, State } from "@sagaflow/shared";
 import type { DefinitionMeta, FlowNode, Graph } from "../types";
 import { branchNodeId } from "../types";
 import { deriveEdges } from "./derive-edges";
-import { EMPTY_BRANCH, EMPTY_CONTAINER } from "./node-size";
+import { EMPTY_BRANCH, EMPTY_CONTAINER, STATE_HEIGHT, STATE_WIDTH } from "./node-size";
 
 /** A state as the canvas keeps it: nested states become child nodes, so their maps stay empty here. */
 export function withoutChildren(state: State): State {
@@ -49,7 +49,8 @@ export function definitionToGraph(definition: Definition): DefinitionGraph {
               height: saved?.height ?? EMPTY_CONTAINER.height,
               zIndex: -1,
             }
-          : {}),
+          : // Until measured (only visible nodes render), fit-view and the minimap use this size.
+            { initialWidth: STATE_WIDTH, initialHeight: STATE_HEIGHT }),
       });
       if (state.type === "parallel") {
         for (const [branch, machine] of Object.entries(state.branches)) {

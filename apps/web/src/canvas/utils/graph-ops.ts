@@ -2,7 +2,7 @@ import type { State, StateType } from "@sagaflow/shared";
 import { DEFAULT_STATES, ID_PREFIX } from "../nodes/defaults";
 import type { DefinitionMeta, FlowEdge, FlowNode, StateNode } from "../types";
 import { branchNodeId, isStateNode } from "../types";
-import { EMPTY_BRANCH, EMPTY_CONTAINER } from "./node-size";
+import { EMPTY_BRANCH, EMPTY_CONTAINER, STATE_HEIGHT, STATE_WIDTH } from "./node-size";
 import { removeRef, removeRefsTo, renameRefs } from "./state-refs";
 
 /** Pure edits of the canvas model. Each returns new arrays; untouched nodes keep their identity. */
@@ -94,7 +94,9 @@ export function addState(
       position,
       data: { stateId: id, state },
       ...(parentId ? { parentId } : {}),
-      ...(type === "parallel" || type === "map" ? { ...EMPTY_CONTAINER, zIndex: -1 } : {}),
+      ...(type === "parallel" || type === "map"
+        ? { ...EMPTY_CONTAINER, zIndex: -1 }
+        : { initialWidth: STATE_WIDTH, initialHeight: STATE_HEIGHT }),
       selected: true,
     },
   ];

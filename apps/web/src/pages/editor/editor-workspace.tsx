@@ -171,4 +171,4 @@ export function EditorWorkspace({
   );
 }
 
-const FIT = { padding: 0.15, maxZoom: 1.1 };
+const FIT = { padding: 0.15, maxZoom: 1.1, includeHiddenNodes: true };
