@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoDatabase } from "../../../examples/db-migration/setup";
 import { collectPageErrors, launchBrowser } from "./support/browser";
 import {
+  callApi,
   openRun,
   operate,
   phaseOf,
@@ -169,6 +170,74 @@ describe("run mode", () => {
     expect(await phaseOf(page, "backup_database")).toBe("succeeded");
     expect(await page.locator("[data-testid=operator-actions] [data-testid=resume]").count()).toBe(0);
     expect(await page.locator("[data-testid=error-summary]").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** A booking whose undo keeps failing: the run ends compensation_failed and needs a person. */
+const undoFails = {
+  name: "undo-fails",
+  startAt: "book",
+  states: {
+    book: {
+      type: "task",
+      action: "transform",
+      params: { value: { booking: "B-1" } },
+      idempotent: true,
+      compensateWith: "unbook",
+      next: "charge",
+    },
+    charge: {
+      type: "task",
+      action: "flaky",
+      params: { failTimes: 99, error: "CardDeclined" },
+      idempotent: true,
+      compensateWith: null,
+      next: "done",
+    },
+    done: { type: "succeed" },
+    unbook: {
+      type: "compensation",
+      action: "flaky",
+      params: { failTimes: 99, error: "BookingServiceDown" },
+      retry: { maxAttempts: 2, backoff: "fixed", initialDelay: "50ms" },
+    },
+  },
+};
+
+describe("a compensation that fails", () => {
+  it("raises a banner on every page; resolving the compensation by hand from the run view clears it", async () => {
+    await callApi(server.url, "definitions.save", { definition: undoFails }, "mutation");
+    await page.goto(`${server.url}/#/workflows/approval`);
+    await page.locator("[data-testid=canvas]").waitFor();
+    const runId = await startRun(server.url, "undo-fails", {});
+    // The designer is open: the alert reaches it live.
+    const banner = page.locator("[data-testid=alert-banner]");
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.textContent()).toContain("BookingServiceDown");
+    await page.goto(`${server.url}/#/runs`);
+    await banner.waitFor(); // and it is there on a fresh load, from alerts.list
+    expect(await page.locator(`[data-run-id="${runId}"] [data-testid=needs-person]`).textContent()).toContain(
+      "needs a person",
+    );
+
+    await banner.locator("[data-testid=alert-open]").click();
+    await page.locator("[data-testid=connection][data-connection=live]").waitFor();
+    await waitForStatus(page, "compensation_failed");
+    expect(await phaseOf(page, "unbook")).toBe("compensation_failed");
+    expect(await page.locator('[data-edge-label="book:compensation"]').textContent()).toBe("1");
+    const actions = page.locator("[data-testid=operator-actions]");
+    expect(await actions.locator("[data-testid=retry-compensation]").count()).toBe(1);
+    expect(await actions.locator("[data-testid=cancel]").count()).toBe(0);
+
+    await actions.locator("[data-testid=resolve]").click();
+    await page.locator("textarea[name=resolve-output]").fill('{"unbooked": "by phone"}');
+    await page.locator("[data-testid=confirm-dialog] [data-testid=confirm]").click();
+    await waitForStatus(page, "compensated");
+    await banner.waitFor({ state: "detached" });
+    const trace = page.locator("[data-testid=compensation-trace] [data-compensation-order]");
+    expect(await trace.first().getAttribute("data-compensation-status")).toBe("resolved");
+    expect(await phaseOf(page, "unbook")).toBe("compensated");
     expect(pageErrors).toEqual([]);
   });
 });
