@@ -1,4 +1,5 @@
 import type { JsonValue, RunError, RunEvent, RunSnapshot, ScopeSnapshot } from "@sagaflow/shared";
+import { cloneSnapshot } from "./clone-snapshot";
 import type { DefinitionIndex } from "./definition-index";
 import { type ExpressionBindings, evaluateDeep } from "./expressions";
 import { applyEvent } from "./fold";
@@ -19,7 +20,8 @@ export class Working {
     readonly index: DefinitionIndex,
     readonly context: DecideContext,
   ) {
-    this.current = snapshot === undefined ? undefined : structuredClone(snapshot);
+    // The caller's snapshot is never changed: the decision folds into a copy sharing the unchanged data.
+    this.current = snapshot === undefined ? undefined : cloneSnapshot(snapshot);
     this.at = new Date(context.now).toISOString();
   }
 
