@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, launchBrowser } from "./support/browser";
@@ -219,6 +220,17 @@ describe("the workflow list and versions", () => {
     await expect.poll(() => menu.locator("button").count()).toBe(2);
     await menu.locator("button", { hasText: "v1" }).click();
     await page.locator("[data-state-id=hello]").waitFor();
+
+    // Export downloads the definition as a JSON file.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("[data-testid=export]").click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("imported-flow.json");
+    const exported = JSON.parse(readFileSync(await download.path(), "utf8")) as {
+      states: Record<string, unknown>;
+    };
+    expect(Object.keys(exported.states)).toEqual(["hello"]);
 
     await page.locator("button[title='All workflows']").click();
     await page.locator("input[aria-label='Search workflows']").fill("import");
