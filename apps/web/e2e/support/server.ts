@@ -8,8 +8,11 @@ const repoRoot = join(import.meta.dirname, "../../../..");
 
 export interface RunningServer {
   url: string;
+  port: number;
   dbPath: string;
-  stop(): Promise<void>;
+  /** Its data directory (removed by `stop()` unless `keepData`). */
+  dir: string;
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -25,10 +28,13 @@ function freePort(): Promise<number> {
   });
 }
 
-/** `pnpm sagaflow serve` on a free port with a temporary database, as a user would start it. */
-export async function startServer(): Promise<RunningServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "sagaflow-e2e-"));
+/**
+ * `pnpm sagaflow serve` on a free port with a temporary database, as a user would start it. Passing the
+ * `port` and `dir` of a server stopped with `keepData` starts it again on the same database.
+ */
+export async function startServer(options: { port?: number; dir?: string } = {}): Promise<RunningServer> {
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "sagaflow-e2e-"));
   const dbPath = join(dir, "sagaflow.db");
   const child: ChildProcess = spawn("pnpm", ["sagaflow", "serve", "--port", String(port), "--db", dbPath], {
     cwd: repoRoot,
@@ -58,15 +64,17 @@ export async function startServer(): Promise<RunningServer> {
   }
   return {
     url,
+    port,
     dbPath,
-    async stop() {
+    dir,
+    async stop(stopOptions = {}) {
       if (child.exitCode === null && child.pid) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         process.kill(-child.pid, "SIGTERM");
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
         if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!stopOptions.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
