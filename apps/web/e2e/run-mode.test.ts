@@ -241,3 +241,48 @@ describe("a compensation that fails", () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe("a live run view when the server restarts", () => {
+  it("reconnects and resumes after the last event it had: no event missed, none twice", async () => {
+    let own = await startServer();
+    const watcher = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = collectPageErrors(watcher);
+    try {
+      const runId = await startRun(own.url, "approval", { change: "rotate the keys" });
+      await waitForRunStatus(own.url, runId, "waiting");
+      await openRun(watcher, own.url, runId);
+      await waitForPhase(watcher, "wait_for_approval", "waiting");
+
+      await own.stop({ keepData: true });
+      await watcher.locator("[data-testid=connection][data-connection=reconnecting]").waitFor();
+      own = await startServer({ port: own.port, dir: own.dir });
+      // Decided while the page may still be away: the events it missed come with the catch-up.
+      await callApi(
+        own.url,
+        "runs.signal",
+        { runId, name: "approval", payload: { decision: "approve" } },
+        "mutation",
+      );
+      await waitForStatus(watcher, "succeeded", 30_000);
+      await watcher.locator("[data-testid=connection][data-connection=live]").waitFor();
+
+      const { events } = await callApi<{ events: { seq: number }[] }>(
+        own.url,
+        "runs.history",
+        { runId, limit: 1000 },
+        "query",
+      );
+      await watcher.locator("[data-testid=tab-events]").click();
+      expect(await watcher.locator("[data-testid=tab-events]").textContent()).toBe(
+        `Events (${events.length})`,
+      );
+      const last = events.at(-1)?.seq ?? 0;
+      await watcher.locator(`[data-testid=event-list] [data-seq="${last}"]`).waitFor();
+      expect(await watcher.locator('[data-event-type="SignalReceived"]').count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await watcher.close();
+      await own.stop();
+    }
+  });
+});
