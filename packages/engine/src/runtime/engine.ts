@@ -7,7 +7,6 @@ import {
   type RunEvent,
   type RunSnapshot,
   type RunStatus,
-  validateDefinition,
 } from "@sagaflow/shared";
 import { ulid } from "ulid";
 import { invokeAction } from "../actions/invoke";
@@ -21,9 +20,9 @@ import { toJson } from "../core/expressions";
 import { applyEvent, foldHistory } from "../core/fold";
 import type { Command, CompensationAlert, Decision, Trigger } from "../core/types";
 import { InvalidOperationError } from "../core/types";
-import { canonicalJson } from "../history/hash";
 import type { RunRecord, RunStore, StoredDefinition, StoredEvent } from "../store/types";
 import { type Clock, createRealClock, type TimerHandle } from "./clock";
+import { DefinitionCache } from "./definition-cache";
 import { createJsonataEvaluator } from "./jsonata-evaluator";
 import { type HistoryVerdict, verifyHistory } from "./verify";
 
@@ -126,6 +125,7 @@ export class Engine {
   private readonly waiters = new Map<string, Waiter[]>();
   private resolvePathPolicy: ((path: string) => string) | undefined;
   private catalog: ActionCatalog | undefined;
+  private readonly definitions = new DefinitionCache();
   private activity = 0;
   private closed = false;
   private readonly commitRetryTimers = new Map<string, TimerHandle>();
@@ -156,11 +156,17 @@ export class Engine {
     options: { runId?: string } = {},
   ): Promise<string> {
     this.assertOpen();
-    const validation = validateDefinition("definition" in definition ? definition.definition : definition, {
-      actions: this.actionCatalog(),
-    });
-    if (!validation.ok) throw new InvalidDefinitionError(validation.diagnostics);
-    const stored = "definition" in definition ? definition : await this.ensureDefinition(definition);
+    const invalid = this.definitions.invalid(
+      "definition" in definition ? definition.definition : definition,
+      this.actionCatalog(),
+    );
+    if (invalid) throw new InvalidDefinitionError(invalid.diagnostics);
+    const stored =
+      "definition" in definition
+        ? definition
+        : await this.definitions.ensure(this.store, definition, () =>
+            new Date(this.clock.now()).toISOString(),
+          );
     const runId = options.runId ?? ulid();
     const live: LiveRun = {
       id: runId,
@@ -746,12 +752,6 @@ export class Engine {
 
   private leaseUntil(): string {
     return new Date(this.clock.now() + LEASE_MS).toISOString();
-  }
-
-  private async ensureDefinition(definition: Definition): Promise<StoredDefinition> {
-    const latest = await this.store.getDefinition(definition.name);
-    if (latest && canonicalJson(latest.definition) === canonicalJson(definition)) return latest;
-    return this.store.saveDefinition(definition, new Date(this.clock.now()).toISOString());
   }
 
   private assertOpen(): void {

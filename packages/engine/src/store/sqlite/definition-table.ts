@@ -1,12 +1,15 @@
 import type { Definition } from "@sagaflow/shared";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { DefinitionSummary, StoredDefinition } from "../types";
-import type { SchemaDatabase } from "./connection";
+import type { Connection } from "./connection";
 import { CorruptDatabaseError } from "./errors";
 import { definitions } from "./schema";
 import { isCorruptJson, parseStoredJson } from "./stored-json";
 
 type DefinitionRow = typeof definitions.$inferSelect;
+type RawDefinitionRow = Omit<DefinitionRow, "archived"> & { archived: number };
+
+const DEFINITION_COLUMNS = "id, name, version, json, created_at AS createdAt, archived";
 
 /**
  * Definition versions: immutable rows numbered from 1 per name. `archived` is a flag of the whole name
@@ -14,10 +17,23 @@ type DefinitionRow = typeof definitions.$inferSelect;
  * brings the name back.
  */
 export class DefinitionTable {
+  private readonly db: Connection["db"];
+  /** Every start reads the latest version: plain prepared statements, not a query built each time. */
+  private readonly latest;
+  private readonly byVersion;
+
   constructor(
-    private readonly db: SchemaDatabase,
+    connection: Connection,
     private readonly path: string,
-  ) {}
+  ) {
+    this.db = connection.db;
+    this.latest = connection.sqlite.prepare<[string], RawDefinitionRow>(
+      `SELECT ${DEFINITION_COLUMNS} FROM definitions WHERE name = ? AND archived = 0 ORDER BY version DESC LIMIT 1`,
+    );
+    this.byVersion = connection.sqlite.prepare<[string, number], RawDefinitionRow>(
+      `SELECT ${DEFINITION_COLUMNS} FROM definitions WHERE name = ? AND version = ?`,
+    );
+  }
 
   save(definition: Definition, at: string): StoredDefinition {
     const json = JSON.stringify(definition);
@@ -40,21 +56,8 @@ export class DefinitionTable {
   }
 
   get(name: string, version?: number): StoredDefinition | undefined {
-    const row =
-      version === undefined
-        ? this.db
-            .select()
-            .from(definitions)
-            .where(and(eq(definitions.name, name), eq(definitions.archived, false)))
-            .orderBy(desc(definitions.version))
-            .limit(1)
-            .get()
-        : this.db
-            .select()
-            .from(definitions)
-            .where(and(eq(definitions.name, name), eq(definitions.version, version)))
-            .get();
-    return row && this.toStored(row);
+    const row = version === undefined ? this.latest.get(name) : this.byVersion.get(name, version);
+    return row && this.toStored({ ...row, archived: row.archived !== 0 });
   }
 
   versions(name: string): StoredDefinition[] {

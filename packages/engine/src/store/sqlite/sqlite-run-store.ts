@@ -66,7 +66,7 @@ export class SqliteRunStore implements RunStore {
     readonly connection: Connection,
   ) {
     this.statements = prepareRunStatements(connection.sqlite);
-    this.definitions = new DefinitionTable(connection.db, path);
+    this.definitions = new DefinitionTable(connection, path);
     this.writeCommit = connection.sqlite.transaction(this.applyCommit.bind(this)).immediate;
     this.writeRestore = connection.sqlite.transaction(this.applyRestore.bind(this)).immediate;
   }
