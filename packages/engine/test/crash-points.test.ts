@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Definition, isTerminalStatus, type RunSnapshot } from "@sagaflow/shared";
 import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineAction } from "../src/actions/types";
 import { FakeClock } from "../src/runtime/clock";
 import { MemoryRunStore } from "../src/store/memory-store";
 import { openSqliteStore } from "../src/store/sqlite";
 import type { Commit, RunRecord, RunStore, StoredEvent } from "../src/store/types";
-import { type Call, createHarness, type Harness } from "./helpers";
+import { type Call, createHarness, type Harness, testActions } from "./helpers";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "sagaflow-crash-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -114,7 +116,7 @@ const definition: Definition = {
       type: "choice",
       choices: [
         { when: "{% $steps.poll.n < 2 %}", next: "poll" },
-        { when: "{% $input.fail %}", next: "stop" },
+        { when: "{% $input.fail %}", next: "race" },
       ],
       otherwise: "finish",
     },
@@ -122,6 +124,27 @@ const definition: Definition = {
       type: "compensation",
       action: "echo",
       params: { value: "{% 'unpoll ' & $string($steps.poll.n) %}" },
+    },
+    // Item false fails while item true's write is in flight: the write lands after its abort and is awaited.
+    race: {
+      type: "map",
+      items: [false, true],
+      maxConcurrency: 2,
+      iterator: {
+        startAt: "settle",
+        states: {
+          settle: {
+            type: "task",
+            action: "late",
+            params: { ok: "{% $item %}" },
+            idempotent: true,
+            compensateWith: "unsettle",
+            end: true,
+          },
+          unsettle: { type: "compensation", action: "echo", params: { value: "{% 'unsettle ' & $index %}" } },
+        },
+      },
+      next: "stop",
     },
     stop: { type: "fail", error: "Stopped", message: "asked to fail" },
     finish: { type: "succeed", output: { fan: "{% $steps.fan %}", each: "{% $steps.each %}" } },
@@ -147,6 +170,27 @@ async function drive(
     if (!h.clock.fireNext()) return run;
   }
   throw new Error("did not finish");
+}
+
+/** Fails when ok is false; otherwise writes as its abort arrives (or, re-run after a crash, a second later). */
+function lateAction(clock: FakeClock, calls: Call[]) {
+  return defineAction({
+    name: "late",
+    description: "outraces its abort",
+    params: z.object({ ok: z.boolean() }),
+    effect: "write",
+    handler: (params, ctx) => {
+      calls.push({ action: "late", key: ctx.idempotencyKey, attempt: ctx.attempt, params });
+      if (!params.ok) return Promise.reject(Object.assign(new Error("asked to fail"), { name: "Stopped" }));
+      return new Promise((resolve) => {
+        const timer = clock.setTimer(1000, () => resolve({ wrote: ctx.idempotencyKey }));
+        ctx.signal.addEventListener("abort", () => {
+          clock.clearTimer(timer);
+          resolve({ wrote: ctx.idempotencyKey });
+        });
+      });
+    },
+  });
 }
 
 const invocation = (call: Call) => `${call.action}|${call.key}|${call.attempt}`;
@@ -181,7 +225,8 @@ async function runOnce(input: { fail: boolean }, survive: number, opener: Opener
   const crashing = new CrashingStore(first, survive);
   const clock = new FakeClock();
   const calls: Call[] = [];
-  const a = createHarness(crashing, { clock, calls });
+  const actions = [...testActions(calls), lateAction(clock, calls)];
+  const a = createHarness(crashing, { clock, calls, actions });
   try {
     await a.engine.start(definition, input, { runId: "x" });
   } catch {
@@ -190,7 +235,7 @@ async function runOnce(input: { fail: boolean }, survive: number, opener: Opener
   const direct = await drive(a, "x", crashing);
   if (direct) return { crashedAt: null, run: direct, calls, commits: crashing.commits };
   // The process died: a new engine opens the same data and recovers.
-  const b = createHarness(reopen(), { clock, calls });
+  const b = createHarness(reopen(), { clock, calls, actions });
   const report = await b.engine.recover();
   expect(report.suspended).toEqual([]);
   const run = await drive(b, "x");
@@ -202,6 +247,13 @@ describe.each(openers)("crash after every commit ($name)", (opener) => {
   it.each([{ fail: false }, { fail: true }])("input %o: same end, same invocations", async (input) => {
     const baseline = await runOnce(input, Number.POSITIVE_INFINITY, opener);
     expect(baseline.run?.status).toBe(input.fail ? "compensated" : "succeeded");
+    if (input.fail) {
+      // The race happened: the late write was awaited and is the first one undone.
+      expect(baseline.run?.snapshot.compensated[0]).toMatchObject({
+        taskStateId: "settle",
+        scope: "race[1]",
+      });
+    }
     const expected = count(baseline.calls);
     expect(baseline.commits).toBeGreaterThan(10);
 

@@ -39,6 +39,14 @@ const compensationEntry = {
   visit: z.number().int().min(1),
 };
 
+/**
+ * Attempt ids (`<idempotencyKey>#<attempt>`) that were in flight when their scope was abandoned. They are
+ * aborted through their AbortSignal and awaited (cancellation is cooperative): each settles with a
+ * StepSucceeded (pushed on the compensation stack like any other), StepAttemptFailed or StepTimedOut.
+ * Histories written before this field existed dropped such attempts at once.
+ */
+const awaitedAttempts = z.array(z.string());
+
 export const runEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("RunStarted"),
@@ -188,13 +196,23 @@ export const runEventSchema = z.discriminatedUnion("type", [
     error: runErrorSchema,
   }),
   z.object({ type: z.literal("MapCompleted"), ...step, output: z.array(jsonValueSchema) }),
-  /** A branch or iteration stopped because a sibling failed; its in-flight attempts are aborted. */
-  z.object({ type: z.literal("ScopeCanceled"), scope: z.string(), reason: z.string() }),
+  /**
+   * A branch or iteration stopped because a sibling failed; its in-flight attempts are aborted and, when
+   * listed in `awaitedAttempts`, awaited: the parallel/map state fails only once each has settled.
+   */
+  z.object({
+    type: z.literal("ScopeCanceled"),
+    scope: z.string(),
+    reason: z.string(),
+    awaitedAttempts: awaitedAttempts.optional(),
+  }),
   z.object({
     type: z.literal("CompensationStarted"),
     cause: compensationCauseSchema,
     error: runErrorSchema.nullable(),
     entries: z.number().int(),
+    /** Task attempts aborted by this stop and awaited before the first compensation runs. */
+    awaitedAttempts: awaitedAttempts.optional(),
   }),
   z.object({
     type: z.literal("CompensationStepStarted"),
@@ -251,7 +269,13 @@ export const runEventSchema = z.discriminatedUnion("type", [
     lastGoodSeq: z.number().int().optional(),
   }),
   z.object({ type: z.literal("RunResumed"), ...operator, from: runStatusSchema }),
-  z.object({ type: z.literal("RunCanceled"), ...operator, compensate: z.boolean() }),
+  z.object({
+    type: z.literal("RunCanceled"),
+    ...operator,
+    compensate: z.boolean(),
+    /** With compensation: task attempts aborted by the cancel and awaited before the first compensation runs. */
+    awaitedAttempts: awaitedAttempts.optional(),
+  }),
   z.object({ type: z.literal("HistoryRestored"), ...operator, keepThroughSeq: z.number().int() }),
 ]);
 

@@ -120,6 +120,11 @@ export interface InFlightAttempt {
   interrupted?: boolean;
   /** A graceful shutdown stopped it before it began executing (StepAttemptAbandoned): recovery re-runs it. */
   abandoned?: boolean;
+  /**
+   * Its scope was abandoned (a sibling failed, a cancel, the deadline): it was aborted and the run waits for
+   * its outcome before the parallel/map state fails or compensation begins. A success still counts.
+   */
+  canceling?: boolean;
 }
 
 export interface PendingTimer {

@@ -9,6 +9,7 @@ import {
   type State,
   type TaskState,
 } from "@sagaflow/shared";
+import { attemptsToAwait, awaitingCanceled } from "./draining";
 import { evaluateCondition } from "./expressions";
 import {
   branchScopeId,
@@ -188,7 +189,9 @@ async function runState(w: Working, scope: ScopeSnapshot, state: State): Promise
         return true;
       }
       if (parallel.failed) {
-        cancelChildren(w, Object.values(parallel.branches), `branch ${parallel.failed.branch} failed`);
+        const branches = Object.values(parallel.branches);
+        const canceled = cancelChildren(w, branches, `branch ${parallel.failed.branch} failed`);
+        if (awaitingCanceled(w.snapshot, branches)) return canceled;
         failState(w, scope, state, parallel.failed.error);
         return true;
       }
@@ -228,7 +231,9 @@ async function runState(w: Working, scope: ScopeSnapshot, state: State): Promise
         return true;
       }
       if (map.failed) {
-        cancelChildren(w, Object.values(map.running), `iteration ${map.failed.index} failed`);
+        const iterations = Object.values(map.running);
+        const canceled = cancelChildren(w, iterations, `iteration ${map.failed.index} failed`);
+        if (awaitingCanceled(w.snapshot, iterations)) return canceled;
         failState(w, scope, state, map.failed.error);
         return true;
       }
@@ -437,14 +442,30 @@ function failScope(w: Working, scope: ScopeSnapshot, error: RunError, compensate
   }
 }
 
-function cancelChildren(w: Working, ids: string[], reason: string): void {
+/**
+ * Cancels the running siblings of a failed branch or iteration; their attempts in flight are aborted and
+ * awaited (draining.ts). Returns whether anything was canceled.
+ */
+function cancelChildren(w: Working, ids: string[], reason: string): boolean {
+  let canceled = false;
   for (const id of ids) {
-    if (w.snapshot.scopes[id]?.status === "running") w.emit({ type: "ScopeCanceled", scope: id, reason });
+    if (w.snapshot.scopes[id]?.status !== "running") continue;
+    const awaitedAttempts = attemptsToAwait(w.snapshot, [id]);
+    w.emit({ type: "ScopeCanceled", scope: id, reason, awaitedAttempts });
+    canceled = true;
   }
+  return canceled;
 }
 
+/** The run stops and compensates; attempts still in flight are aborted and awaited before the first undo. */
 export function startCompensation(w: Working, cause: CompensationCause, error: RunError | null): void {
-  w.emit({ type: "CompensationStarted", cause, error, entries: w.snapshot.compensationStack.length });
+  w.emit({
+    type: "CompensationStarted",
+    cause,
+    error,
+    entries: w.snapshot.compensationStack.length,
+    awaitedAttempts: attemptsToAwait(w.snapshot, [""]),
+  });
 }
 
 /** Runs the top of the compensation stack, or ends the run when it is empty. */
@@ -452,6 +473,8 @@ async function stepCompensation(w: Working): Promise<boolean> {
   const s = w.snapshot;
   const compensation = s.compensation;
   if (!compensation || compensation.failed) return false;
+  // Aborted task attempts settle first: a late success joins the stack before the first undo.
+  if (awaitingCanceled(s, [""])) return false;
   const exec = compensation.exec;
   if (exec && (exec.inFlight !== null || exec.retryTimer !== null)) return false;
   const entry = s.compensationStack[s.compensationStack.length - 1];

@@ -9,6 +9,7 @@ import {
 } from "@sagaflow/shared";
 import { advance, enter, failCompensation, failState, startCompensation } from "./advance";
 import { indexDefinition } from "./definition-index";
+import { attemptsToAwait } from "./draining";
 import { compensationRetryTimerId, DEADLINE_TIMER, idempotencyKey, retryTimerId } from "./names";
 import { planRetry, resolveRetry, TIMEOUT_ERROR } from "./retry";
 import { type DecideContext, type Decision, InvalidOperationError, type Trigger } from "./types";
@@ -28,6 +29,11 @@ import { Working } from "./working";
  *   iteration. An empty stack still ends the run `compensated`.
  * - The run deadline (`timeout`) aborts in-flight work and compensates (error RunTimedOut).
  * - Cancel with compensation ends `canceled` once the compensation finished.
+ * - Cancellation is cooperative and awaited (draining.ts): attempts in flight in an abandoned scope (a
+ *   failed sibling, cancel with compensation, the deadline) are aborted, and the parallel/map state fails,
+ *   or compensation begins, only once each has settled; a late success is recorded and compensated.
+ *   Cancel without compensation drops them at once. After a crash an awaited attempt follows the recovery
+ *   rule below (idempotent: re-run, not aborted, so its outcome is known; otherwise suspend).
  * - Timeout error name is "Timeout". A timed-out attempt first gets `retry.onTimeout.retries` extra attempts
  *   (at once, timeout × multiplier); then timeouts retry like other errors while maxAttempts allows.
  * - Recovery re-runs interrupted compensations (they are retried by nature) and idempotent tasks with the
@@ -51,14 +57,20 @@ export async function decide(
   context: DecideContext,
 ): Promise<Decision> {
   const w = new Working(snapshot, indexDefinition(definition), context);
-  const before = snapshot ? Object.keys(snapshot.inFlight) : [];
+  const before = snapshot
+    ? Object.values(snapshot.inFlight)
+        .filter((attempt) => !attempt.canceling)
+        .map((attempt) => attempt.id)
+    : [];
   await handle(w, trigger);
   if (w.started) await advance(w);
   if (!w.started) return { events: [], commands: [], snapshot: snapshot as RunSnapshot };
   const finished = "attemptId" in trigger ? trigger.attemptId : undefined;
   for (const id of before) {
-    if (id !== finished && !(id in w.snapshot.inFlight)) {
-      w.command({ type: "cancelAttempt", attemptId: id, reason: cancelReason(w) });
+    const now = w.snapshot.inFlight[id];
+    if (id !== finished && (!now || now.canceling)) {
+      // A canceling attempt is aborted but still awaited: its outcome comes back as a trigger.
+      w.command({ type: "cancelAttempt", attemptId: id, reason: cancelReason(w), awaitOutcome: !!now });
     }
   }
   return { events: w.events, commands: w.commands, snapshot: w.snapshot };
@@ -141,10 +153,14 @@ function start(w: Working, trigger: Extract<Trigger, { type: "start" }>): void {
   }
 }
 
-/** The attempt's result still counts: it is in flight, not interrupted, and the run still wants it. */
+/**
+ * The attempt's result still counts: it is in flight, not interrupted, and the run still wants it or
+ * awaits it (an aborted attempt of an abandoned scope: see draining.ts).
+ */
 function liveAttempt(w: Working, attemptId: string): InFlightAttempt | undefined {
   const attempt = w.snapshot.inFlight[attemptId];
   if (!attempt || attempt.interrupted) return undefined;
+  if (attempt.canceling) return attempt;
   const status = w.snapshot.status;
   const live =
     attempt.kind === "task" ? status === "running" || status === "waiting" : status === "compensating";
@@ -198,6 +214,10 @@ function attemptFailed(
 ): void {
   const attempt = liveAttempt(w, attemptId);
   if (!attempt) return;
+  if (attempt.canceling) {
+    canceledAttemptFailed(w, attempt, error, timedOut, durationMs);
+    return;
+  }
   const state = w.index.state(attempt.stateId) as TaskState | CompensationState | undefined;
   if (!state) throw new Error(`No state ${attempt.stateId}`);
   const s = w.snapshot;
@@ -265,6 +285,31 @@ function attemptFailed(
   }
 }
 
+/** An awaited attempt of an abandoned scope ended without success: recorded, never retried, nothing to undo. */
+function canceledAttemptFailed(
+  w: Working,
+  attempt: InFlightAttempt,
+  error: RunError,
+  timedOut: boolean,
+  durationMs: number,
+): void {
+  const common = {
+    scope: attempt.scope,
+    stateId: attempt.stateId,
+    visit: attempt.visit,
+    attempt: attempt.attempt,
+    idempotencyKey: attempt.idempotencyKey,
+    willRetry: false,
+    retryAt: null,
+  };
+  if (timedOut) {
+    const timeoutMs = attempt.timeoutMs;
+    w.emit({ type: "StepTimedOut", ...common, timeoutMs, nextTimeoutMs: timeoutMs, extended: false });
+  } else {
+    w.emit({ type: "StepAttemptFailed", ...common, error, durationMs });
+  }
+}
+
 function timersDue(w: Working): void {
   const s = w.snapshot;
   const live = s.status === "running" || s.status === "waiting" || s.status === "compensating";
@@ -316,7 +361,11 @@ function signal(w: Working, trigger: Extract<Trigger, { type: "signal" }>): void
 
 function cancel(w: Working, compensate: boolean, by: string): void {
   requireStatus(w, ["running", "waiting", "suspended"], "be canceled");
-  w.emit({ type: "RunCanceled", by, compensate });
+  if (!compensate) {
+    w.emit({ type: "RunCanceled", by, compensate });
+    return;
+  }
+  w.emit({ type: "RunCanceled", by, compensate, awaitedAttempts: attemptsToAwait(w.snapshot, [""]) });
 }
 
 function resume(w: Working, by: string): void {

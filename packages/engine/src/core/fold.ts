@@ -61,6 +61,8 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
     case "StepAttemptStarted": {
       const scope = scopeOf(s, event.scope);
       const id = attemptId(event.idempotencyKey, event.attempt);
+      // A re-run after a crash of an attempt whose scope was being canceled is still awaited.
+      const canceling = event.recovered === true && s.inFlight[id]?.canceling === true;
       s.inFlight[id] = {
         id,
         kind: "task",
@@ -73,6 +75,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         params: event.params,
         timeoutMs: event.timeoutMs,
         startedAt: at,
+        ...(canceling ? { canceling } : {}),
       };
       scope.task ??= newProgress();
       const task = scope.task;
@@ -306,13 +309,13 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       break;
     }
     case "ScopeCanceled": {
-      haltScope(s, event.scope);
+      haltScope(s, event.scope, event.awaitedAttempts);
       break;
     }
     case "CompensationStarted": {
       const top = s.scopes[""];
       if (top && top.status === "running") top.status = event.cause === "failure" ? "failed" : "canceled";
-      haltScope(s, "");
+      haltScope(s, "", event.awaitedAttempts);
       for (const [id, timer] of Object.entries(s.timers))
         if (timer.purpose !== "compensationRetry") delete s.timers[id];
       s.status = "compensating";
@@ -473,12 +476,13 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       break;
     }
     case "RunCanceled": {
-      haltScope(s, "");
+      const awaited = event.compensate ? event.awaitedAttempts : undefined;
+      haltScope(s, "", awaited);
       const top = s.scopes[""];
       if (top && top.status === "running") top.status = "canceled";
       s.timers = {};
       s.awaiting = {};
-      s.inFlight = {};
+      for (const [id, attempt] of Object.entries(s.inFlight)) if (!attempt.canceling) delete s.inFlight[id];
       s.suspension = null;
       const error = { error: "Canceled", message: `canceled by ${event.by}` };
       s.error = error;
@@ -656,10 +660,11 @@ function markScope(s: RunSnapshot, id: string, status: "failed", error: ScopeSna
 }
 
 /**
- * Stops a scope and everything inside it: running scopes become canceled, their in-flight task attempts,
- * timers and awaited signals are dropped (the edge aborts the attempts).
+ * Stops a scope and everything inside it: running scopes become canceled, their timers and awaited signals
+ * are dropped, and their in-flight task attempts are aborted by the edge. Those listed in `awaited` stay in
+ * flight, marked `canceling`, until they settle (see draining.ts); the others are dropped.
  */
-function haltScope(s: RunSnapshot, id: string): void {
+function haltScope(s: RunSnapshot, id: string, awaited: readonly string[] = []): void {
   const inside = (scope: string) => scope === id || isInsideScope(scope, id);
   for (const scope of Object.values(s.scopes)) {
     if (!inside(scope.id)) continue;
@@ -671,7 +676,9 @@ function haltScope(s: RunSnapshot, id: string): void {
     }
   }
   for (const [key, attempt] of Object.entries(s.inFlight)) {
-    if (attempt.kind === "task" && inside(attempt.scope)) delete s.inFlight[key];
+    if (attempt.kind !== "task" || !inside(attempt.scope)) continue;
+    if (awaited.includes(key)) s.inFlight[key] = { ...attempt, canceling: true };
+    else delete s.inFlight[key];
   }
   for (const [key, timer] of Object.entries(s.timers)) {
     if (timer.scope !== undefined && inside(timer.scope)) delete s.timers[key];

@@ -35,7 +35,11 @@ export interface CompensationAlert {
  * arms one wake-up at the earliest `snapshot.timers` entry, so they survive restarts by construction. */
 export type Command =
   | { type: "runAttempt"; attempt: InFlightAttempt }
-  | { type: "cancelAttempt"; attemptId: string; reason: string }
+  /**
+   * Abort the attempt through its AbortSignal. With `awaitOutcome` its result (success, failure, timeout)
+   * is still wanted and comes back as a trigger; otherwise it is dropped.
+   */
+  | { type: "cancelAttempt"; attemptId: string; reason: string; awaitOutcome: boolean }
   | { type: "alert"; alert: CompensationAlert };
 
 export interface DecideContext {

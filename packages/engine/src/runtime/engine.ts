@@ -572,6 +572,8 @@ export class Engine {
   private execute(live: LiveRun, commands: Command[]): void {
     for (const command of commands) {
       if (command.type === "runAttempt") this.runAttempt(live, command.attempt);
+      else if (command.type === "cancelAttempt" && command.awaitOutcome)
+        this.signalAbort(live, command.attemptId, command.reason);
       else if (command.type === "cancelAttempt") this.abortAttempt(live, command.attemptId, command.reason);
       else this.raiseAlert(command.alert);
     }
@@ -669,6 +671,14 @@ export class Engine {
     if (running.timer) this.clock.clearTimer(running.timer);
     live.attempts.delete(attemptId);
     running.controller.abort(Object.assign(new Error(reason), { name: "AbortError" }));
+  }
+
+  /**
+   * Aborts the attempt's signal but keeps waiting for it: its result, or its timeout, still comes back as a
+   * trigger (cancellation is cooperative; a write that outraced the abort must be compensated).
+   */
+  private signalAbort(live: LiveRun, attemptId: string, reason: string): void {
+    live.attempts.get(attemptId)?.controller.abort(Object.assign(new Error(reason), { name: "AbortError" }));
   }
 
   private raiseAlert(alert: CompensationAlert): void {
