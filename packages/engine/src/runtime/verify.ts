@@ -29,7 +29,7 @@ export function verifyHistory(record: RunRecord<unknown>, history: readonly Stor
   } catch (error) {
     return { ok: false, lastGoodSeq: 0, badSeq: null, reason: `the history does not fold: ${String(error)}` };
   }
-  if (canonicalJson(folded) !== canonicalJson(record.snapshot)) {
+  if (!sameJson(folded, record.snapshot)) {
     return {
       ok: false,
       lastGoodSeq: chain.lastSeq,
@@ -38,4 +38,9 @@ export function verifyHistory(record: RunRecord<unknown>, history: readonly Stor
     };
   }
   return { ok: true, lastSeq: chain.lastSeq };
+}
+
+/** Equal as JSON values. Plain serialisations usually agree (same key order); only if not, sort the keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b);
 }
