@@ -4,9 +4,9 @@ import type { RunSnapshot, ScopeSnapshot } from "@sagaflow/shared";
  * A working copy of a snapshot that `applyEvent` may update in place without touching the original.
  *
  * It copies every object `applyEvent` mutates (the snapshot, its maps and arrays, scopes with their
- * progress records, in-flight attempts, state runs) and shares everything else: the JSON values that
- * came from events (inputs, outputs, params, items, payloads, errors), timers, awaited signals and the
- * records of the compensation stack, which the fold only ever replaces, never edits (see `applyEvent`).
+ * progress records, in-flight attempts) and shares everything else: the JSON values that came from
+ * events (inputs, outputs, params, items, payloads, errors), timers, awaited signals, state run records
+ * and the records of the compensation stack, which the fold only ever replaces, never edits.
  * A decision costs a copy of the snapshot's skeleton instead of a `structuredClone` of all its data.
  * `test/snapshot-sharing.test.ts` folds real histories over deep-frozen snapshots to prove it.
  */
@@ -20,11 +20,6 @@ export function cloneSnapshot(snapshot: RunSnapshot): RunSnapshot {
   for (const id in snapshot.inFlight) {
     const attempt = snapshot.inFlight[id];
     if (attempt) inFlight[id] = { ...attempt };
-  }
-  const stateRuns: RunSnapshot["stateRuns"] = {};
-  for (const id in snapshot.stateRuns) {
-    const run = snapshot.stateRuns[id];
-    if (run) stateRuns[id] = { ...run };
   }
   const compensation = snapshot.compensation;
   return {
@@ -41,7 +36,8 @@ export function cloneSnapshot(snapshot: RunSnapshot): RunSnapshot {
       exec: compensation.exec && { ...compensation.exec },
     },
     compensated: [...snapshot.compensated],
-    stateRuns,
+    // Its records are shared: the fold replaces a record it updates (see `stateRun` in fold.ts).
+    stateRuns: { ...snapshot.stateRuns },
     trail: [...snapshot.trail],
   };
 }

@@ -589,20 +589,24 @@ function completeState(
   endStateRun(s, stateId, "succeeded", at);
 }
 
+/**
+ * The state's run record, to update: always a fresh copy put in the map, so a decision's working copy
+ * (`cloneSnapshot`) shares the other states' records with its input instead of copying every one.
+ */
 function stateRun(s: RunSnapshot, stateId: string, at: string): StateRunInfo {
-  let run = s.stateRuns[stateId];
-  if (!run) {
-    run = {
-      status: "running",
-      visits: 0,
-      attempts: 0,
-      firstStartedAt: at,
-      lastEndedAt: null,
-      lastError: null,
-      idempotencyKey: null,
-    };
-    s.stateRuns[stateId] = run;
-  }
+  const existing = s.stateRuns[stateId];
+  const run: StateRunInfo = existing
+    ? { ...existing }
+    : {
+        status: "running",
+        visits: 0,
+        attempts: 0,
+        firstStartedAt: at,
+        lastEndedAt: null,
+        lastError: null,
+        idempotencyKey: null,
+      };
+  s.stateRuns[stateId] = run;
   return run;
 }
 
