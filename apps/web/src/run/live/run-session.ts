@@ -47,6 +47,9 @@ const TERMINAL_EVENTS = new Set([
   "RunResumed",
 ]);
 
+/** The server's largest history page. */
+const HISTORY_PAGE = 1000;
+
 const asSnapshot = (value: unknown): RunSnapshot | null =>
   value && typeof value === "object" && "scopes" in value ? (value as RunSnapshot) : null;
 
@@ -138,9 +141,15 @@ export function followRun(options: RunSessionOptions): () => void {
     options.onBatch?.(batch);
     scheduleRefetch(batch.some((e) => TERMINAL_EVENTS.has(e.event.type)));
   };
+  /** While the history pages load, the view is drawn a few times a second, not at every page. */
+  let catchingUp = true;
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
+    if (catchingUp) {
+      setTimeout(flush, 250);
+      return;
+    }
     // A frame when the tab is visible; a timer when it is not (rAF does not fire in background tabs).
     requestAnimationFrame(flush);
     setTimeout(flush, 100);
@@ -171,7 +180,29 @@ export function followRun(options: RunSessionOptions): () => void {
       },
     );
   };
-  subscribe();
+  /**
+   * The history so far comes in pages from `runs.history` (100,000 events load in about a second that
+   * way; one SSE message per event takes ten times as long), then the subscription continues after it.
+   */
+  const catchUp = async () => {
+    let afterSeq = 0;
+    for (;;) {
+      const page = await api.runs.history.query({ runId, afterSeq, limit: HISTORY_PAGE });
+      if (stopped) return;
+      for (const event of page.events) pending.push(event as unknown as RunHistoryEvent);
+      schedule();
+      const last = page.events.at(-1)?.seq;
+      if (last === undefined || page.nextSeq === null) return;
+      afterSeq = last;
+    }
+  };
+  void catchUp()
+    .catch(() => undefined) // the subscription catches up on its own from where the pages stopped
+    .then(() => {
+      catchingUp = false;
+      flush();
+      if (!stopped) subscribe();
+    });
 
   return () => {
     stopped = true;
