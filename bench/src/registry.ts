@@ -5,6 +5,7 @@ import { latency } from "./benchmarks/latency";
 import { liveLatency } from "./benchmarks/live-latency";
 import { memory } from "./benchmarks/memory";
 import { recovery } from "./benchmarks/recovery";
+import { runViewHistory } from "./benchmarks/run-view-history";
 import { server } from "./benchmarks/server";
 import { throughput } from "./benchmarks/throughput";
 import { xstateOverhead } from "./benchmarks/xstate-overhead";
@@ -22,4 +23,5 @@ export const registry: readonly Benchmark[] = [
   server,
   browser,
   liveLatency,
+  runViewHistory,
 ];
