@@ -8,7 +8,6 @@ import {
   type RunSnapshot,
   type RunStatus,
 } from "@sagaflow/shared";
-import { ulid } from "ulid";
 import { invokeAction } from "../actions/invoke";
 import { createPathPolicy } from "../actions/paths";
 import { actionCatalog } from "../actions/registry";
@@ -24,6 +23,7 @@ import type { RunRecord, RunStore, StoredDefinition, StoredEvent } from "../stor
 import { type Clock, createRealClock, type TimerHandle } from "./clock";
 import { DefinitionCache } from "./definition-cache";
 import { createJsonataEvaluator } from "./jsonata-evaluator";
+import { newRunId } from "./run-id";
 import { type HistoryVerdict, verifyHistory } from "./verify";
 
 export interface Logger {
@@ -167,7 +167,7 @@ export class Engine {
         : await this.definitions.ensure(this.store, definition, () =>
             new Date(this.clock.now()).toISOString(),
           );
-    const runId = options.runId ?? ulid();
+    const runId = options.runId ?? newRunId();
     const live: LiveRun = {
       id: runId,
       definition: stored.definition,
