@@ -99,6 +99,7 @@ const LEGEND: [BarTone, string][] = [
   ["failed", "attempt failed"],
   ["timed_out", "timed out"],
   ["running", "running"],
+  ["waiting", "waiting"],
   ["done", "wait / choice / signal"],
   ["compensation", "compensation"],
 ];

@@ -3,7 +3,7 @@ import type { RunStatus } from "@sagaflow/shared";
 /** How each run status reads: colour and icon, the same on the runs page, the run view and the banner. */
 export const STATUS_STYLE: Record<RunStatus, { label: string; icon: string; className: string }> = {
   running: { label: "running", icon: "●", className: "bg-sky-50 text-sky-700 ring-sky-200" },
-  waiting: { label: "waiting", icon: "⏸", className: "bg-amber-50 text-amber-700 ring-amber-200" },
+  waiting: { label: "waiting", icon: "◷", className: "bg-amber-50 text-amber-700 ring-amber-200" },
   succeeded: { label: "succeeded", icon: "✓", className: "bg-emerald-50 text-emerald-700 ring-emerald-200" },
   failed: { label: "failed", icon: "✕", className: "bg-rose-50 text-rose-700 ring-rose-200" },
   compensating: {
@@ -17,7 +17,7 @@ export const STATUS_STYLE: Record<RunStatus, { label: string; icon: string; clas
     icon: "‼",
     className: "bg-rose-600 text-white ring-rose-700",
   },
-  suspended: { label: "suspended", icon: "⏯", className: "bg-orange-50 text-orange-700 ring-orange-200" },
+  suspended: { label: "suspended", icon: "‖", className: "bg-orange-50 text-orange-700 ring-orange-200" },
   canceled: { label: "canceled", icon: "⊘", className: "bg-slate-100 text-slate-600 ring-slate-200" },
 };
 
