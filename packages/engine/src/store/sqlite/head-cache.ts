@@ -1,19 +1,25 @@
 import type { ChainHead } from "./chain";
 
+/** A run row's chain head, with the status and wake time it holds when known (to skip rewriting them). */
+export interface RowHead extends ChainHead {
+  status?: string;
+  wakeAt?: string | null;
+}
+
 /**
  * The last known chain head per run, so a commit needs no SELECT. Only a hint: the commit's UPDATE still
  * checks last_seq and last_hash, so a stale entry (another process wrote) fails safely. Bounded, oldest first out.
  */
 export class HeadCache {
-  private readonly heads = new Map<string, ChainHead>();
+  private readonly heads = new Map<string, RowHead>();
 
   constructor(private readonly capacity = 10_000) {}
 
-  get(runId: string): ChainHead | undefined {
+  get(runId: string): RowHead | undefined {
     return this.heads.get(runId);
   }
 
-  set(runId: string, head: ChainHead): void {
+  set(runId: string, head: RowHead): void {
     this.heads.delete(runId);
     this.heads.set(runId, head);
     if (this.heads.size > this.capacity) {

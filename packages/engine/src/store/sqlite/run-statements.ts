@@ -9,9 +9,10 @@ export const UNFINISHED_STATUSES = runStatusSchema.options.filter((status) => !i
 export function prepareRunStatements(sqlite: Database.Database) {
   const unfinished = UNFINISHED_STATUSES.map((status) => `'${status}'`).join(", ");
   return {
-    head: sqlite.prepare<[string], { lastSeq: number; lastHash: string }>(
-      "SELECT last_seq AS lastSeq, last_hash AS lastHash FROM runs WHERE id = ?",
-    ),
+    head: sqlite.prepare<
+      [string],
+      { lastSeq: number; lastHash: string; status: string; wakeAt: string | null }
+    >("SELECT last_seq AS lastSeq, last_hash AS lastHash, status, wake_at AS wakeAt FROM runs WHERE id = ?"),
     insertRun: sqlite.prepare<
       [string, string, number, string, string, string, number, string, string, string | null]
     >(
@@ -23,6 +24,14 @@ export function prepareRunStatements(sqlite: Database.Database) {
       [string, string, string | null, number, string, string, string, number, string]
     >(
       `UPDATE runs SET status = ?, snapshot = ?, wake_at = ?, last_seq = ?, last_hash = ?, updated_at = ?
+       WHERE id = ? AND last_seq = ? AND last_hash = ?`,
+    ),
+    /**
+     * The same when status and wake time stay as they are (most steps): columns left out of SET leave their
+     * indexes (runs_status_created, runs_wake_at) untouched, one or two pages fewer per commit.
+     */
+    advanceRunSnapshot: sqlite.prepare<[string, number, string, string, string, number, string]>(
+      `UPDATE runs SET snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?
        WHERE id = ? AND last_seq = ? AND last_hash = ?`,
     ),
     insertEvent: sqlite.prepare<[string, number, string, string, string, string, string]>(

@@ -68,6 +68,26 @@ describe.each([":memory:", "file"])("SqliteRunStore runs (%s)", (kind) => {
     });
   });
 
+  it("keeps status and wake time through commits that leave them, and indexes the ones that change them", async () => {
+    await store.commit(createCommit("r1", { status: "waiting", wakeAt: at(60) }));
+    const next = (seq: number, status: "running" | "waiting", wakeAt: string | null) =>
+      store.commit({ ...createCommit("r1"), expectedSeq: seq, events: events("X"), status, wakeAt });
+    await next(2, "waiting", at(60)); // unchanged: only the checkpoint moves
+    expect(await store.getRun("r1")).toMatchObject({ lastSeq: 3, status: "waiting", wakeAt: at(60) });
+    await next(3, "running", null);
+    await next(4, "running", null);
+    expect(await store.getRun("r1")).toMatchObject({ lastSeq: 5, status: "running", wakeAt: null });
+    expect((await store.listRuns({ status: ["waiting"] })).runs).toEqual([]);
+    expect((await store.listRuns({ status: ["running"] })).runs.map((run) => run.id)).toEqual(["r1"]);
+    // A store that knows nothing of the run reads status and wake time from the row.
+    const fresh = openSqliteStore(store.path === ":memory:" ? ":memory:" : store.path);
+    if (store.path !== ":memory:") {
+      await fresh.commit({ ...createCommit("r1"), expectedSeq: 5, events: events("Y"), wakeAt: at(90) });
+      expect(await store.getRun("r1")).toMatchObject({ lastSeq: 6, status: "running", wakeAt: at(90) });
+    }
+    await fresh.close();
+  });
+
   it("chains hashes across commits so verifyChain accepts the whole history", async () => {
     await store.commit(createCommit("r1"));
     for (let seq = 2; seq < 12; seq += 2) {

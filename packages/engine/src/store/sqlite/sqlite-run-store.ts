@@ -16,7 +16,7 @@ import { type Connection, openConnection, type SqliteOptions } from "./connectio
 import { decodeRunCursor, encodeRunCursor } from "./cursor";
 import { DefinitionTable } from "./definition-table";
 import { CorruptDatabaseError, isCorruptionError } from "./errors";
-import { HeadCache } from "./head-cache";
+import { HeadCache, type RowHead } from "./head-cache";
 import { toRunRecord, toStoredEvent } from "./rows";
 import { prepareRunStatements, type RunStatements } from "./run-statements";
 import { runs } from "./schema";
@@ -54,7 +54,7 @@ export class SqliteRunStore implements RunStore {
   private readonly heads = new HeadCache();
   private readonly writeCommit: (
     commit: Commit<unknown>,
-    head: ChainHead,
+    head: RowHead,
     rows: EventInsert[],
     snapshot: string,
   ) => void;
@@ -106,7 +106,7 @@ export class SqliteRunStore implements RunStore {
         this.heads.forget(commit.runId);
         throw error;
       }
-      this.remember(commit.runId, commit.status, headAfter(head, chained));
+      this.remember(commit, headAfter(head, chained));
       return chained.map((entry) => entry.stored);
     });
   }
@@ -169,7 +169,7 @@ export class SqliteRunStore implements RunStore {
       this.heads.forget(commit.runId);
       const stored = this.writeRestore(commit);
       const last = stored.at(-1);
-      if (last) this.remember(commit.runId, commit.status, { seq: last.seq, hash: last.hash });
+      if (last) this.remember(commit, { seq: last.seq, hash: last.hash });
       return stored;
     });
   }
@@ -195,7 +195,7 @@ export class SqliteRunStore implements RunStore {
   // ── Internals ────────────────────────────────────────────────────────────────────────────────
 
   /** The chain head the commit builds on: the cached hint if it agrees with expectedSeq, else the row. */
-  private headFor(commit: Commit<unknown>): ChainHead {
+  private headFor(commit: Commit<unknown>): RowHead {
     if (commit.expectedSeq === 0) {
       if (!commit.create) throw new TypeError(`commit of new run ${commit.runId} needs "create"`);
       return { seq: 0, hash: "" };
@@ -205,11 +205,11 @@ export class SqliteRunStore implements RunStore {
     const row = this.statements.head.get(commit.runId);
     if (!row) throw new ConcurrentModificationError(`run ${commit.runId} does not exist`);
     if (row.lastSeq !== commit.expectedSeq) throw staleSeq(commit.runId, commit.expectedSeq, row.lastSeq);
-    return { seq: row.lastSeq, hash: row.lastHash };
+    return { seq: row.lastSeq, hash: row.lastHash, status: row.status, wakeAt: row.wakeAt };
   }
 
   /** Runs inside the IMMEDIATE transaction: check-and-checkpoint the run row first, then append. */
-  private applyCommit(commit: Commit<unknown>, head: ChainHead, rows: EventInsert[], snapshot: string): void {
+  private applyCommit(commit: Commit<unknown>, head: RowHead, rows: EventInsert[], snapshot: string): void {
     const last = rows.at(-1);
     const next = last ? { seq: last[1], hash: last[6] } : head;
     if (commit.expectedSeq === 0) {
@@ -230,17 +230,30 @@ export class SqliteRunStore implements RunStore {
         throw new ConcurrentModificationError(`run ${commit.runId} already exists`);
       }
     } else {
-      const updated = this.statements.advanceRun.run(
-        commit.status,
-        snapshot,
-        commit.wakeAt,
-        next.seq,
-        next.hash,
-        commit.at,
-        commit.runId,
-        head.seq,
-        head.hash,
-      );
+      // The WHERE checks seq and hash, and every write that changes status or wake time moves them, so a
+      // stale cached status can only fail the check, never leave a wrong status behind.
+      const unchanged = head.status === commit.status && head.wakeAt === commit.wakeAt;
+      const updated = unchanged
+        ? this.statements.advanceRunSnapshot.run(
+            snapshot,
+            next.seq,
+            next.hash,
+            commit.at,
+            commit.runId,
+            head.seq,
+            head.hash,
+          )
+        : this.statements.advanceRun.run(
+            commit.status,
+            snapshot,
+            commit.wakeAt,
+            next.seq,
+            next.hash,
+            commit.at,
+            commit.runId,
+            head.seq,
+            head.hash,
+          );
       if (updated.changes === 0) {
         throw new ConcurrentModificationError(
           `run ${commit.runId} moved past checkpoint ${commit.expectedSeq} (or was restored)`,
@@ -284,9 +297,9 @@ export class SqliteRunStore implements RunStore {
   }
 
   /** Finished runs leave the cache: they are rarely written again. */
-  private remember(runId: string, status: Commit<unknown>["status"], head: ChainHead): void {
-    if (isTerminalStatus(status)) this.heads.forget(runId);
-    else this.heads.set(runId, head);
+  private remember(commit: Commit<unknown>, head: ChainHead): void {
+    if (isTerminalStatus(commit.status)) this.heads.forget(commit.runId);
+    else this.heads.set(commit.runId, { ...head, status: commit.status, wakeAt: commit.wakeAt });
   }
 
   /** Turns SQLite's "this is not a database" into an error that names the file. */
