@@ -129,9 +129,8 @@ export const DEFINITIONS = {
     },
   },
   /**
-   * Two branches with their own writes; branch a may fail at once, which compensates the rest. Branch b
-   * waits first, so no write of it is in flight when a fails (see docs/reliability.md: a write that
-   * commits while its branch is being canceled is not compensated).
+   * Two branches with their own writes; branch a may fail at once, which compensates the rest, often while
+   * a write of branch b is in flight: the engine aborts it, awaits it, and compensates it if it landed.
    */
   "torture-parallel": {
     startAt: "w1",
@@ -148,9 +147,8 @@ export const DEFINITIONS = {
             },
           },
           b: {
-            startAt: "b_nap",
+            startAt: "b1",
             states: {
-              b_nap: { type: "wait", duration: "3s", next: "b1" },
               ...compensatedWrite("b1", { next: "b2" }),
               ...compensatedWrite("b2", { end: true }),
             },
@@ -163,19 +161,14 @@ export const DEFINITIONS = {
     },
   },
   /**
-   * One iteration per item, each with a write: three at a time when every item is good, one at a time when
-   * an item's check may fail (so no sibling write is in flight when it does).
+   * One iteration per item, three at a time, each with a write and a check: a failing check often cancels
+   * a sibling whose write is in flight (awaited, and compensated if it landed).
    */
   "torture-map": {
     startAt: "w1",
     states: {
-      ...compensatedWrite("w1", { next: "route" }),
-      route: {
-        type: "choice",
-        choices: [{ when: "{% $count($input.items[ok = false]) = 0 %}", next: "each_wide" }],
-        otherwise: "each_narrow",
-      },
-      each_wide: {
+      ...compensatedWrite("w1", { next: "each" }),
+      each: {
         type: "map",
         items: "{% $input.items %}",
         maxConcurrency: 3,
@@ -188,19 +181,7 @@ export const DEFINITIONS = {
         },
         next: "done",
       },
-      each_narrow: {
-        type: "map",
-        items: "{% $input.items %}",
-        iterator: {
-          startAt: "mn",
-          states: {
-            ...compensatedWrite("mn", { next: "mn_check" }, "{% $string($index) %}"),
-            mn_check: assertTask("{% $item.ok %}", { end: true }),
-          },
-        },
-        next: "done",
-      },
-      done: succeed("{% $steps.each_wide ? $steps.each_wide : $steps.each_narrow %}"),
+      done: succeed("{% $steps.each %}"),
     },
   },
   /** A loop through a choice: one write per visit, a visit limit, a final check. */

@@ -2,6 +2,7 @@ import type { Definition, RunEvent, State } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAction } from "../src/actions/types";
+import { formatWorkflowState } from "../src/format/workflow-state";
 import { type Call, createHarness, type Harness, openStore, STORE_KINDS, testActions } from "./helpers";
 
 /*
@@ -222,7 +223,8 @@ describe.each(STORE_KINDS)("a write landing while its scope is canceled (%s stor
 
   it("cancel with compensation: compensation waits for the aborted write, then undoes it first", async () => {
     const { h, writes } = harness();
-    await startPastBook(h, writes, saga(write("body", {}, { next: "done" })));
+    const definition = saga(write("body", {}, { next: "done" }));
+    await startPastBook(h, writes, definition);
     await h.engine.cancel("r", { compensate: true, by: "carol" });
     await h.engine.idle();
     const waiting = await h.engine.getRun("r");
@@ -230,6 +232,10 @@ describe.each(STORE_KINDS)("a write landing while its scope is canceled (%s stor
     expect(waiting?.snapshot.inFlight["r:body:1#1"]).toMatchObject({ canceling: true });
     expect(await history(h, "r")).toContainEqual(
       expect.objectContaining({ type: "RunCanceled", compensate: true, awaitedAttempts: ["r:body:1#1"] }),
+    );
+    if (!waiting) throw new Error("no run");
+    expect(formatWorkflowState(definition, waiting).split("\n")).toContain(
+      "Awaiting aborted: body (attempt 1)",
     );
     expect((await history(h, "r")).map((e) => e.type)).not.toContain("CompensationStepStarted");
 

@@ -38,6 +38,12 @@ export function formatWorkflowState(
     `Next: ${nextStep(definition, s)}`,
     `Compensation Stack: ${formatStack(s.compensationStack)}`,
   ];
+  const aborted = Object.values(s.inFlight).filter((attempt) => attempt.canceling);
+  if (aborted.length > 0) {
+    // Canceled attempts the run waits for before failing the parallel/map state or compensating.
+    const awaited = aborted.map((attempt) => `${attempt.stateId} (attempt ${attempt.attempt})`);
+    lines.push(`Awaiting aborted: ${awaited.join(", ")}`);
+  }
   if (s.error) lines.push(`Error: ${s.error.error}: ${s.error.message}`);
   if (s.compensated.length > 0) {
     const done = s.compensated.map(
