@@ -36,7 +36,8 @@ export interface RunSessionState {
 
 export type RunSessionStore = StoreApi<RunSessionState>;
 
-const TERMINAL_EVENTS = new Set([
+/** Events after which the operator buttons change: the server's record is fetched again at once. */
+const REFETCH_AT_ONCE = new Set([
   "RunSucceeded",
   "RunFailed",
   "RunCompensated",
@@ -139,7 +140,7 @@ export function followRun(options: RunSessionOptions): () => void {
       status: state.model.status,
     });
     options.onBatch?.(batch);
-    scheduleRefetch(batch.some((e) => TERMINAL_EVENTS.has(e.event.type)));
+    scheduleRefetch(batch.some((e) => REFETCH_AT_ONCE.has(e.event.type)));
   };
   /** While the history pages load, the view is drawn a few times a second, not at every page. */
   let catchingUp = true;
