@@ -340,3 +340,47 @@ describe.each(STORE_KINDS)("a crash while an aborted attempt is awaited (%s stor
     expect(await second.engine.verify("r")).toMatchObject({ ok: true });
   });
 });
+
+describe.each(STORE_KINDS)(
+  "a crash while a cancel awaits a write that is not idempotent (%s store)",
+  (kind) => {
+    async function crashWhileCanceling() {
+      const store = openStore(kind);
+      const writes = new Writes();
+      const calls: Call[] = [];
+      const first = createHarness(store, { calls, actions: writes.actions(calls) });
+      writes.release("r:book:1");
+      await first.engine.start(saga(write("body", {}, { next: "done" })), {}, { runId: "r" });
+      await first.engine.idle();
+      await first.engine.cancel("r", { compensate: true, by: "carol" });
+      await first.engine.idle();
+      await first.engine.close(); // the process dies while the cancel awaits `body`
+      const second = first.restart();
+      expect(await second.engine.recover()).toEqual({ continued: [], suspended: ["r"] });
+      const suspended = await second.engine.getRun("r");
+      expect(suspended?.snapshot.suspension).toMatchObject({ reason: "outcome_unknown", stateId: "body" });
+      return second;
+    }
+
+    it("resolved by hand (it happened): the compensation goes on and undoes it first", async () => {
+      const h = await crashWhileCanceling();
+      await h.engine.resolveStep("r", { output: { key: "by hand" }, by: "frank" });
+      const run = await h.settle("r");
+      expect(run.status).toBe("canceled");
+      expect(run.snapshot.compensated.map((c) => c.taskStateId)).toEqual(["body", "book"]);
+      expect(await history(h, "r")).toContainEqual(
+        expect.objectContaining({ type: "RunResumed", from: "suspended", compensating: true }),
+      );
+      expect(await h.engine.verify("r")).toMatchObject({ ok: true });
+    });
+
+    it("resumed (it did not happen): the compensation goes on without it", async () => {
+      const h = await crashWhileCanceling();
+      await h.engine.resume("r", "frank");
+      const run = await h.settle("r");
+      expect(run.status).toBe("canceled");
+      expect(run.snapshot.compensated.map((c) => c.taskStateId)).toEqual(["book"]);
+      expect(await h.engine.verify("r")).toMatchObject({ ok: true });
+    });
+  },
+);

@@ -268,7 +268,16 @@ export const runEventSchema = z.discriminatedUnion("type", [
     /** For a corrupt history: the last event that verifies, the checkpoint to restore from. */
     lastGoodSeq: z.number().int().optional(),
   }),
-  z.object({ type: z.literal("RunResumed"), ...operator, from: runStatusSchema }),
+  z.object({
+    type: z.literal("RunResumed"),
+    ...operator,
+    from: runStatusSchema,
+    /**
+     * The run was suspended while compensating (a crash while an aborted attempt was awaited): it goes on
+     * compensating instead of being redriven.
+     */
+    compensating: z.boolean().optional(),
+  }),
   z.object({
     type: z.literal("RunCanceled"),
     ...operator,

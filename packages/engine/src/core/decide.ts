@@ -380,7 +380,18 @@ function resume(w: Working, by: string): void {
       `Run ${s.runId} has a corrupt history; restore it from its last good checkpoint (event ${s.suspension.lastGoodSeq})`,
     );
   }
-  w.emit({ type: "RunResumed", by, from: s.status });
+  w.emit({ type: "RunResumed", by, from: s.status, ...resumedCompensating(w) });
+}
+
+/**
+ * A run suspended while compensating (its awaited attempt's outcome became unknown in a crash) goes on
+ * compensating when a person resumes it: resolving the step pushes its compensation first; a plain resume
+ * judges that it did not happen.
+ */
+function resumedCompensating(w: Working): { compensating?: true } {
+  const s = w.snapshot;
+  const compensating = s.status === "suspended" && s.compensation !== null && s.compensation.failed === null;
+  return compensating ? { compensating: true } : {};
 }
 
 /**
@@ -409,7 +420,7 @@ function resolveStep(w: Working, trigger: Extract<Trigger, { type: "resolveStep"
   }
   const target = stuckStep(w, trigger.stateId);
   if (!target) throw new InvalidOperationError(`Run ${s.runId} has no stuck task to resolve`);
-  w.emit({ type: "RunResumed", by: trigger.by, from: s.status });
+  w.emit({ type: "RunResumed", by: trigger.by, from: s.status, ...resumedCompensating(w) });
   const state = w.index.state(target.stateId) as TaskState | undefined;
   w.emit({
     type: "StepResolved",

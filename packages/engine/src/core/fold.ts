@@ -465,6 +465,14 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         delete s.inFlight[id];
         const task = s.scopes[attempt.scope]?.task;
         if (task?.inFlight === id) task.inFlight = null;
+        const exec = s.compensation?.exec;
+        if (event.compensating && exec?.inFlight === id) exec.inFlight = null;
+      }
+      if (event.compensating) {
+        s.status = "compensating";
+        s.suspension = null;
+        s.endedAt = null;
+        break;
       }
       for (const scope of Object.values(s.scopes)) reviveScope(scope);
       s.status = "running";
