@@ -269,6 +269,19 @@ describe.each(STORE_KINDS)("a write landing while its scope is canceled (%s stor
     expect(await h.engine.verify("r")).toMatchObject({ ok: true });
   });
 
+  it("cancel without compensation while a map awaits an aborted sibling: dropped at once", async () => {
+    const { h, writes } = harness();
+    await startPastBook(h, writes, mapOverFalseTrue);
+    await h.engine.cancel("r", { compensate: false, by: "carol" });
+    await h.engine.idle();
+    writes.release("r:body[1]/item:1");
+    const run = await h.settle("r");
+    expect(run.status).toBe("canceled");
+    expect(run.snapshot.inFlight).toEqual({});
+    expect((await history(h, "r")).at(-1)).toMatchObject({ type: "RunCanceled", compensate: false });
+    expect(await h.engine.verify("r")).toMatchObject({ ok: true });
+  });
+
   it("cancel without compensation drops the aborted attempt at once, as before", async () => {
     const { h, writes } = harness();
     await startPastBook(h, writes, saga(write("body", {}, { next: "done" })));

@@ -57,19 +57,16 @@ export async function decide(
   context: DecideContext,
 ): Promise<Decision> {
   const w = new Working(snapshot, indexDefinition(definition), context);
-  const before = snapshot
-    ? Object.values(snapshot.inFlight)
-        .filter((attempt) => !attempt.canceling)
-        .map((attempt) => attempt.id)
-    : [];
+  const before = snapshot ? Object.values(snapshot.inFlight) : [];
   await handle(w, trigger);
   if (w.started) await advance(w);
   if (!w.started) return { events: [], commands: [], snapshot: snapshot as RunSnapshot };
   const finished = "attemptId" in trigger ? trigger.attemptId : undefined;
-  for (const id of before) {
+  for (const { id, canceling } of before) {
+    if (id === finished) continue;
     const now = w.snapshot.inFlight[id];
-    if (id !== finished && (!now || now.canceling)) {
-      // A canceling attempt is aborted but still awaited: its outcome comes back as a trigger.
+    // Dropped: aborted and forgotten. Newly canceling: aborted, but its outcome still comes back as a trigger.
+    if (!now || (now.canceling && !canceling)) {
       w.command({ type: "cancelAttempt", attemptId: id, reason: cancelReason(w), awaitOutcome: !!now });
     }
   }
