@@ -2,7 +2,7 @@
 // The two README commands (`npm start`, `npm test`) land here: on a machine with only Node and npm,
 // get the pinned pnpm, install the workspace, then start the product or run every test.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 const root = new URL("..", import.meta.url).pathname;
 const pinned = JSON.parse(readFileSync(`${root}package.json`, "utf8")).packageManager; // "pnpm@x.y.z"
@@ -42,6 +42,10 @@ if (task === "test") {
   status = pnpmRun("run", "test:all");
 } else if (task === "start") {
   status = pnpmRun("run", "build");
+  // The db-migration example runs against a demo SQLite file; make it on first start.
+  if (status === 0 && !existsSync(`${root}examples/db-migration/demo.db`)) {
+    status = pnpmRun("exec", "tsx", "examples/db-migration/setup.ts");
+  }
   if (status === 0) status = pnpmRun("run", "sagaflow", "serve", ...process.argv.slice(3));
 } else {
   console.error(`usage: node scripts/bootstrap.mjs start|test`);
