@@ -88,6 +88,44 @@ describe.each([":memory:", "file"])("SqliteRunStore runs (%s)", (kind) => {
     await fresh.close();
   });
 
+  it("writes commits made together as a group: each all or nothing, the others standing", async () => {
+    await store.commit(createCommit("r1"));
+    rawSqlite(store).exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON events WHEN NEW.type = 'Boom'
+      BEGIN SELECT RAISE(ABORT, 'boom refused'); END`);
+    const results = await Promise.allSettled([
+      store.commit(createCommit("r2")),
+      store.commit({ ...createCommit("r1"), expectedSeq: 7 }), // stale
+      store.commit(createCommit("r3", { events: events("RunStarted", "Boom") })), // refused half-way
+      store.commit({ ...createCommit("r1"), expectedSeq: 2, events: events("Next"), status: "waiting" }),
+      store.commit(createCommit("r4")),
+    ]);
+    expect(results.map((result) => result.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(results[1]).toMatchObject({ reason: expect.any(ConcurrentModificationError) });
+    expect(results[2]).toMatchObject({ reason: expect.objectContaining({ message: "boom refused" }) });
+    expect(await store.getRun("r3")).toBeUndefined();
+    expect(await store.getHistory("r3")).toEqual([]);
+    expect(await store.getRun("r1")).toMatchObject({ lastSeq: 3, status: "waiting" });
+    for (const runId of ["r1", "r2", "r4"]) expect(verifyChain(await store.getHistory(runId)).ok).toBe(true);
+  });
+
+  it("has a commit written before any later call reads or writes, even one not awaited", async () => {
+    const pending = store.commit(createCommit("r1"));
+    expect(await store.getRun("r1")).toMatchObject({ lastSeq: 2 });
+    expect(await store.listUnfinishedRunIds()).toEqual(["r1"]);
+    await pending;
+    const closing = store.commit({ ...createCommit("r1"), expectedSeq: 2, events: events("Last") });
+    await store.close();
+    expect((await closing).map((event) => event.seq)).toEqual([3]);
+    store = openSqliteStore(kind === "file" ? store.path : ":memory:");
+    if (kind === "file") expect(await store.getRun("r1")).toMatchObject({ lastSeq: 3 });
+  });
+
   it("chains hashes across commits so verifyChain accepts the whole history", async () => {
     await store.commit(createCommit("r1"));
     for (let seq = 2; seq < 12; seq += 2) {

@@ -52,13 +52,12 @@ export class SqliteRunStore implements RunStore {
   private readonly statements: RunStatements;
   private readonly definitions: DefinitionTable;
   private readonly heads = new HeadCache();
-  private readonly writeCommit: (
-    commit: Commit<unknown>,
-    head: RowHead,
-    rows: EventInsert[],
-    snapshot: string,
-  ) => void;
+  private readonly writeCommit: (write: PreparedCommit) => void;
+  /** Many commits in one IMMEDIATE transaction, each in its own savepoint (`writeCommit` nested). */
+  private readonly writeBatch: (writes: PreparedCommit[]) => (Error | undefined)[];
   private readonly writeRestore: (commit: Commit<unknown> & { keepThroughSeq: number }) => StoredEvent[];
+  /** Commits waiting for the next flush (group commit, see `commit`). */
+  private pending: PendingCommit[] = [];
 
   constructor(
     readonly path: string,
@@ -67,7 +66,21 @@ export class SqliteRunStore implements RunStore {
   ) {
     this.statements = prepareRunStatements(connection.sqlite);
     this.definitions = new DefinitionTable(connection, path);
-    this.writeCommit = connection.sqlite.transaction(this.applyCommit.bind(this)).immediate;
+    const writeOne = connection.sqlite.transaction(this.applyCommit.bind(this));
+    this.writeCommit = writeOne.immediate;
+    this.writeBatch = connection.sqlite.transaction((writes: PreparedCommit[]) =>
+      writes.map((write) => {
+        try {
+          writeOne(write);
+          return undefined;
+        } catch (error) {
+          // A failed statement rolled back its savepoint only; if SQLite ended the whole transaction
+          // (a full disk, an I/O error), nothing of the batch stands: fail it all.
+          if (!connection.sqlite.inTransaction) throw error;
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    ).immediate;
     this.writeRestore = connection.sqlite.transaction(this.applyRestore.bind(this)).immediate;
   }
 
@@ -95,19 +108,17 @@ export class SqliteRunStore implements RunStore {
 
   // ── Runs ─────────────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Group commit: commits made in the same turn of the event loop (many runs stepping at once) are written
+   * together once the turn's promise jobs have run, in one IMMEDIATE transaction with a savepoint each, so
+   * the fixed cost of a transaction is paid once per batch. Each commit is still its events plus its
+   * checkpoint, all or nothing, and its promise resolves only once the transaction holding it committed.
+   * Every other method writes out the waiting commits first, so reads see them.
+   */
   async commit<S>(commit: Commit<S>): Promise<StoredEvent[]> {
-    return this.guard(() => {
-      const head = this.headFor(commit);
-      // Hashing and serialising happen before the transaction, so the write lock is held only for SQL.
-      const chained = chainEvents(commit.runId, head, commit.at, commit.events);
-      try {
-        this.writeCommit(commit, head, chained.map(toEventInsert), toStoredJson(commit.snapshot));
-      } catch (error) {
-        this.heads.forget(commit.runId);
-        throw error;
-      }
-      this.remember(commit, headAfter(head, chained));
-      return chained.map((entry) => entry.stored);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ commit, resolve, reject });
+      if (this.pending.length === 1) process.nextTick(() => this.flush());
     });
   }
 
@@ -189,10 +200,75 @@ export class SqliteRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
-    if (this.connection.sqlite.open) this.connection.sqlite.close();
+    if (this.connection.sqlite.open) {
+      this.flush();
+      this.connection.sqlite.close();
+    }
   }
 
   // ── Internals ────────────────────────────────────────────────────────────────────────────────
+
+  /** Writes the waiting commits: one alone in its own transaction, several in one batch. */
+  private flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const writes: { waiting: PendingCommit; write: PreparedCommit }[] = [];
+    for (const waiting of batch) {
+      try {
+        writes.push({ waiting, write: this.prepareCommit(waiting.commit) });
+      } catch (error) {
+        waiting.reject(this.named(error));
+      }
+    }
+    let outcomes: (Error | undefined)[];
+    try {
+      outcomes =
+        writes.length === 1 && writes[0]
+          ? [this.writeAlone(writes[0].write)]
+          : this.writeBatch(writes.map((entry) => entry.write));
+    } catch (error) {
+      for (const { waiting } of writes) {
+        this.heads.forget(waiting.commit.runId);
+        waiting.reject(this.named(error));
+      }
+      return;
+    }
+    for (const [index, { waiting, write }] of writes.entries()) {
+      const failure = outcomes[index];
+      if (failure) {
+        this.heads.forget(waiting.commit.runId);
+        waiting.reject(this.named(failure));
+      } else {
+        this.remember(waiting.commit, headAfter(write.head, write.chained));
+        waiting.resolve(write.chained.map((entry) => entry.stored));
+      }
+    }
+  }
+
+  /** A commit alone: a logical refusal (stale checkpoint) is its outcome; anything else fails the write. */
+  private writeAlone(write: PreparedCommit): Error | undefined {
+    try {
+      this.writeCommit(write);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ConcurrentModificationError) return error;
+      throw error;
+    }
+  }
+
+  /** Hashing and serialising happen before the transaction, so the write lock is held only for SQL. */
+  private prepareCommit(commit: Commit<unknown>): PreparedCommit {
+    const head = this.headFor(commit);
+    const chained = chainEvents(commit.runId, head, commit.at, commit.events);
+    return {
+      commit,
+      head,
+      chained,
+      rows: chained.map(toEventInsert),
+      snapshot: toStoredJson(commit.snapshot),
+    };
+  }
 
   /** The chain head the commit builds on: the cached hint if it agrees with expectedSeq, else the row. */
   private headFor(commit: Commit<unknown>): RowHead {
@@ -209,7 +285,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   /** Runs inside the IMMEDIATE transaction: check-and-checkpoint the run row first, then append. */
-  private applyCommit(commit: Commit<unknown>, head: RowHead, rows: EventInsert[], snapshot: string): void {
+  private applyCommit({ commit, head, rows, snapshot }: PreparedCommit): void {
     const last = rows.at(-1);
     const next = last ? { seq: last[1], hash: last[6] } : head;
     if (commit.expectedSeq === 0) {
@@ -302,17 +378,38 @@ export class SqliteRunStore implements RunStore {
     else this.heads.set(commit.runId, { ...head, status: commit.status, wakeAt: commit.wakeAt });
   }
 
-  /** Turns SQLite's "this is not a database" into an error that names the file. */
+  /** Writes out waiting commits first (reads see them), then turns SQLite's damage reports into named errors. */
   private guard<T>(work: () => T): T {
+    this.flush();
     try {
       return work();
     } catch (error) {
-      if (isCorruptionError(error)) {
-        throw new CorruptDatabaseError(this.path, "SQLite reports the database is damaged", { cause: error });
-      }
-      throw error;
+      throw this.named(error);
     }
   }
+
+  /** SQLite's "this is not a database" as an error that names the file; other errors as they are. */
+  private named(error: unknown): unknown {
+    if (isCorruptionError(error)) {
+      return new CorruptDatabaseError(this.path, "SQLite reports the database is damaged", { cause: error });
+    }
+    return error;
+  }
+}
+
+interface PendingCommit {
+  commit: Commit<unknown>;
+  resolve: (events: StoredEvent[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A commit ready for SQL: its chain head, chained events, their INSERT parameters, the snapshot's JSON. */
+interface PreparedCommit {
+  commit: Commit<unknown>;
+  head: RowHead;
+  chained: ChainedEvent[];
+  rows: EventInsert[];
+  snapshot: string;
 }
 
 /** The parameters of one events INSERT, serialised (once, for the hash too) before the transaction starts. */
