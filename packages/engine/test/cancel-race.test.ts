@@ -190,6 +190,7 @@ describe.each(STORE_KINDS)("a write landing while its scope is canceled (%s stor
       }),
     );
     expect(writes.effects.size).toBe(0);
+    expect(run.snapshot.stateRuns.item?.status).toBe("canceled");
     expect(await h.engine.verify("r")).toMatchObject({ ok: true });
   });
 

@@ -101,7 +101,9 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
     case "StepAttemptFailed":
     case "StepTimedOut": {
       const scope = scopeOf(s, event.scope);
-      delete s.inFlight[attemptId(event.idempotencyKey, event.attempt)];
+      const id = attemptId(event.idempotencyKey, event.attempt);
+      const canceled = s.inFlight[id]?.canceling === true;
+      delete s.inFlight[id];
       const error =
         event.type === "StepAttemptFailed"
           ? event.error
@@ -114,7 +116,8 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
           if (event.extended) scope.task.timeoutRetries += 1;
         }
       }
-      stateRun(s, event.stateId, at).lastError = error;
+      const run = canceled ? endStateRun(s, event.stateId, "canceled", at) : stateRun(s, event.stateId, at);
+      run.lastError = error;
       break;
     }
     case "StepSucceeded":
