@@ -30,7 +30,17 @@ describe("benchmark registry", () => {
         expect(figure.ratio).toBeCloseTo(figure.value / figure.baseline.value, 9);
       }
     }
-    for (const name of ["throughput", "xstate", "latency", "recovery", "history", "memory", "chain"]) {
+    for (const name of [
+      "throughput",
+      "xstate",
+      "latency",
+      "recovery",
+      "history",
+      "memory",
+      "chain",
+      "server",
+      "browser",
+    ]) {
       expect(figures.some((figure) => figure.id.startsWith(`${name}.`) && figure.value !== null)).toBe(true);
     }
   });
