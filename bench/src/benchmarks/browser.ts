@@ -1,7 +1,6 @@
 import type { Definition } from "@sagaflow/shared";
 import { bigDefinition } from "../../../apps/web/e2e/support/big-definition";
 import { launchBrowser } from "../../../apps/web/e2e/support/browser";
-import buildWebIfStale from "../../../apps/web/e2e/support/global-setup";
 import { callApi } from "../../../apps/web/e2e/support/run-view";
 import { startServer } from "../../../apps/web/e2e/support/server";
 import { definitionToGraph } from "../../../apps/web/src/canvas/utils/definition-to-graph";
@@ -9,6 +8,7 @@ import { layoutGraph } from "../../../apps/web/src/canvas/utils/elk-layout";
 import { graphToDefinition } from "../../../apps/web/src/canvas/utils/graph-to-definition";
 import { stopServer } from "../harness/server-process";
 import { percentile } from "../harness/stats";
+import { ensureProductionWebBuild } from "../harness/web-build";
 import { type Benchmark, compared, type Figure } from "../types";
 
 /**
@@ -83,7 +83,7 @@ export const browser: Benchmark = {
     const big = context.scale === "tiny" ? 60 : 300;
     const rounds = context.scale === "tiny" ? 1 : 3;
     const moves = context.scale === "tiny" ? 30 : 90;
-    buildWebIfStale();
+    ensureProductionWebBuild();
     const definitions = { small: await laidOut(SMALL), big: await laidOut(big) };
     const server = await startServer();
     const chromium = await launchBrowser();

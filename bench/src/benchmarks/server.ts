@@ -24,7 +24,7 @@ const CLIENTS = 4;
 /** The list a user's runs page asks for. */
 const LIST_QUERY = { limit: 50 };
 
-const tinyDefinition: Definition = {
+export const tinyDefinition: Definition = {
   name: WORKFLOW,
   startAt: "greet",
   states: {
@@ -33,11 +33,11 @@ const tinyDefinition: Definition = {
   },
 };
 
-const client = (url: string): Client =>
+export const trpcClient = (url: string): Client =>
   createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/trpc` })] });
 
 /** `runs` starts split over CLIENTS concurrent loops, each one call at a time; resolves with the wall ms. */
-async function startAll(runs: number, start: (i: number) => Promise<unknown>): Promise<number> {
+export async function startAll(runs: number, start: (i: number) => Promise<unknown>): Promise<number> {
   const began = performance.now();
   let next = 0;
   await Promise.all(
@@ -95,9 +95,9 @@ async function startInProcess(dbPath: string, runs: number): Promise<number> {
 async function overTrpc(runs: number) {
   const server = await startServer();
   try {
-    const api = client(server.url);
+    const api = trpcClient(server.url);
     await api.definitions.save.mutate({ definition: tinyDefinition });
-    const starters = Array.from({ length: CLIENTS }, () => client(server.url));
+    const starters = Array.from({ length: CLIENTS }, () => trpcClient(server.url));
     const load = startAll(runs, (i) =>
       (starters[i % CLIENTS] as Client).runs.start.mutate({ name: WORKFLOW, input: { who: `b${i}` } }),
     );
