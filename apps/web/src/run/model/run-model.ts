@@ -157,6 +157,34 @@ function attemptOf(attempts: AttemptRecord[], attempt: number, visit: number): A
   return undefined;
 }
 
+/** A step's and a compensation's attempt start alike: both events carry the same attempt fields. */
+function startedAttempt(
+  started: Pick<AttemptRecord, "attempt" | "visit" | "scope" | "params" | "timeoutMs" | "idempotencyKey">,
+  at: string,
+  seq: number,
+): AttemptRecord {
+  return {
+    attempt: started.attempt,
+    visit: started.visit,
+    scope: started.scope,
+    startedAt: at,
+    endedAt: null,
+    durationMs: null,
+    params: started.params,
+    timeoutMs: started.timeoutMs,
+    idempotencyKey: started.idempotencyKey,
+    outcome: "running",
+    error: null,
+    retryAt: null,
+    seq,
+  };
+}
+
+/** An attempt still running when its step ends another way (resolved by hand, suspended) was cut off. */
+function interruptRunningAttempts(attempts: AttemptRecord[]): void {
+  for (const attempt of attempts) if (attempt.outcome === "running") attempt.outcome = "interrupted";
+}
+
 function endAttempt(record: AttemptRecord | undefined, at: string, patch: Partial<AttemptRecord>): void {
   if (!record) return;
   Object.assign(record, { endedAt: at, durationMs: msBetween(record.startedAt, at), ...patch });
@@ -267,21 +295,7 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
       step.status = "running";
       step.params = event.params;
       step.idempotencyKey = event.idempotencyKey;
-      step.attempts.push({
-        attempt: event.attempt,
-        visit: event.visit,
-        scope: event.scope,
-        startedAt: at,
-        endedAt: null,
-        durationMs: null,
-        params: event.params,
-        timeoutMs: event.timeoutMs,
-        idempotencyKey: event.idempotencyKey,
-        outcome: "running",
-        error: null,
-        retryAt: null,
-        seq,
-      });
+      step.attempts.push(startedAttempt(event, at, seq));
       model.status = "running";
       break;
     }
@@ -325,7 +339,7 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
     }
     case "StepResolved": {
       const step = stepOf(model, event.stateId, at, seq);
-      for (const attempt of step.attempts) if (attempt.outcome === "running") attempt.outcome = "interrupted";
+      interruptRunningAttempts(step.attempts);
       step.output = event.output;
       step.resolvedBy = event.by;
       endStep(step, "succeeded", at);
@@ -448,21 +462,7 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
         model.compensations.push(record);
       }
       record.status = "running";
-      record.attempts.push({
-        attempt: event.attempt,
-        visit: event.visit,
-        scope: event.scope,
-        startedAt: at,
-        endedAt: null,
-        durationMs: null,
-        params: event.params,
-        timeoutMs: event.timeoutMs,
-        idempotencyKey: event.idempotencyKey,
-        outcome: "running",
-        error: null,
-        retryAt: null,
-        seq,
-      });
+      record.attempts.push(startedAttempt(event, at, seq));
       const task = stepOf(model, event.taskStateId, at, seq);
       task.status = "compensating";
       const undo = stepOf(model, event.compensationStateId, at, seq);
@@ -555,8 +555,7 @@ export function applyEvent(model: RunModel, stored: RunHistoryEvent): void {
       model.endedAt = at;
       if (event.stateId) {
         const step = stepOf(model, event.stateId, at, seq);
-        for (const attempt of step.attempts)
-          if (attempt.outcome === "running") attempt.outcome = "interrupted";
+        interruptRunningAttempts(step.attempts);
         step.status = "failed";
         step.error = { error: "OutcomeUnknown", message: event.message };
       }
