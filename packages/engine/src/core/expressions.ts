@@ -18,7 +18,10 @@ export class ExpressionError extends Error {
 
 /** JSONata results as plain JSON: `undefined` (no match) is null, sequences become arrays. */
 export function toJson(value: unknown): JsonValue {
-  if (value === undefined) return null;
+  if (value === undefined || value === null) return null;
+  // Primitives (most results) as JSON would give them back, without the round trip.
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value + 0 : null;
   const text = JSON.stringify(value);
   return text === undefined ? null : (JSON.parse(text) as JsonValue);
 }
