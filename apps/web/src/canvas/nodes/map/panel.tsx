@@ -1,7 +1,7 @@
 import type { MapState } from "@sagaflow/shared";
-import { CatchFields, OnErrorField } from "../../panels/form/catch-fields";
 import { ExpressionField, NumberField, Section } from "../../panels/form/fields";
 import { TargetSelect } from "../../panels/form/target-select";
+import { ErrorHandlingFields } from "../error-handling-fields";
 import { type PanelProps, patch } from "../panel-props";
 
 export function MapPanel({ id, state, update, targets, scopes }: PanelProps<MapState>) {
@@ -36,12 +36,7 @@ export function MapPanel({ id, state, update, targets, scopes }: PanelProps<MapS
           targets={targets}
           onChange={(v) => update(patch(state, "next", v))}
         />
-        <OnErrorField value={state.onError} onChange={(v) => update(patch(state, "onError", v))} />
-        <CatchFields
-          value={state.catch}
-          targets={targets}
-          onChange={(v) => update(patch(state, "catch", v))}
-        />
+        <ErrorHandlingFields state={state} update={update} targets={targets} />
       </Section>
     </>
   );

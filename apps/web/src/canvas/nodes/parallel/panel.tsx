@@ -1,9 +1,9 @@
 import type { ParallelState } from "@sagaflow/shared";
-import { CatchFields, OnErrorField } from "../../panels/form/catch-fields";
 import { Section, SmallButton } from "../../panels/form/fields";
 import { TargetSelect } from "../../panels/form/target-select";
 import { useEditorStore } from "../../store/editor-context";
 import { branchNodeId } from "../../types";
+import { ErrorHandlingFields } from "../error-handling-fields";
 import { type PanelProps, patch } from "../panel-props";
 
 export function ParallelPanel({ id, state, update, targets, scopes }: PanelProps<ParallelState>) {
@@ -50,12 +50,7 @@ export function ParallelPanel({ id, state, update, targets, scopes }: PanelProps
           targets={targets}
           onChange={(v) => update(patch(state, "next", v))}
         />
-        <OnErrorField value={state.onError} onChange={(v) => update(patch(state, "onError", v))} />
-        <CatchFields
-          value={state.catch}
-          targets={targets}
-          onChange={(v) => update(patch(state, "catch", v))}
-        />
+        <ErrorHandlingFields state={state} update={update} targets={targets} />
       </Section>
     </>
   );

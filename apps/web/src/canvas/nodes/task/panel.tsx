@@ -1,9 +1,9 @@
 import type { TaskState } from "@sagaflow/shared";
 import { ActionParams } from "../../panels/form/action-params";
-import { CatchFields, OnErrorField } from "../../panels/form/catch-fields";
 import { CheckboxField, Section, SelectField, TextField } from "../../panels/form/fields";
 import { RetryFields } from "../../panels/form/retry-fields";
 import { TargetSelect } from "../../panels/form/target-select";
+import { ErrorHandlingFields } from "../error-handling-fields";
 import { type PanelProps, patch } from "../panel-props";
 
 export function TaskPanel({ state, update, targets, compensations, catalog }: PanelProps<TaskState>) {
@@ -44,12 +44,7 @@ export function TaskPanel({ state, update, targets, compensations, catalog }: Pa
           extra={[{ value: "__none", label: "nothing to undo (on purpose)" }]}
           onChange={(v) => update(patch(state, "compensateWith", v === "__none" ? null : v))}
         />
-        <OnErrorField value={state.onError} onChange={(v) => update(patch(state, "onError", v))} />
-        <CatchFields
-          value={state.catch}
-          targets={targets}
-          onChange={(v) => update(patch(state, "catch", v))}
-        />
+        <ErrorHandlingFields state={state} update={update} targets={targets} />
       </Section>
       <Section title="Reliability">
         <div className="grid grid-cols-2 gap-2.5">
