@@ -43,6 +43,14 @@ function dumpDatabase(): unknown {
 type Call = (client: Client) => Promise<unknown>;
 
 const definition = helloDefinition();
+/** Saves `definition` with one of its states changed: the cases below differ only in what they break. */
+const saveWithState = (c: Client, stateId: keyof typeof definition.states, change: Record<string, unknown>) =>
+  c.definitions.save.mutate({
+    definition: {
+      ...definition,
+      states: { ...definition.states, [stateId]: { ...definition.states[stateId], ...change } },
+    },
+  });
 const badCalls: [string, string, Call][] = [
   [
     "save: a string instead of a definition",
@@ -59,55 +67,17 @@ const badCalls: [string, string, Call][] = [
     "BAD_REQUEST",
     (c) => c.definitions.save.mutate({ definition: { ...definition, startAt: undefined } }),
   ],
-  [
-    "save: next points nowhere",
-    "BAD_REQUEST",
-    (c) =>
-      c.definitions.save.mutate({
-        definition: {
-          ...definition,
-          states: { ...definition.states, pause: { ...definition.states.pause, next: "nowhere" } },
-        },
-      }),
-  ],
-  [
-    "save: unknown action",
-    "BAD_REQUEST",
-    (c) =>
-      c.definitions.save.mutate({
-        definition: {
-          ...definition,
-          states: { ...definition.states, greet: { ...definition.states.greet, action: "nope.nope" } },
-        },
-      }),
-  ],
+  ["save: next points nowhere", "BAD_REQUEST", (c) => saveWithState(c, "pause", { next: "nowhere" })],
+  ["save: unknown action", "BAD_REQUEST", (c) => saveWithState(c, "greet", { action: "nope.nope" })],
   [
     "save: params that do not match the action",
     "BAD_REQUEST",
-    (c) =>
-      c.definitions.save.mutate({
-        definition: {
-          ...definition,
-          states: {
-            ...definition.states,
-            pause: { ...definition.states.pause, params: { duration: { not: "a duration" } } },
-          },
-        },
-      }),
+    (c) => saveWithState(c, "pause", { params: { duration: { not: "a duration" } } }),
   ],
   [
     "save: an expression that does not parse",
     "BAD_REQUEST",
-    (c) =>
-      c.definitions.save.mutate({
-        definition: {
-          ...definition,
-          states: {
-            ...definition.states,
-            greet: { ...definition.states.greet, params: { value: "{% $input.( %}" } },
-          },
-        },
-      }),
+    (c) => saveWithState(c, "greet", { params: { value: "{% $input.( %}" } }),
   ],
   [
     "save: a name that is not a slug",
