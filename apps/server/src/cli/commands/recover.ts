@@ -1,9 +1,9 @@
 import type { RunSnapshot, RunStatus } from "@sagaflow/shared";
 import { DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
 import { exitCodeForRuns } from "../exit-codes";
-import { storedResult } from "../follow";
+import { catchUp, storedResult } from "../follow";
 import type { CliIo } from "../io";
-import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
 import type { RunResult } from "../run-result";
 import { allowedRoots, explainInterrupt, loadActions, openStore } from "../session";
@@ -20,10 +20,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const progressOut = json ? io.err : io.out;
   const actions = await loadActions(values.actions, io.cwd);
   const store = openStore(db, { create: false, cwd: io.cwd });
-  const printer = createProgressPrinter(progressOut, {
-    resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
-    signalCommand: (id, signal) => `sagaflow signal ${id} ${signal} --db ${db}`,
-  });
+  const printer = createProgressPrinter(progressOut, commandsFor(db));
   const announced = new Set<string>();
   const driver = new RunDriver({
     store,
@@ -42,9 +39,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const runIds = await store.listUnfinishedRunIds();
     for (const runId of runIds) {
-      const history = await store.getHistory(runId);
-      printer.catchUp(runId, history.map(progressEvent));
-      driver.seen(runId, history.at(-1)?.seq ?? 0);
+      await catchUp(driver, printer, runId);
     }
     const { continued, suspended } = await driver.engine.recover();
     const recovered = [...continued, ...suspended];

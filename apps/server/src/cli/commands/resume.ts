@@ -2,9 +2,9 @@ import { InvalidOperationError, type RunRef } from "@sagaflow/engine";
 import { isTerminalStatus } from "@sagaflow/shared";
 import { CliError, DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
 import { EXIT, exitCodeForStatus } from "../exit-codes";
-import { storedResult } from "../follow";
+import { catchUp, storedResult } from "../follow";
 import type { CliIo } from "../io";
-import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
 import { allowedRoots, explainInterrupt, loadActions, openStore, requireRun } from "../session";
 
@@ -22,10 +22,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const progressOut = json ? io.err : io.out;
   const actions = await loadActions(values.actions, io.cwd);
   const store = openStore(db, { create: false, cwd: io.cwd });
-  const printer = createProgressPrinter(progressOut, {
-    resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
-    signalCommand: (id, signal) => `sagaflow signal ${id} ${signal} --db ${db}`,
-  });
+  const printer = createProgressPrinter(progressOut, commandsFor(db));
   const driver = new RunDriver({
     store,
     actions,
@@ -35,9 +32,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const stopExplaining = explainInterrupt(io, db);
   try {
     const run = await requireRun(store, runId);
-    const history = await store.getHistory(runId);
-    printer.catchUp(runId, history.map(progressEvent));
-    driver.seen(runId, history.at(-1)?.seq ?? 0);
+    await catchUp(driver, printer, runId);
     let followed = runId;
     try {
       if (run.status === "compensated") followed = await startAgain(driver, run, progressOut);

@@ -6,7 +6,7 @@ import { DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, readJsonFile, Usage
 import { EXIT, exitCodeForStatus } from "../exit-codes";
 import { storedResult } from "../follow";
 import type { CliIo } from "../io";
-import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
 import { allowedRoots, explainInterrupt, loadActions, openStore } from "../session";
 import { createTempDb, type TempDb } from "../temp-db";
@@ -45,10 +45,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const temp: TempDb | undefined = values.db === undefined ? createTempDb() : undefined;
   const dbFile = temp?.file ?? path.resolve(io.cwd, values.db as string);
   const dbShown = temp?.file ?? (values.db as string);
-  const printer = createProgressPrinter(progressOut, {
-    resumeCommand: (runId) => `sagaflow resume ${runId} --db ${dbShown}`,
-    signalCommand: (runId, signal) => `sagaflow signal ${runId} ${signal} --db ${dbShown}`,
-  });
+  const printer = createProgressPrinter(progressOut, commandsFor(dbShown));
   const driver = new RunDriver({
     store: openStore(dbFile, { create: true, cwd: io.cwd }),
     actions,

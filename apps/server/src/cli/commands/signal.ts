@@ -2,8 +2,9 @@ import { InvalidOperationError } from "@sagaflow/engine";
 import type { JsonValue } from "@sagaflow/shared";
 import { CliError, DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, requireDb } from "../args";
 import { EXIT } from "../exit-codes";
+import { catchUp } from "../follow";
 import type { CliIo } from "../io";
-import { createProgressPrinter, progressEvent } from "../progress/progress-printer";
+import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
 import { allowedRoots, loadActions, openStore, requireRun } from "../session";
 import { signalNames } from "../signal-names";
@@ -24,10 +25,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const actions = await loadActions(values.actions, io.cwd);
   const store = openStore(db, { create: false, cwd: io.cwd });
   const progressOut = values.json ? io.err : io.out;
-  const printer = createProgressPrinter(progressOut, {
-    resumeCommand: (id) => `sagaflow resume ${id} --db ${db}`,
-    signalCommand: (id, signal) => `sagaflow signal ${id} ${signal} --db ${db}`,
-  });
+  const printer = createProgressPrinter(progressOut, commandsFor(db));
   const driver = new RunDriver({
     store,
     actions,
@@ -51,9 +49,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         EXIT.usage,
       );
     }
-    const history = await store.getHistory(runId);
-    printer.catchUp(runId, history.map(progressEvent));
-    driver.seen(runId, history.at(-1)?.seq ?? 0);
+    await catchUp(driver, printer, runId);
     try {
       await driver.engine.signal(runId, name, payload, "cli");
     } catch (error) {

@@ -32,6 +32,14 @@ export function createProgressPrinter(
   };
 }
 
+/** The commands progress lines suggest for recovery, pointing at the database the user named. */
+export function commandsFor(db: string): ProgressOptions {
+  return {
+    resumeCommand: (runId) => `sagaflow resume ${runId} --db ${db}`,
+    signalCommand: (runId, signal) => `sagaflow signal ${runId} ${signal} --db ${db}`,
+  };
+}
+
 /** A stored event as the progress fold reads it. */
 export function progressEvent(stored: { seq: number; at: string; event: unknown }): ProgressEvent {
   return { seq: stored.seq, at: stored.at, event: stored.event as RunEvent };
