@@ -10,7 +10,10 @@ const [url = "http://127.0.0.1:3000", runsText = "1000"] = process.argv.slice(2)
 const runs = Number(runsText);
 const clients = Array.from({ length: 4 }, () => trpcClient(url));
 await clients[0]?.definitions.save.mutate({ definition: tinyDefinition });
-const ms = await startAll(runs, (i) =>
-  clients[i % clients.length]?.runs.start.mutate({ name: tinyDefinition.name, input: { who: `p${i}` } }),
-);
+const ms = await startAll(runs, async (i) => {
+  await clients[i % clients.length]?.runs.start.mutate({
+    name: tinyDefinition.name,
+    input: { who: `p${i}` },
+  });
+});
 console.log(`${runs} runs started in ${ms.toFixed(0)} ms: ${((runs * 1000) / ms).toFixed(0)} runs/s`);
