@@ -1,5 +1,6 @@
 import { type ActionCatalog, STATE_ID_PATTERN, type State } from "@sagaflow/shared";
 import { memo, useCallback, useMemo } from "react";
+import { patch } from "../nodes/panel-props";
 import { statePanels } from "../nodes/panels";
 import { StateIcon } from "../nodes/state-icon";
 import { STATE_STYLES } from "../nodes/state-style";
@@ -121,23 +122,16 @@ function StateInspector({ id, catalog }: { id: string; catalog: ActionCatalog | 
         <TextField
           label="Comment"
           value={state.comment}
-          onChange={(comment) => update(withOptional(state, "comment", comment))}
+          onChange={(comment) => update(patch(state, "comment", comment))}
         />
         <NumberField
           label="Max visits per run"
           min={1}
           value={state.maxVisits}
           placeholder="100"
-          onChange={(v) => update(withOptional(state, "maxVisits", v))}
+          onChange={(v) => update(patch(state, "maxVisits", v))}
         />
       </Section>
     </div>
   );
-}
-
-function withOptional(state: State, key: "comment" | "maxVisits", value: unknown): State {
-  const next: Record<string, unknown> = { ...state };
-  if (value === undefined) delete next[key];
-  else next[key] = value;
-  return next as State;
 }
