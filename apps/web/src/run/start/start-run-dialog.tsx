@@ -3,6 +3,7 @@ import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { JsonValue } from "@sagaflow/shared";
 import { useState } from "react";
+import { FormJsonToggle, type InputMode } from "../../canvas/panels/form/form-json-toggle";
 import { navigate } from "../../lib/route";
 import { toast } from "../../lib/toast";
 import { api, errorMessage } from "../../lib/trpc";
@@ -21,7 +22,7 @@ export function StartRunDialog(props: {
   onClose: () => void;
 }) {
   const hasForm = props.inputSchema !== undefined && props.inputSchema.type === "object";
-  const [mode, setMode] = useState<"form" | "json">(hasForm ? "form" : "json");
+  const [mode, setMode] = useState<InputMode>(hasForm ? "form" : "json");
   const [input, setInput] = useState<JsonValue>({});
   const [json, setJson] = useState<ParsedJson>({ ok: true, value: {} });
   const [busy, setBusy] = useState(false);
@@ -64,21 +65,7 @@ export function StartRunDialog(props: {
               {props.name} v{props.version}
             </p>
           </div>
-          {hasForm && (
-            <div className="flex rounded-md border border-slate-200 p-0.5 text-[11px]">
-              {(["form", "json"] as const).map((m) => (
-                <button
-                  key={m}
-                  type="button"
-                  data-testid={`input-mode-${m}`}
-                  onClick={() => setMode(m)}
-                  className={`rounded px-2 py-0.5 ${mode === m ? "bg-slate-800 text-white" : "text-slate-500 hover:text-slate-800"}`}
-                >
-                  {m === "form" ? "Form" : "JSON"}
-                </button>
-              ))}
-            </div>
-          )}
+          {hasForm && <FormJsonToggle mode={mode} onChange={setMode} testIdPrefix="input-mode" />}
         </div>
         <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
           {mode === "form" && props.inputSchema ? (

@@ -4,6 +4,7 @@ import validator from "@rjsf/validator-ajv8";
 import type { ActionCatalog, JsonValue } from "@sagaflow/shared";
 import { memo, useMemo, useState } from "react";
 import { JsonField, SelectField } from "./fields";
+import { FormJsonToggle, type InputMode } from "./form-json-toggle";
 import { formSchema } from "./form-schema";
 
 const UI_SCHEMA: UiSchema = { "ui:submitButtonOptions": { norender: true } };
@@ -20,7 +21,7 @@ export const ActionParams = memo(function ActionParams(props: {
   onParams: (params: Record<string, JsonValue> | undefined) => void;
 }) {
   const entry = props.catalog?.[props.action];
-  const [mode, setMode] = useState<"form" | "json">("form");
+  const [mode, setMode] = useState<InputMode>("form");
   const schema = useMemo(() => (entry ? formSchema(entry.params) : undefined), [entry]);
   const options = Object.values(props.catalog ?? {}).map((a) => ({ value: a.name, label: a.name }));
   if (!options.some((o) => o.value === props.action))
@@ -38,18 +39,7 @@ export const ActionParams = memo(function ActionParams(props: {
       />
       <div className="flex items-center justify-between">
         <span className="font-medium text-[11px] text-slate-500 uppercase tracking-wide">Params</span>
-        <div className="flex rounded-md border border-slate-200 p-0.5 text-[11px]">
-          {(["form", "json"] as const).map((m) => (
-            <button
-              key={m}
-              type="button"
-              onClick={() => setMode(m)}
-              className={`rounded px-2 py-0.5 ${mode === m ? "bg-slate-800 text-white" : "text-slate-500 hover:text-slate-800"}`}
-            >
-              {m === "form" ? "Form" : "JSON"}
-            </button>
-          ))}
-        </div>
+        <FormJsonToggle mode={mode} onChange={setMode} />
       </div>
       {mode === "form" && schema ? (
         <div className="sf-rjsf">
