@@ -4,6 +4,7 @@ import { memo, type ReactNode } from "react";
 import { useEditor, useEditorStore } from "../store/editor-context";
 import { useDimUnreached, useNodeRun } from "../store/run-overlay";
 import { StateHandles } from "./handles";
+import { StartBadge } from "./start-badge";
 import { StateIcon } from "./state-icon";
 import { STATE_STYLES } from "./state-style";
 
@@ -25,7 +26,6 @@ export const ContainerFrame = memo(function ContainerFrame({
 }: ContainerFrameProps) {
   const style = STATE_STYLES[type];
   const store = useEditorStore();
-  const isStart = useEditor((s) => s.starts[id] === true);
   const marker = useEditor((s) => s.nodeMarkers[id]);
   const readOnly = useEditor((s) => s.readOnly);
   const run = useNodeRun(id);
@@ -54,11 +54,7 @@ export const ContainerFrame = memo(function ContainerFrame({
           onResizeEnd={() => store.getState().endGesture()}
         />
       )}
-      {isStart && (
-        <div className="-top-2.5 absolute left-3 rounded-full bg-slate-800 px-2 py-px font-semibold text-[9px] text-white uppercase tracking-wider shadow">
-          Start
-        </div>
-      )}
+      <StartBadge id={id} />
       {marker && (
         <div
           title={marker.message}

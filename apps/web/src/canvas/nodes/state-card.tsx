@@ -4,6 +4,7 @@ import { useEditor } from "../store/editor-context";
 import { type NodeRunStatus, useDimUnreached, useNodeRun } from "../store/run-overlay";
 import type { EdgeKind } from "../types";
 import { StateHandles } from "./handles";
+import { StartBadge } from "./start-badge";
 import { StateIcon } from "./state-icon";
 import { STATE_STYLES } from "./state-style";
 
@@ -74,7 +75,6 @@ export const StateCard = memo(function StateCard({
   compensationTarget,
 }: StateCardProps) {
   const style = STATE_STYLES[type];
-  const isStart = useEditor((s) => s.starts[id] === true);
   const marker = useEditor((s) => s.nodeMarkers[id]);
   const run = useNodeRun(id);
   const dim = useDimUnreached() && (!run || run.phase === "pending" || run.phase === "skipped");
@@ -96,11 +96,7 @@ export const StateCard = memo(function StateCard({
       data-run-phase={run?.phase}
       className={`group relative w-[232px] rounded-xl border bg-white shadow-sm transition-[box-shadow,opacity] ${type === "compensation" ? "border-dashed border-violet-300" : "border-slate-200"} ${ring} ${dim ? "opacity-40" : ""} hover:shadow-md`}
     >
-      {isStart && (
-        <div className="-top-2.5 absolute left-3 rounded-full bg-slate-800 px-2 py-px font-semibold text-[9px] text-white uppercase tracking-wider shadow">
-          Start
-        </div>
-      )}
+      <StartBadge id={id} />
       {marker && (
         <div
           title={marker.count > 1 ? `${marker.message} (+${marker.count - 1} more)` : marker.message}
