@@ -24,6 +24,11 @@ export default function setup() {
     newest(join(webDir, "../../packages/shared/src")),
   );
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  const result = spawnSync("pnpm", ["exec", "vite", "build"], { cwd: webDir, stdio: "inherit" });
+  // Vitest sets NODE_ENV=test, which would give React's development build: test what users get.
+  const result = spawnSync("pnpm", ["exec", "vite", "build"], {
+    cwd: webDir,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) throw new Error(`vite build failed with status ${result.status}`);
 }

@@ -68,13 +68,23 @@ export async function startServer(options: { port?: number; dir?: string } = {})
     dbPath,
     dir,
     async stop(stopOptions = {}) {
-      if (child.exitCode === null && child.pid) {
+      const running = () => child.exitCode === null && child.signalCode === null;
+      if (running() && child.pid) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
-        process.kill(-child.pid, "SIGTERM");
+        signalGroup(child.pid, "SIGTERM");
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+        if (running()) signalGroup(child.pid, "SIGKILL");
       }
       if (!stopOptions.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signals the server's process group; a group that is already gone (ESRCH) is what we wanted. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
 }
