@@ -177,7 +177,6 @@ export class Engine {
       wake: null,
       broken: null,
     };
-    await this.store.claimRun(runId, this.owner, this.leaseUntil());
     const now = this.clock.now();
     const decision = await decide(
       stored.definition,
@@ -196,6 +195,8 @@ export class Engine {
       status: decision.snapshot.status,
       wakeAt: wakeAtOf(decision.snapshot),
     });
+    // Claimed once its row exists: a store can only lease a run it holds.
+    await this.store.claimRun(runId, this.owner, this.leaseUntil());
     live.record = {
       id: runId,
       workflow: stored.name,
