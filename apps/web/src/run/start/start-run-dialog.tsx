@@ -1,9 +1,10 @@
 import Form from "@rjsf/core";
-import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import type { UiSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { JsonValue } from "@sagaflow/shared";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { FormJsonToggle, type InputMode } from "../../canvas/panels/form/form-json-toggle";
+import { formSchema, formUiSchema } from "../../canvas/panels/form/form-schema";
 import { navigate } from "../../lib/route";
 import { toast } from "../../lib/toast";
 import { api, errorMessage } from "../../lib/trpc";
@@ -27,6 +28,12 @@ export function StartRunDialog(props: {
   const [json, setJson] = useState<ParsedJson>({ ok: true, value: {} });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // Alternatives (anyOf) named by type, as in the params form: "One text" / "A list of texts", not "Option 1".
+  const schema = useMemo(
+    () => (props.inputSchema ? formSchema(props.inputSchema) : undefined),
+    [props.inputSchema],
+  );
+  const uiSchema = useMemo(() => ({ ...UI_SCHEMA, ...(schema ? formUiSchema(schema) : {}) }), [schema]);
 
   const start = async () => {
     const value = mode === "form" ? input : json.ok ? json.value : undefined;
@@ -68,11 +75,11 @@ export function StartRunDialog(props: {
           {hasForm && <FormJsonToggle mode={mode} onChange={setMode} testIdPrefix="input-mode" />}
         </div>
         <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
-          {mode === "form" && props.inputSchema ? (
+          {mode === "form" && schema ? (
             <div className="sf-rjsf">
               <Form
-                schema={props.inputSchema as RJSFSchema}
-                uiSchema={UI_SCHEMA}
+                schema={schema}
+                uiSchema={uiSchema}
                 formData={input}
                 validator={validator}
                 noHtml5Validate

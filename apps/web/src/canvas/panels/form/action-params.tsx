@@ -3,9 +3,10 @@ import type { UiSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
 import type { ActionCatalog, JsonValue } from "@sagaflow/shared";
 import { memo, useMemo, useState } from "react";
+import { PARAM_WIDGETS } from "./default-checkbox-widget";
 import { JsonField, SelectField } from "./fields";
 import { FormJsonToggle, type InputMode } from "./form-json-toggle";
-import { formSchema } from "./form-schema";
+import { formSchema, formUiSchema } from "./form-schema";
 
 const UI_SCHEMA: UiSchema = { "ui:submitButtonOptions": { norender: true } };
 
@@ -23,6 +24,7 @@ export const ActionParams = memo(function ActionParams(props: {
   const entry = props.catalog?.[props.action];
   const [mode, setMode] = useState<InputMode>("form");
   const schema = useMemo(() => (entry ? formSchema(entry.params) : undefined), [entry]);
+  const uiSchema = useMemo(() => ({ ...UI_SCHEMA, ...(schema ? formUiSchema(schema) : {}) }), [schema]);
   const options = Object.values(props.catalog ?? {}).map((a) => ({ value: a.name, label: a.name }));
   if (!options.some((o) => o.value === props.action))
     options.unshift({ value: props.action, label: `${props.action}${props.catalog ? " (unknown)" : ""}` });
@@ -50,9 +52,10 @@ export const ActionParams = memo(function ActionParams(props: {
           )}
           <Form
             schema={schema}
-            uiSchema={UI_SCHEMA}
+            uiSchema={uiSchema}
             formData={props.params ?? {}}
             validator={validator}
+            widgets={PARAM_WIDGETS}
             noHtml5Validate
             experimental_defaultFormStateBehavior={SKIP_DEFAULTS}
             showErrorList={false}

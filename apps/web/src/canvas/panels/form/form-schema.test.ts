@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formSchema } from "./form-schema";
+import { formSchema, formUiSchema } from "./form-schema";
 
 describe("formSchema", () => {
   it("drops the dialect and names anyOf alternatives by type, at any depth", () => {
@@ -14,15 +14,37 @@ describe("formSchema", () => {
     expect(schema).not.toHaveProperty("$schema");
     expect(schema.properties?.sql).toEqual({
       anyOf: [
-        { type: "string", title: "text" },
-        { type: "array", items: { type: "string" }, title: "list" },
+        { type: "string", title: "One text" },
+        { type: "array", items: { type: "string" }, title: "A list of texts" },
       ],
     });
     expect(schema.properties?.args).toEqual({
       anyOf: [
-        { type: "array", title: "list" },
+        { type: "array", title: "A list" },
         { type: "object", title: "named" },
       ],
+    });
+  });
+});
+
+describe("formUiSchema", () => {
+  it("hides the picked alternative's own label, and its list items', in nested objects too", () => {
+    const schema = formSchema({
+      type: "object",
+      properties: {
+        migration: { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
+        target: { type: "object", properties: { key: { oneOf: [{ type: "string" }, { type: "number" }] } } },
+        plain: { type: "string" },
+      },
+    });
+    expect(formUiSchema(schema)).toEqual({
+      migration: {
+        anyOf: [
+          { "ui:label": false },
+          { "ui:label": false, "ui:options": { orderable: false }, items: { "ui:label": false } },
+        ],
+      },
+      target: { key: { oneOf: [{ "ui:label": false }, { "ui:label": false }] } },
     });
   });
 });

@@ -1,18 +1,27 @@
-import type { RJSFSchema } from "@rjsf/utils";
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A short name for one alternative of an anyOf/oneOf, from its type. */
-function describe(option: Record<string, unknown>): string {
-  const type = option.type;
-  if (Array.isArray(type)) return type.join(" or ");
+/** What one value of a type is called in the form's picker. */
+function nameOfType(type: unknown): string {
+  if (Array.isArray(type)) return type.map(nameOfType).join(" or ");
   if (type === "string") return "text";
   if (type === "array") return "list";
-  if (type === "object") return "object";
   if (typeof type === "string") return type;
-  if ("const" in option) return JSON.stringify(option.const);
   return "value";
+}
+
+/** A short name for one alternative of an anyOf/oneOf, from its type ("One text", "A list of texts"). */
+function describe(option: Record<string, unknown>): string {
+  if ("const" in option) return JSON.stringify(option.const);
+  if (option.type === "array") {
+    const items = isObject(option.items) ? option.items.type : undefined;
+    if (items === undefined) return "A list";
+    return Array.isArray(items) ? "A list of values" : `A list of ${nameOfType(items)}s`;
+  }
+  if (option.type === undefined) return "Any value";
+  return `One ${nameOfType(option.type)}`;
 }
 
 /**
@@ -39,4 +48,30 @@ function nameAlternatives(node: unknown): unknown {
     }
   }
   return out;
+}
+
+/** How the picked alternative shows: its name is already in the picker above it, so no second label. */
+function alternativeUi(option: unknown): UiSchema {
+  if (isObject(option) && option.type === "array")
+    return { "ui:label": false, "ui:options": { orderable: false }, items: { "ui:label": false } };
+  return { "ui:label": false };
+}
+
+/**
+ * The uiSchema that goes with `formSchema`: each property with alternatives shows one label (the
+ * property's) and a picker, not the alternative's name again above its input, at any depth of objects.
+ */
+export function formUiSchema(schema: RJSFSchema): UiSchema {
+  const ui: UiSchema = {};
+  for (const [key, property] of Object.entries(schema.properties ?? {})) {
+    if (!isObject(property)) continue;
+    const alternatives = property.anyOf ?? property.oneOf;
+    if (Array.isArray(alternatives)) {
+      ui[key] = { [property.anyOf ? "anyOf" : "oneOf"]: alternatives.map(alternativeUi) };
+    } else if (property.type === "object") {
+      const nested = formUiSchema(property as RJSFSchema);
+      if (Object.keys(nested).length > 0) ui[key] = nested;
+    }
+  }
+  return ui;
 }
