@@ -3,6 +3,7 @@ import { memo, type ReactNode } from "react";
 import { useEditor } from "../store/editor-context";
 import { type NodeRunStatus, useDimUnreached, useNodeRun } from "../store/run-overlay";
 import type { EdgeKind } from "../types";
+import { PauseGlyph } from "./glyphs";
 import { StateHandles } from "./handles";
 import { StartBadge } from "./start-badge";
 import { StateIcon } from "./state-icon";
@@ -20,22 +21,23 @@ interface StateCardProps {
   compensationTarget?: boolean;
 }
 
+// No endless pulse: it repaints the whole canvas every frame. Run mode pings a state once as it starts (run-view.css).
 const RUN_RING: Record<NodeRunStatus["phase"], string> = {
   pending: "",
-  active: "ring-4 ring-sky-400/70 animate-pulse",
+  active: "ring-4 ring-sky-400/70",
   waiting: "ring-4 ring-amber-300",
   succeeded: "ring-2 ring-emerald-400",
   warned: "ring-2 ring-amber-400",
   failed: "ring-4 ring-rose-500",
-  compensating: "ring-4 ring-violet-400 animate-pulse",
+  compensating: "ring-4 ring-violet-400",
   compensated: "ring-2 ring-violet-400",
   compensation_failed: "ring-4 ring-rose-600",
   skipped: "",
 };
-const RUN_ICON: Record<NodeRunStatus["phase"], string> = {
+const RUN_ICON: Record<NodeRunStatus["phase"], ReactNode> = {
   pending: "",
   active: "●",
-  waiting: "⏸",
+  waiting: <PauseGlyph label="waiting" />,
   succeeded: "✓",
   warned: "!",
   failed: "✕",

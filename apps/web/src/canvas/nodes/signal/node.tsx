@@ -1,6 +1,7 @@
 import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { StateNode } from "../../types";
+import { TimerGlyph } from "../glyphs";
 import { Pill, StateCard } from "../state-card";
 
 const EXITS = ["next", "timeout"] as const;
@@ -19,7 +20,14 @@ export const SignalNode = memo(function SignalNode({ id, data, selected }: NodeP
           awaits <span className="font-mono">{state.signal}</span>
         </>
       }
-      badges={state.timeout !== undefined ? <Pill>⏱ {String(state.timeout)}</Pill> : undefined}
+      badges={
+        state.timeout !== undefined ? (
+          <Pill>
+            <TimerGlyph />
+            {String(state.timeout)}
+          </Pill>
+        ) : undefined
+      }
     />
   );
 });

@@ -1,6 +1,7 @@
 import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { StateNode } from "../../types";
+import { TimerGlyph } from "../glyphs";
 import { Pill, StateCard } from "../state-card";
 
 const EXITS = ["next", "catch", "compensation"] as const;
@@ -20,7 +21,12 @@ export const TaskNode = memo(function TaskNode({ id, data, selected }: NodeProps
         <>
           {state.end && <Pill tone="emerald">end</Pill>}
           {attempts > 1 && <Pill tone="amber">retry ×{attempts}</Pill>}
-          {state.timeout !== undefined && <Pill>⏱ {String(state.timeout)}</Pill>}
+          {state.timeout !== undefined && (
+            <Pill>
+              <TimerGlyph />
+              {String(state.timeout)}
+            </Pill>
+          )}
           {typeof state.compensateWith === "string" && <Pill tone="violet">↩ {state.compensateWith}</Pill>}
           {state.onError && state.onError !== "compensate" && (
             <Pill tone="rose">on error: {state.onError}</Pill>
