@@ -45,7 +45,7 @@ describe("designing a workflow, as a new user would", () => {
     const charge = await dropState(page, "task", { x: 140, y: 70 });
     expect(charge).toBe("task_1");
     await expectErrors(page, 1);
-    expect(await markerOf(page, charge)).toBe("error");
+    await expect.poll(() => markerOf(page, charge)).toBe("error");
 
     // The problems panel names it; a click there selects the state.
     await page.locator("[data-testid=canvas] .react-flow__pane").click({ position: { x: 600, y: 300 } });
@@ -73,7 +73,7 @@ describe("designing a workflow, as a new user would", () => {
 
     // Every state now has a way out: the error is gone, from the count and from the node.
     await expectErrors(page, 0);
-    expect(await markerOf(page, charge)).toBeNull();
+    await expect.poll(() => markerOf(page, charge)).toBeNull();
     expect(await page.locator(".react-flow__edge").count()).toBe(6);
     const drawn = await definitionInJsonView(page);
     expect(drawn.startAt).toBe(charge);
