@@ -1,6 +1,7 @@
 import type { Definition } from "@sagaflow/shared";
 import { bigDefinition } from "../../../apps/web/e2e/support/big-definition";
 import { launchBrowser } from "../../../apps/web/e2e/support/browser";
+import { frameTimes } from "../../../apps/web/e2e/support/frames";
 import { callApi } from "../../../apps/web/e2e/support/run-view";
 import { startServer } from "../../../apps/web/e2e/support/server";
 import { definitionToGraph } from "../../../apps/web/src/canvas/utils/definition-to-graph";
@@ -50,28 +51,14 @@ async function panFrames(page: Page, moves: number): Promise<{ frames: number[];
   if (!canvas) throw new Error("no canvas");
   const viewport = () => page.locator(".react-flow__viewport").getAttribute("style");
   const before = await viewport();
-  // A string, not a function: tsx's helpers (e.g. __name) do not exist in the page.
-  await page.evaluate(`(() => {
-    window.__frames = [];
-    window.__recording = true;
-    let last = performance.now();
-    const tick = (now) => {
-      window.__frames.push(now - last);
-      last = now;
-      if (window.__recording) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  })()`);
   // The top strip of the pane is padding after a fit, so the drag pans rather than moves a node.
   const from = { x: canvas.x + canvas.width / 2, y: canvas.y + 30 };
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  for (let i = 1; i <= moves; i++) await page.mouse.move(from.x - (300 * i) / moves, from.y);
-  await page.mouse.up();
-  const frames = (await page.evaluate(`(() => {
-    window.__recording = false;
-    return window.__frames.slice(1);
-  })()`)) as number[];
+  const frames = await frameTimes(page, async () => {
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= moves; i++) await page.mouse.move(from.x - (300 * i) / moves, from.y);
+    await page.mouse.up();
+  });
   if ((await viewport()) === before) throw new Error("the drag did not pan the canvas");
   return { frames, drawn };
 }

@@ -10,6 +10,7 @@ import { layoutGraph } from "../../src/canvas/utils/elk-layout";
 import { graphToDefinition } from "../../src/canvas/utils/graph-to-definition";
 import { bigDefinition } from "../support/big-definition";
 import { launchBrowser } from "../support/browser";
+import { frameTimes } from "../support/frames";
 import buildIfStale from "../support/global-setup";
 import { startServer } from "../support/server";
 
@@ -29,27 +30,6 @@ const summary = (frames: number[]) => ({
   p95Ms: Number(percentile(frames, 95).toFixed(1)),
   maxMs: Number(Math.max(...frames).toFixed(1)),
 });
-
-/** Records the time between animation frames while `gesture` runs. */
-async function frameTimes(page: Page, gesture: () => Promise<void>): Promise<number[]> {
-  // A string, not a function: tsx's helpers (e.g. __name) do not exist in the page.
-  await page.evaluate(`(() => {
-    window.__frames = [];
-    window.__recording = true;
-    let last = performance.now();
-    const tick = (now) => {
-      window.__frames.push(now - last);
-      last = now;
-      if (window.__recording) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  })()`);
-  await gesture();
-  return page.evaluate<number[]>(`(() => {
-    window.__recording = false;
-    return window.__frames.slice(1);
-  })()`);
-}
 
 async function drag(page: Page, from: { x: number; y: number }, by: { x: number; y: number }, steps = 90) {
   await page.mouse.move(from.x, from.y);
