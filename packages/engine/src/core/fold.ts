@@ -77,15 +77,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         startedAt: at,
         ...(canceling ? { canceling } : {}),
       };
-      scope.task ??= newProgress();
-      const task = scope.task;
-      if (!event.recovered) {
-        task.attempt = event.attempt;
-        task.roundAttempts += 1;
-      }
-      task.inFlight = id;
-      task.retryTimer = null;
-      task.timeoutMs = event.timeoutMs;
+      scope.task = beginAttempt(scope.task, id, event);
       scope.phase = "active";
       const run = stateRun(s, event.stateId, at);
       run.status = "running";
@@ -344,15 +336,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         timeoutMs: event.timeoutMs,
         startedAt: at,
       };
-      compensation.exec ??= newProgress();
-      const exec = compensation.exec;
-      if (!event.recovered) {
-        exec.attempt = event.attempt;
-        exec.roundAttempts += 1;
-      }
-      exec.inFlight = id;
-      exec.retryTimer = null;
-      exec.timeoutMs = event.timeoutMs;
+      compensation.exec = beginAttempt(compensation.exec, id, event);
       const run = stateRun(s, event.compensationStateId, at);
       run.status = "running";
       if (!event.recovered) run.attempts += 1;
@@ -540,6 +524,23 @@ function startSnapshot(event: RunEventOf<"RunStarted">, at: string): RunSnapshot
     trail: [],
     suspension: null,
   };
+}
+
+/** The progress of a step once an attempt started; a recovered attempt is the same attempt, not a new one. */
+function beginAttempt(
+  progress: AttemptProgress | null | undefined,
+  attemptId: string,
+  event: { attempt: number; timeoutMs: number; recovered?: boolean },
+): AttemptProgress {
+  const next = progress ?? newProgress();
+  if (!event.recovered) {
+    next.attempt = event.attempt;
+    next.roundAttempts += 1;
+  }
+  next.inFlight = attemptId;
+  next.retryTimer = null;
+  next.timeoutMs = event.timeoutMs;
+  return next;
 }
 
 export function newProgress(): AttemptProgress {
