@@ -155,9 +155,13 @@ export class MemoryRunStore implements RunStore {
   }
 
   async listRuns<S>(filter: RunFilter = {}): Promise<RunPage<S>> {
+    const { idPrefix, startedAfter, startedBefore } = filter;
     const ordered = [...this.runs.values()]
       .filter((run) => !filter.status || filter.status.includes(run.status))
       .filter((run) => !filter.workflow || run.workflow === filter.workflow)
+      .filter((run) => !idPrefix || run.id.startsWith(idPrefix))
+      .filter((run) => !startedAfter || run.createdAt >= startedAfter)
+      .filter((run) => !startedBefore || run.createdAt < startedBefore)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
     const start = filter.cursor ? ordered.findIndex((run) => run.id === filter.cursor) + 1 : 0;
     const limit = filter.limit ?? 50;

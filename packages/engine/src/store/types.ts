@@ -77,6 +77,12 @@ export interface DefinitionSummary {
 export interface RunFilter {
   status?: RunStatus[];
   workflow?: string;
+  /** Runs whose id starts with this (a whole id finds that one run). */
+  idPrefix?: string;
+  /** Runs started at or after this time (ISO-8601). */
+  startedAfter?: string;
+  /** Runs started before this time (ISO-8601), exclusive. */
+  startedBefore?: string;
   /** Opaque cursor returned by the previous page. */
   cursor?: string;
   limit?: number;

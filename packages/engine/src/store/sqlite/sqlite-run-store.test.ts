@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyChain } from "../../history/hash";
-import { ConcurrentModificationError } from "../types";
+import { ConcurrentModificationError, type RunFilter } from "../types";
 import { InvalidCursorError } from "./errors";
 import { openSqliteStore, type SqliteRunStore } from "./sqlite-run-store";
 import { at, createCommit, events, makeTempDir } from "./test-fixtures";
@@ -260,11 +260,7 @@ describe.each([":memory:", "file"])("SqliteRunStore runs (%s)", (kind) => {
       }
     });
 
-    async function collect(filter: {
-      status?: ("running" | "succeeded")[];
-      workflow?: string;
-      limit: number;
-    }) {
+    async function collect(filter: RunFilter & { limit: number }) {
       const ids: string[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 20; page += 1) {
@@ -300,6 +296,36 @@ describe.each([":memory:", "file"])("SqliteRunStore runs (%s)", (kind) => {
         "r08",
         "r04",
         "r02",
+      ]);
+    });
+
+    it("finds runs by id prefix and by the time they started", async () => {
+      expect(await collect({ idPrefix: "r0", limit: 4 })).toEqual([
+        "r09",
+        "r08",
+        "r07",
+        "r06",
+        "r05",
+        "r04",
+        "r03",
+        "r02",
+        "r01",
+        "r00",
+      ]);
+      expect(await collect({ idPrefix: "r11", limit: 4 })).toEqual(["r11"]);
+      expect(await collect({ idPrefix: "R1", limit: 4 })).toEqual([]);
+      // Started between second 3 (included) and second 7 (excluded), with other filters and paging.
+      expect(await collect({ startedAfter: at(3), startedBefore: at(7), limit: 2 })).toEqual([
+        "r06",
+        "r05",
+        "r04",
+        "r03",
+      ]);
+      expect(await collect({ startedAfter: at(3), workflow: "odd", idPrefix: "r0", limit: 1 })).toEqual([
+        "r09",
+        "r07",
+        "r05",
+        "r03",
       ]);
     });
 

@@ -1,5 +1,5 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
-import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
 import {
   type Commit,
   ConcurrentModificationError,
@@ -147,6 +147,12 @@ export class SqliteRunStore implements RunStore {
       const conditions: SQL[] = [];
       if (filter.status && filter.status.length > 0) conditions.push(inArray(runs.status, filter.status));
       if (filter.workflow !== undefined) conditions.push(eq(runs.workflow, filter.workflow));
+      if (filter.idPrefix) {
+        // A range on the primary key rather than LIKE, which ignores case and so cannot use the index.
+        conditions.push(gte(runs.id, filter.idPrefix), lt(runs.id, `${filter.idPrefix}\u{10FFFF}`));
+      }
+      if (filter.startedAfter) conditions.push(gte(runs.createdAt, filter.startedAfter));
+      if (filter.startedBefore) conditions.push(lt(runs.createdAt, filter.startedBefore));
       if (filter.cursor) {
         const after = decodeRunCursor(filter.cursor);
         const olderThanCursor = or(
