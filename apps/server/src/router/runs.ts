@@ -76,6 +76,9 @@ export const runsRouter = {
         .object({
           status: z.union([runStatusSchema, z.array(runStatusSchema).max(9)]).optional(),
           workflow: workflowNameSchema.optional(),
+          idPrefix: z.string().trim().min(1).max(100).optional(),
+          startedAfter: z.iso.datetime({ offset: true }).optional(),
+          startedBefore: z.iso.datetime({ offset: true }).optional(),
           cursor: z.string().max(500).optional(),
           limit: z.number().int().min(1).max(MAX_PAGE).optional(),
         })
@@ -86,6 +89,10 @@ export const runsRouter = {
       const page = await ctx.store.listRuns({
         ...(status ? { status } : {}),
         ...(input?.workflow ? { workflow: input.workflow } : {}),
+        ...(input?.idPrefix ? { idPrefix: input.idPrefix } : {}),
+        // Stored times are UTC ISO strings that compare as text: normalise the bounds to that form.
+        ...(input?.startedAfter ? { startedAfter: new Date(input.startedAfter).toISOString() } : {}),
+        ...(input?.startedBefore ? { startedBefore: new Date(input.startedBefore).toISOString() } : {}),
         ...(input?.cursor ? { cursor: input.cursor } : {}),
         limit: input?.limit ?? 50,
       });
