@@ -2,7 +2,8 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import { throwIfAborted } from "../errors";
 import { defineAction } from "../types";
-import { argsParam, databaseParam, sqlParam, statementsOf, toBindable, withDatabase } from "./sqlite";
+import { prepareChecked, statementsOf } from "./sql-guard";
+import { argsParam, databaseParam, sqlParam, textsOf, toBindable, withDatabase } from "./sqlite";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -60,9 +61,15 @@ export const sqlExec = defineAction({
           const recorded = ledger === undefined ? undefined : recordedChanges(db, ledger, ctx.idempotencyKey);
           if (recorded !== undefined) return { changes: recorded, replayed: true };
           const before = totalChanges();
-          for (const statement of statementsOf(params.sql)) {
-            if (bound === undefined) db.exec(statement);
-            else db.prepare(statement).run(bound);
+          for (const text of textsOf(params.sql)) {
+            // Without args a text may hold several statements; each is checked before it runs.
+            const statements = bound === undefined ? statementsOf(db, text) : [text];
+            for (const statement of statements) {
+              const bindings = bound === undefined ? [] : [bound];
+              const prepared = prepareChecked(db, statement, bindings);
+              if (prepared.reader) prepared.all(...bindings);
+              else prepared.run(...bindings);
+            }
           }
           const changes = totalChanges() - before;
           if (ledger !== undefined) {

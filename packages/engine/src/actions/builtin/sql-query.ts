@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { ActionError, throwIfAborted } from "../errors";
 import { defineAction } from "../types";
+import { prepareChecked } from "./sql-guard";
 import {
   argsParam,
   databaseParam,
   requireExistingFile,
   sqlParam,
-  statementsOf,
+  textsOf,
   toBindable,
   toJsonRow,
   withDatabase,
@@ -50,8 +51,8 @@ export const sqlQuery = defineAction({
     const rows = withDatabase(file, { readonly: true }, (db) =>
       db.transaction(() => {
         let last: unknown[] = [];
-        for (const text of statementsOf(params.sql)) {
-          const statement = db.prepare(text);
+        for (const text of textsOf(params.sql)) {
+          const statement = prepareChecked(db, text, bindings);
           if (statement.reader) last = statement.all(...bindings);
           else statement.run(...bindings);
         }

@@ -24,18 +24,24 @@ export const argsParam = z
   );
 
 export type SqlArgs = z.infer<typeof argsParam>;
-type BindValue = string | number | null;
+type BindValue = string | number | bigint | null;
 
-/** better-sqlite3 binds no booleans: SQLite stores them as 1/0 anyway. */
+/**
+ * better-sqlite3 binds no booleans (SQLite stores them as 1/0 anyway), and binds every JS number as a
+ * REAL, so a TEXT column would store 3 as "3.0": whole numbers go as BigInt, which binds as INTEGER.
+ */
 export function toBindable(args: SqlArgs): BindValue[] | Record<string, BindValue> | undefined {
   if (args === undefined) return undefined;
-  const convert = (value: string | number | boolean | null): BindValue =>
-    typeof value === "boolean" ? Number(value) : value;
+  const convert = (value: string | number | boolean | null): BindValue => {
+    if (typeof value === "boolean") return value ? 1n : 0n;
+    if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+    return value;
+  };
   if (Array.isArray(args)) return args.map(convert);
   return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, convert(value)]));
 }
 
-export function statementsOf(sql: string | string[]): string[] {
+export function textsOf(sql: string | string[]): string[] {
   return typeof sql === "string" ? [sql] : sql;
 }
 
