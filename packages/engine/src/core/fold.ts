@@ -8,6 +8,7 @@ import type {
   StateRunInfo,
   StateRunStatus,
 } from "@sagaflow/shared";
+import { assertNever } from "./assert-never";
 import { attemptId, compensationKey, idempotencyKey, isInsideScope, signalTimerId } from "./names";
 
 /**
@@ -494,6 +495,8 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       s.suspension = null;
       break;
     }
+    default:
+      assertNever(event, "run event");
   }
   refreshActiveStatus(s);
   return s;
