@@ -1,25 +1,25 @@
+import { type ErrorCode, errorCodeOf } from "@sagaflow/engine";
 import { TRPCError } from "@trpc/server";
 
 /**
- * Maps the engine's and the store's named errors to tRPC codes, so routers need no try/catch.
- * Matched by `error.name` (the same convention actions use), which keeps the server free of engine internals.
+ * The engine's and the stores' errors carry a stable `code` (packages/engine/src/errors.ts); each maps to
+ * one tRPC code here, so routers need no try/catch and no pre-reads.
  */
-const CODE_BY_NAME: Record<string, TRPCError["code"]> = {
-  // An operator call that does not fit the run's status, e.g. resuming a succeeded run.
-  InvalidOperation: "CONFLICT",
-  InvalidOperationError: "CONFLICT",
-  ConcurrentModificationError: "CONFLICT",
-  InvalidCursorError: "BAD_REQUEST",
-  RunNotFound: "NOT_FOUND",
-  RunNotFoundError: "NOT_FOUND",
-  DefinitionNotFound: "NOT_FOUND",
-  DefinitionNotFoundError: "NOT_FOUND",
-  EngineClosed: "SERVICE_UNAVAILABLE",
-  EngineClosedError: "SERVICE_UNAVAILABLE",
+const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
+  RUN_NOT_FOUND: "NOT_FOUND",
+  DEFINITION_NOT_FOUND: "NOT_FOUND",
+  INVALID_DEFINITION: "BAD_REQUEST",
+  INVALID_INPUT: "BAD_REQUEST",
+  INVALID_OPERATION: "CONFLICT",
+  CONCURRENT_MODIFICATION: "CONFLICT",
+  LEASE_HELD: "CONFLICT",
+  ENGINE_CLOSED: "SERVICE_UNAVAILABLE",
+  STORE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  CORRUPT_DATABASE: "SERVICE_UNAVAILABLE",
 };
 
 export function toTRPCError(error: unknown): TRPCError | undefined {
   if (error instanceof TRPCError || !(error instanceof Error)) return undefined;
-  const code = CODE_BY_NAME[error.name];
-  return code ? new TRPCError({ code, message: error.message, cause: error }) : undefined;
+  const code = errorCodeOf(error);
+  return code ? new TRPCError({ code: TRPC_CODE[code], message: error.message, cause: error }) : undefined;
 }

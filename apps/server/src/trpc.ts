@@ -1,4 +1,4 @@
-import type { Diagnostic } from "@sagaflow/shared";
+import { InvalidDefinitionError } from "@sagaflow/engine";
 import { initTRPC } from "@trpc/server";
 import { z } from "zod";
 import { toTRPCError } from "./errors";
@@ -13,15 +13,6 @@ import type { ServerServices } from "./services";
 export interface Context extends ServerServices {
   /** Who is calling, recorded on operator actions: the token's user, or "local". */
   by: string;
-}
-
-/** A definition the validator rejected; the formatter hands its diagnostics to the client. */
-export class InvalidDefinitionError extends Error {
-  override name = "InvalidDefinitionError";
-  constructor(readonly diagnostics: Diagnostic[]) {
-    const first = diagnostics.find((d) => d.severity === "error");
-    super(`The definition has errors${first ? `: ${first.path}: ${first.message}` : ""}`);
-  }
 }
 
 const t = initTRPC.context<Context>().create({

@@ -1,6 +1,7 @@
 /** The engine's public surface: the pure core, the runtime edge, the stores and the actions. */
 export * from "./actions";
 export * from "./core";
+export * from "./errors";
 export { formatWorkflowState, statesEntered } from "./format/workflow-state";
 export { canonicalJson, verifyChain } from "./history/hash";
 export { type Clock, createRealClock, FakeClock, type TimerHandle } from "./runtime/clock";

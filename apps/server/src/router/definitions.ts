@@ -1,7 +1,8 @@
+import { DefinitionNotFoundError, InvalidDefinitionError } from "@sagaflow/engine";
 import { definitionSchema, validateDefinition, workflowNameSchema } from "@sagaflow/shared";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { type Context, InvalidDefinitionError, publicProcedure } from "../trpc";
+import { type Context, publicProcedure } from "../trpc";
 
 const nameInput = z.object({ name: workflowNameSchema });
 const nameVersionInput = z.object({ name: workflowNameSchema, version: z.number().int().min(1).optional() });
@@ -10,10 +11,7 @@ const MAX_IMPORT_CHARS = 900_000;
 
 async function findDefinition(ctx: Context, name: string, version?: number) {
   const stored = await ctx.store.getDefinition(name, version);
-  if (!stored) {
-    const which = version === undefined ? name : `${name} v${version}`;
-    throw new TRPCError({ code: "NOT_FOUND", message: `No definition ${which}` });
-  }
+  if (!stored) throw new DefinitionNotFoundError(name, version);
   return stored;
 }
 
@@ -21,8 +19,7 @@ async function findDefinition(ctx: Context, name: string, version?: number) {
 async function saveDefinition(ctx: Context, json: unknown) {
   const result = validateDefinition(json, { actions: ctx.catalog });
   if (!result.ok || !result.definition) {
-    const cause = new InvalidDefinitionError(result.diagnostics);
-    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    throw new InvalidDefinitionError(result.diagnostics);
   }
   const stored = await ctx.store.saveDefinition(result.definition, new Date().toISOString());
   return { name: stored.name, version: stored.version, diagnostics: result.diagnostics };
@@ -41,8 +38,7 @@ export const definitionsRouter = {
 
   versions: publicProcedure.input(nameInput).query(async ({ ctx, input }) => {
     const versions = await ctx.store.listDefinitionVersions(input.name);
-    if (versions.length === 0)
-      throw new TRPCError({ code: "NOT_FOUND", message: `No definition ${input.name}` });
+    if (versions.length === 0) throw new DefinitionNotFoundError(input.name);
     return versions;
   }),
 

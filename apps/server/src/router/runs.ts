@@ -1,4 +1,11 @@
-import { formatWorkflowState, type RunRecord, type StoredEvent } from "@sagaflow/engine";
+import {
+  DefinitionNotFoundError,
+  formatWorkflowState,
+  InvalidInputError,
+  RunNotFoundError,
+  type RunRecord,
+  type StoredEvent,
+} from "@sagaflow/engine";
 import {
   type Definition,
   jsonValueSchema,
@@ -9,6 +16,7 @@ import {
 } from "@sagaflow/shared";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
+import { toTRPCError } from "../errors";
 import { streamRunEvents } from "../live/run-event-stream";
 import { checkRunInput } from "../run-input";
 import { toRunSummary } from "../run-summary";
@@ -17,9 +25,10 @@ import { type Context, publicProcedure } from "../trpc";
 const runIdInput = z.object({ runId: z.string().min(1).max(200) });
 const MAX_PAGE = 500;
 
-async function findRun(ctx: Context, runId: string): Promise<RunRecord> {
+/** Reads that need the run itself; operator calls leave "no such run" to the engine (RunNotFoundError). */
+async function requireRun(ctx: Context, runId: string): Promise<RunRecord> {
   const run = await ctx.store.getRun(runId);
-  if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `No run ${runId}` });
+  if (!run) throw new RunNotFoundError(runId);
   return run;
 }
 
@@ -44,10 +53,7 @@ export const runsRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       const stored = await ctx.store.getDefinition(input.name, input.version);
-      if (!stored) {
-        const which = input.version === undefined ? input.name : `${input.name} v${input.version}`;
-        throw new TRPCError({ code: "NOT_FOUND", message: `No definition ${which}` });
-      }
+      if (!stored) throw new DefinitionNotFoundError(input.name, input.version);
       if (stored.archived && input.version === undefined) {
         throw new TRPCError({
           code: "PRECONDITION_FAILED",
@@ -61,10 +67,7 @@ export const runsRouter = {
         runInput,
       );
       if (!check.ok) {
-        throw new TRPCError({
-          code: "BAD_REQUEST",
-          message: `Invalid run input: ${check.problems.join("; ")}`,
-        });
+        throw new InvalidInputError(`Invalid run input: ${check.problems.join("; ")}`);
       }
       const runId = await ctx.engine.start(stored, runInput);
       return { runId };
@@ -101,7 +104,7 @@ export const runsRouter = {
 
   /** The run with its snapshot, the definition version it is pinned to, and the Workflow State Format. */
   get: publicProcedure.input(runIdInput).query(async ({ ctx, input }) => {
-    const run = await findRun(ctx, input.runId);
+    const run = await requireRun(ctx, input.runId);
     const stored = await ctx.store.getDefinition(run.workflow, run.version);
     return {
       run,
@@ -123,7 +126,7 @@ export const runsRouter = {
       }),
     )
     .query(async ({ ctx, input }) => {
-      await findRun(ctx, input.runId);
+      await requireRun(ctx, input.runId);
       const limit = input.limit ?? 200;
       const events = await ctx.store.getHistory(input.runId, { afterSeq: input.afterSeq ?? 0, limit });
       const nextSeq = events.length === limit ? (events.at(-1)?.seq ?? null) : null;
@@ -133,31 +136,26 @@ export const runsRouter = {
   cancel: publicProcedure
     .input(runIdInput.extend({ compensate: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      await findRun(ctx, input.runId);
       await ctx.engine.cancel(input.runId, { compensate: input.compensate, by: ctx.by });
     }),
 
   resume: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
-    await findRun(ctx, input.runId);
     await ctx.engine.resume(input.runId, ctx.by);
   }),
 
   signal: publicProcedure
     .input(runIdInput.extend({ name: z.string().min(1).max(200), payload: jsonValueSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
-      await findRun(ctx, input.runId);
       await ctx.engine.signal(input.runId, input.name, input.payload ?? null, ctx.by);
     }),
 
   retryCompensation: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
-    await findRun(ctx, input.runId);
     await ctx.engine.retryCompensation(input.runId, ctx.by);
   }),
 
   resolveStep: publicProcedure
     .input(runIdInput.extend({ output: jsonValueSchema, stateId: stateIdSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
-      await findRun(ctx, input.runId);
       await ctx.engine.resolveStep(input.runId, {
         output: input.output,
         by: ctx.by,
@@ -167,7 +165,6 @@ export const runsRouter = {
 
   /** Repairs a corrupt history: keeps the last good checkpoint and continues from it. */
   restore: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
-    await findRun(ctx, input.runId);
     await ctx.engine.restoreFromCheckpoint(input.runId, ctx.by);
   }),
 
@@ -178,7 +175,8 @@ export const runsRouter = {
   events: publicProcedure
     .input(runIdInput.extend({ lastEventId: z.string().regex(/^\d+$/).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
-      await findRun(ctx, input.runId);
+      // A subscription's body runs after the error middleware has returned: map here.
+      if (!(await ctx.store.getRun(input.runId))) throw toTRPCError(new RunNotFoundError(input.runId));
       const afterSeq = input.lastEventId ? Number(input.lastEventId) : 0;
       const events = streamRunEvents({
         runId: input.runId,

@@ -7,12 +7,13 @@ import {
   type RunSnapshot,
   type TaskState,
 } from "@sagaflow/shared";
+import { InvalidOperationError } from "../errors";
 import { advance, enter, failCompensation, failState, startCompensation } from "./advance";
 import { indexDefinition } from "./definition-index";
 import { attemptsToAwait } from "./draining";
 import { compensationRetryTimerId, DEADLINE_TIMER, idempotencyKey, retryTimerId } from "./names";
 import { planRetry, resolveRetry, TIMEOUT_ERROR } from "./retry";
-import { type DecideContext, type Decision, InvalidOperationError, type Trigger } from "./types";
+import type { DecideContext, Decision, Trigger } from "./types";
 import { Working } from "./working";
 
 /*

@@ -56,8 +56,3 @@ export interface Decision {
   /** The snapshot after the events: the fold of the history including them. */
   snapshot: RunSnapshot;
 }
-
-/** An operator call that does not fit the run's status (e.g. resuming a running run). */
-export class InvalidOperationError extends Error {
-  override name = "InvalidOperation";
-}

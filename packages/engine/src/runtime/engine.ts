@@ -1,7 +1,6 @@
 import {
   type ActionCatalog,
   type Definition,
-  type Diagnostic,
   isTerminalStatus,
   type JsonValue,
   type RunEvent,
@@ -18,7 +17,14 @@ import type { Evaluator } from "../core/expressions";
 import { toJson } from "../core/expressions";
 import { applyEvent, foldHistory } from "../core/fold";
 import type { Command, CompensationAlert, Decision, Trigger } from "../core/types";
-import { InvalidOperationError } from "../core/types";
+import {
+  DefinitionNotFoundError,
+  EngineClosedError,
+  InvalidDefinitionError,
+  InvalidOperationError,
+  LeaseHeldError,
+  RunNotFoundError,
+} from "../errors";
 import type { RunRecord, RunStore, StoredDefinition, StoredEvent } from "../store/types";
 import { type Clock, createRealClock, type TimerHandle } from "./clock";
 import { DefinitionCache } from "./definition-cache";
@@ -97,15 +103,6 @@ const LEASE_MS = 5 * 60_000;
 /** Backoff of loading a run again after the store refused one of its commits (disk full, read-only). */
 const COMMIT_RETRY_MIN_MS = 1000;
 const COMMIT_RETRY_MAX_MS = 30_000;
-
-/** A definition with validation errors is never started: its diagnostics say why. */
-export class InvalidDefinitionError extends Error {
-  override name = "InvalidDefinition";
-  constructor(readonly diagnostics: Diagnostic[]) {
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    super(`Invalid definition: ${errors.map((d) => `${d.path}: ${d.message}`).join("; ")}`);
-  }
-}
 
 /**
  * The edge of the engine: it feeds triggers (action results, timers, operator calls) to the pure
@@ -221,7 +218,7 @@ export class Engine {
       : isTerminalStatus;
     const live = this.live.get(runId);
     const current = live?.record ?? (await this.store.getRun<RunSnapshot>(runId));
-    if (!current) throw new InvalidOperationError(`No run ${runId}`);
+    if (!current) throw new RunNotFoundError(runId);
     if (until(current.status)) return current;
     return new Promise<RunRef>((resolve, reject) => {
       const list = this.waiters.get(runId) ?? [];
@@ -245,7 +242,7 @@ export class Engine {
   async continueRun(runId: string): Promise<RunRef> {
     this.assertOpen();
     const live = await this.load(runId, true);
-    if (!live) throw new InvalidOperationError(`No run ${runId}`);
+    if (!live) throw new RunNotFoundError(runId);
     return live.record;
   }
 
@@ -306,7 +303,7 @@ export class Engine {
   /** Checks a run's hash chain and that its snapshot is the fold of its history. */
   async verify(runId: string): Promise<HistoryVerdict> {
     const record = await this.store.getRun<RunSnapshot>(runId);
-    if (!record) throw new InvalidOperationError(`No run ${runId}`);
+    if (!record) throw new RunNotFoundError(runId);
     return verifyHistory(record, await this.store.getHistory(runId));
   }
 
@@ -319,7 +316,7 @@ export class Engine {
     const live = this.live.get(runId);
     if (live) await live.queue;
     const record = await this.store.getRun<RunSnapshot>(runId);
-    if (!record) throw new InvalidOperationError(`No run ${runId}`);
+    if (!record) throw new RunNotFoundError(runId);
     const history = await this.store.getHistory(runId);
     const verdict = verifyHistory(record, history);
     const suspension = verdict.ok && isSnapshot(record.snapshot) ? record.snapshot.suspension : null;
@@ -331,7 +328,7 @@ export class Engine {
       throw new InvalidOperationError(`Run ${runId} verifies; there is nothing to restore`);
     }
     const stored = await this.store.getDefinition(record.workflow, record.version);
-    if (!stored) throw new Error(`Definition ${record.workflow} v${record.version} is missing`);
+    if (!stored) throw new DefinitionNotFoundError(record.workflow, record.version);
     const kept = history.filter((event) => event.seq <= keepThroughSeq);
     const base = foldHistory(kept.map((event) => ({ event: event.event as RunEvent, at: event.at })));
     if (!base) throw new InvalidOperationError(`Run ${runId} has no good event to restore from`);
@@ -395,7 +392,7 @@ export class Engine {
     this.commitRetryTimers.clear();
     const runs = [...this.live.values()];
     await Promise.allSettled(runs.map((live) => this.abandonUnstarted(live)));
-    for (const live of runs) this.drop(live, new Error("the engine closed"), false);
+    for (const live of runs) this.drop(live, new EngineClosedError(), false);
     await Promise.allSettled(runs.map((live) => live.queue));
     await Promise.allSettled(runs.map((live) => this.store.releaseRun(live.id, this.owner)));
   }
@@ -424,7 +421,7 @@ export class Engine {
   private async operate(runId: string, trigger: Trigger): Promise<void> {
     this.assertOpen();
     const live = this.live.get(runId) ?? (await this.load(runId, true));
-    if (!live) throw new InvalidOperationError(`No run ${runId}`);
+    if (!live) throw new RunNotFoundError(runId);
     await this.enqueue(live, trigger);
   }
 
@@ -444,12 +441,11 @@ export class Engine {
     const record = await this.store.getRun<RunSnapshot>(runId);
     if (!record) return undefined;
     if (!(await this.store.claimRun(runId, this.owner, this.leaseUntil()))) {
-      if (forOperator) throw new InvalidOperationError(`Run ${runId} is driven by another worker`);
+      if (forOperator) throw new LeaseHeldError(runId);
       return undefined;
     }
     const stored = await this.store.getDefinition(record.workflow, record.version);
-    if (!stored)
-      throw new Error(`Definition ${record.workflow} v${record.version} of run ${runId} is missing`);
+    if (!stored) throw new DefinitionNotFoundError(record.workflow, record.version);
     const history = await this.store.getHistory(runId);
     const verdict = verifyHistory(record, history);
     const live: LiveRun = {
@@ -766,7 +762,7 @@ export class Engine {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error("The engine is closed");
+    if (this.closed) throw new EngineClosedError();
   }
 }
 

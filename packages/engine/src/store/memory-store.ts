@@ -1,15 +1,15 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
+import { ConcurrentModificationError } from "../errors";
 import { hashEvent } from "../history/hash";
-import {
-  type Commit,
-  ConcurrentModificationError,
-  type DefinitionSummary,
-  type RunFilter,
-  type RunPage,
-  type RunRecord,
-  type RunStore,
-  type StoredDefinition,
-  type StoredEvent,
+import type {
+  Commit,
+  DefinitionSummary,
+  RunFilter,
+  RunPage,
+  RunRecord,
+  RunStore,
+  StoredDefinition,
+  StoredEvent,
 } from "./types";
 
 /**

@@ -126,7 +126,3 @@ export interface RunStore {
 
   close(): Promise<void>;
 }
-
-export class ConcurrentModificationError extends Error {
-  override name = "ConcurrentModificationError";
-}

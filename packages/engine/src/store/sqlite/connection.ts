@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { CorruptDatabaseError, isCorruptionError } from "./errors";
+import { CorruptDatabaseError } from "../../errors";
+import { isCorruptionError } from "./errors";
 import * as schema from "./schema";
 
 export interface SqliteOptions {

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from "./errors";
+import { InvalidCursorError } from "../../errors";
 
 /** Position in the newest-first run list: the last run of a page. Stable under inserts of newer runs. */
 export interface RunCursor {

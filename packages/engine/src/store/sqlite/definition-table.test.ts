@@ -1,6 +1,6 @@
 import type { Definition } from "@sagaflow/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CorruptDatabaseError } from "./errors";
+import { CorruptDatabaseError } from "../../errors";
 import { openSqliteStore, type SqliteRunStore } from "./sqlite-run-store";
 import { at } from "./test-fixtures";
 import { rawSqlite } from "./testing";

@@ -1,8 +1,8 @@
 import type { Definition } from "@sagaflow/shared";
 import { and, asc, eq, sql } from "drizzle-orm";
+import { CorruptDatabaseError } from "../../errors";
 import type { DefinitionSummary, StoredDefinition } from "../types";
 import type { Connection } from "./connection";
-import { CorruptDatabaseError } from "./errors";
 import { definitions } from "./schema";
 import { isCorruptJson, parseStoredJson } from "./stored-json";
 

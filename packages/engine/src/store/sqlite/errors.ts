@@ -1,25 +1,34 @@
-/** The file is not a SQLite database, or SQLite found it damaged. Names the file so a person can act. */
-export class CorruptDatabaseError extends Error {
-  override name = "CorruptDatabaseError";
-  constructor(
-    readonly path: string,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${path === ":memory:" ? "the in-memory database" : path}: ${detail}`, options);
-  }
-}
-
-/** A listRuns cursor that this store did not hand out (or that was edited). */
-export class InvalidCursorError extends Error {
-  override name = "InvalidCursorError";
-}
+import { CorruptDatabaseError, StoreUnavailableError } from "../../errors";
 
 /** SQLite result codes that mean the bytes on disk are not a usable database. */
 const CORRUPTION_CODES = new Set(["SQLITE_NOTADB", "SQLITE_CORRUPT"]);
+/** SQLite result codes that mean the file cannot take writes now (full, read-only, I/O): runs pause. */
+const UNAVAILABLE_PREFIXES = ["SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"];
+
+function sqliteCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
 
 export function isCorruptionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
-  return typeof code === "string" && (CORRUPTION_CODES.has(code) || code.startsWith("SQLITE_CORRUPT_"));
+  const code = sqliteCode(error);
+  return code !== undefined && (CORRUPTION_CODES.has(code) || code.startsWith("SQLITE_CORRUPT_"));
+}
+
+/** SQLite's damage and refusal reports as the errors of errors.ts, naming the file; others as they are. */
+export function namedSqliteError(path: string, error: unknown): unknown {
+  if (isCorruptionError(error)) {
+    return new CorruptDatabaseError(path, "SQLite reports the database is damaged", { cause: error });
+  }
+  const code = sqliteCode(error);
+  if (code && UNAVAILABLE_PREFIXES.some((prefix) => code.startsWith(prefix))) {
+    const what = code.startsWith("SQLITE_FULL")
+      ? "full"
+      : code.startsWith("SQLITE_READONLY")
+        ? "read-only"
+        : "failing (I/O error)";
+    return new StoreUnavailableError(`the database is ${what}: runs are paused (${code})`, { cause: error });
+  }
+  return error;
 }

@@ -1,5 +1,4 @@
 export { MIGRATIONS_FOLDER, type SqliteOptions } from "./connection";
-export { CorruptDatabaseError, InvalidCursorError } from "./errors";
 export {
   DEFAULT_RUN_PAGE_SIZE,
   MAX_RUN_PAGE_SIZE,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConcurrentModificationError, InvalidCursorError } from "../../errors";
 import { verifyChain } from "../../history/hash";
-import { ConcurrentModificationError, type RunFilter } from "../types";
-import { InvalidCursorError } from "./errors";
+import type { RunFilter } from "../types";
 import { openSqliteStore, type SqliteRunStore } from "./sqlite-run-store";
 import { at, createCommit, events, makeTempDir } from "./test-fixtures";
 import { rawSqlite } from "./testing";

@@ -1,21 +1,21 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
-import {
-  type Commit,
-  ConcurrentModificationError,
-  type DefinitionSummary,
-  type RunFilter,
-  type RunPage,
-  type RunRecord,
-  type RunStore,
-  type StoredDefinition,
-  type StoredEvent,
+import { ConcurrentModificationError } from "../../errors";
+import type {
+  Commit,
+  DefinitionSummary,
+  RunFilter,
+  RunPage,
+  RunRecord,
+  RunStore,
+  StoredDefinition,
+  StoredEvent,
 } from "../types";
 import { type ChainedEvent, type ChainHead, chainEvents, headAfter } from "./chain";
 import { type Connection, openConnection, type SqliteOptions } from "./connection";
 import { decodeRunCursor, encodeRunCursor } from "./cursor";
 import { DefinitionTable } from "./definition-table";
-import { CorruptDatabaseError, isCorruptionError } from "./errors";
+import { namedSqliteError } from "./errors";
 import { HeadCache, type RowHead } from "./head-cache";
 import { toRunRecord, toStoredEvent } from "./rows";
 import { prepareRunStatements, type RunStatements } from "./run-statements";
@@ -394,12 +394,9 @@ export class SqliteRunStore implements RunStore {
     }
   }
 
-  /** SQLite's "this is not a database" as an error that names the file; other errors as they are. */
+  /** SQLite's damage and refusal reports as named errors (errors.ts); other errors as they are. */
   private named(error: unknown): unknown {
-    if (isCorruptionError(error)) {
-      return new CorruptDatabaseError(this.path, "SQLite reports the database is damaged", { cause: error });
-    }
-    return error;
+    return namedSqliteError(this.path, error);
   }
 }
 
