@@ -1,17 +1,15 @@
 import type { RunRecord } from "@sagaflow/engine";
-import type { RunError, RunSnapshot, RunStatus } from "@sagaflow/shared";
+import type { RunError, RunSnapshot } from "@sagaflow/shared";
 
-/** A run as lists show it: everything but the snapshot, which can be large. */
-export interface RunSummary {
-  id: string;
-  workflow: string;
-  version: number;
-  status: RunStatus;
-  createdAt: string;
-  updatedAt: string;
-  /** The checkpoint number (seq of the last event). */
-  lastSeq: number;
-  wakeAt: string | null;
+/**
+ * A run as lists show it: the stored record's own fields (not its snapshot, which can be large, nor its
+ * storage details), plus the two things a list shows from the snapshot.
+ */
+export interface RunSummary
+  extends Pick<
+    RunRecord,
+    "id" | "workflow" | "version" | "status" | "createdAt" | "updatedAt" | "lastSeq" | "wakeAt"
+  > {
   /** The top-level state the run is in (or ended in), when known. */
   currentState: string | null;
   error: RunError | null;

@@ -1,16 +1,12 @@
 import type { CompensationAlert, RunRecord } from "@sagaflow/engine";
-import type { RunError, RunSnapshot } from "@sagaflow/shared";
+import type { RunSnapshot } from "@sagaflow/shared";
 
-/** A run that needs a person: a compensation exhausted its retries (SPEC §2, compensation chain). */
-export interface Alert {
+/**
+ * A run that needs a person: a compensation exhausted its retries (SPEC §2, compensation chain). The
+ * engine's `CompensationAlert` says which run and what failed; this adds the wording and the time.
+ */
+export interface Alert extends CompensationAlert {
   kind: "compensation_failed";
-  runId: string;
-  workflow: string;
-  version: number;
-  /** The task whose undo failed, and the compensation state that failed. */
-  taskStateId: string;
-  compensationStateId: string;
-  error: RunError;
   message: string;
   at: string;
 }
