@@ -16,7 +16,7 @@ export function CompensationPanel({ state, update, catalog }: PanelProps<Compens
           action={state.action}
           params={state.params}
           catalog={catalog}
-          onAction={(action) => update({ ...state, action })}
+          onAction={(action, params) => update(patch({ ...state, action }, "params", params))}
           onParams={(params) => update(patch(state, "params", params))}
         />
       </Section>

@@ -15,7 +15,7 @@ export function TaskPanel({ state, update, targets, compensations, catalog }: Pa
           action={state.action}
           params={state.params}
           catalog={catalog}
-          onAction={(action) => update({ ...state, action })}
+          onAction={(action, params) => update(patch({ ...state, action }, "params", params))}
           onParams={(params) => update(patch(state, "params", params))}
         />
       </Section>

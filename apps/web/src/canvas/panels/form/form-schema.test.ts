@@ -48,3 +48,23 @@ describe("formUiSchema", () => {
     });
   });
 });
+
+describe("formUiSchema for values that may be expressions", () => {
+  it("edits untyped params, numbers and booleans in the one-box value field, not texts or choices", () => {
+    const schema = formSchema({
+      type: "object",
+      properties: {
+        value: { description: "any JSON" },
+        failTimes: { type: "integer" },
+        foreignKeys: { type: "boolean", default: true },
+        level: { type: "string", enum: ["info", "warn"] },
+        message: { type: "string" },
+      },
+    });
+    expect(formUiSchema(schema)).toEqual({
+      value: { "ui:field": "ValueField" },
+      failTimes: { "ui:field": "ValueField" },
+      foreignKeys: { "ui:field": "ValueField" },
+    });
+  });
+});

@@ -57,6 +57,18 @@ function alternativeUi(option: unknown): UiSchema {
   return { "ui:label": false };
 }
 
+const SHAPED = ["type", "anyOf", "oneOf", "allOf", "enum", "const", "$ref", "properties", "items"];
+
+/**
+ * Params edited in one box that takes an expression too: untyped ones (any JSON value; the generated
+ * form has no widget for them) and numbers and booleans (whose inputs cannot show `{% … %}`).
+ */
+export function usesValueField(property: Record<string, unknown>): boolean {
+  if (property.enum !== undefined) return false;
+  if (["number", "integer", "boolean"].includes(property.type as string)) return true;
+  return !SHAPED.some((key) => key in property);
+}
+
 /**
  * The uiSchema that goes with `formSchema`: each property with alternatives shows one label (the
  * property's) and a picker, not the alternative's name again above its input, at any depth of objects.
@@ -66,7 +78,9 @@ export function formUiSchema(schema: RJSFSchema): UiSchema {
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
     if (!isObject(property)) continue;
     const alternatives = property.anyOf ?? property.oneOf;
-    if (Array.isArray(alternatives)) {
+    if (usesValueField(property)) {
+      ui[key] = { "ui:field": "ValueField" };
+    } else if (Array.isArray(alternatives)) {
       ui[key] = { [property.anyOf ? "anyOf" : "oneOf"]: alternatives.map(alternativeUi) };
     } else if (property.type === "object") {
       const nested = formUiSchema(property as RJSFSchema);
