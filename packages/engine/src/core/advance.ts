@@ -1,7 +1,7 @@
 import {
   type CompensationCause,
   type CompensationState,
-  DEFAULTS,
+  DEFINITION_DEFAULTS,
   type JsonValue,
   parseDuration,
   type RunError,
@@ -219,7 +219,7 @@ async function runState(w: Working, scope: ScopeSnapshot, state: State): Promise
           });
           return true;
         }
-        const maxConcurrency = state.maxConcurrency ?? DEFAULTS.mapMaxConcurrency;
+        const maxConcurrency = state.maxConcurrency ?? DEFINITION_DEFAULTS.mapMaxConcurrency;
         w.emit({
           type: "MapStarted",
           scope: scope.id,
@@ -349,7 +349,7 @@ export function enter(w: Working, scope: ScopeSnapshot, target: string, error?: 
     return;
   }
   const visits = scope.visits[target] ?? 0;
-  const maxVisits = state.maxVisits ?? DEFAULTS.maxVisits;
+  const maxVisits = state.maxVisits ?? DEFINITION_DEFAULTS.maxVisits;
   if (visits >= maxVisits) {
     failScope(
       w,
@@ -415,7 +415,7 @@ export function failState(
     enter(w, scope, catcher.next, error);
     return;
   }
-  const onError = state.onError ?? DEFAULTS.onError;
+  const onError = state.onError ?? DEFINITION_DEFAULTS.onError;
   if (onError === "continue") {
     w.emit({ type: "StepWarned", scope: scope.id, stateId, visit: scope.visit, error });
     return;

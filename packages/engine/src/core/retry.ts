@@ -1,7 +1,7 @@
 import type { AttemptProgress, RunError } from "@sagaflow/shared";
 import {
   type CompensationState,
-  DEFAULTS,
+  DEFINITION_DEFAULTS,
   parseDuration,
   type RetryPolicy,
   type TaskState,
@@ -21,7 +21,8 @@ export interface ResolvedRetry {
 }
 
 export function resolveRetry(state: TaskState | CompensationState): ResolvedRetry {
-  const defaults: RetryPolicy = state.type === "task" ? DEFAULTS.taskRetry : DEFAULTS.compensationRetry;
+  const defaults: RetryPolicy =
+    state.type === "task" ? DEFINITION_DEFAULTS.taskRetry : DEFINITION_DEFAULTS.compensationRetry;
   const policy: RetryPolicy = { ...defaults, ...state.retry };
   const jitter = policy.jitter === true ? 1 : typeof policy.jitter === "number" ? policy.jitter : 0;
   return {
@@ -32,12 +33,12 @@ export function resolveRetry(state: TaskState | CompensationState): ResolvedRetr
     maxDelayMs: policy.maxDelay === undefined ? null : parseDuration(policy.maxDelay),
     jitter,
     retryOn: policy.retryOn ?? ["*"],
-    onTimeout: policy.onTimeout ?? DEFAULTS.onTimeout,
+    onTimeout: policy.onTimeout ?? DEFINITION_DEFAULTS.onTimeout,
   };
 }
 
 export function baseTimeoutMs(state: TaskState | CompensationState): number {
-  return parseDuration(state.timeout ?? DEFAULTS.taskTimeout);
+  return parseDuration(state.timeout ?? DEFINITION_DEFAULTS.taskTimeout);
 }
 
 export type RetryPlan =

@@ -263,7 +263,7 @@ export const STATE_TYPES = [
 ] as const satisfies readonly StateType[];
 
 /** Defaults the engine applies when a field is absent (SPEC §2). */
-export const DEFAULTS = {
+export const DEFINITION_DEFAULTS = {
   maxVisits: 100,
   taskTimeout: "60s",
   taskRetry: { maxAttempts: 1, backoff: "fixed", initialDelay: "1s", multiplier: 2 },
