@@ -3,6 +3,7 @@ export { ActionError, abortReason, throwIfAborted } from "./errors";
 export { InvalidParamsError, invokeAction } from "./invoke";
 export { ActionModuleError, collectActions, loadActionsModule } from "./load-module";
 export { createPathPolicy, ForbiddenPathError, type PathPolicy } from "./paths";
+export { simulatedBuiltins } from "./simulated";
 export {
   type ActionRegistry,
   actionCatalog,

@@ -1,73 +1,42 @@
-import type { Definition, JsonValue, RunEvent, RunSnapshot } from "@sagaflow/shared";
+import type { Definition, JsonValue } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
 import { createJsonataEvaluator } from "../runtime/jsonata-evaluator";
-import { decide } from "./decide";
 import { foldHistory } from "./fold";
-import type { Command, Trigger } from "./types";
+import { type SimulatedAction, type SimulationResult, simulate } from "./simulate";
 
 /**
- * decide() driven by hand: no database, no clock, no engine. Actions are plain functions of
- * (action, params, attempt); timers fire by moving `now` to the earliest one.
+ * decide() driven by the simulator: no database, no clock, no engine. Actions are plain functions of
+ * (params, attempt); a hanging action takes longer than any timeout.
  */
-type Behaviour = (action: string, params: JsonValue, attempt: number) => JsonValue | Error | "hang";
+type Behaviour = (params: JsonValue, attempt: number) => JsonValue | Error | "hang";
 
-async function simulate(definition: Definition, behave: Behaviour, input: JsonValue = {}, maxSteps = 500) {
-  const evaluate = createJsonataEvaluator();
-  let now = Date.parse("2030-01-01T00:00:00.000Z");
-  const history: { event: RunEvent; at: string }[] = [];
-  const calls: string[] = [];
-  let snapshot: RunSnapshot | undefined;
-  const queue: Trigger[] = [{ type: "start", runId: "r", workflow: definition.name, version: 1, input }];
-  const hanging = new Map<string, number>();
-  for (let i = 0; i < maxSteps; i += 1) {
-    let trigger = queue.shift();
-    if (!trigger) {
-      const times = [
-        ...Object.values(snapshot?.timers ?? {}).map((timer) => Date.parse(timer.fireAt)),
-        ...hanging.values(),
-      ];
-      if (
-        times.length === 0 ||
-        !snapshot ||
-        !["running", "waiting", "compensating"].includes(snapshot.status)
-      ) {
-        break;
-      }
-      now = Math.max(now, Math.min(...times));
-      const timedOut = [...hanging].find(([, at]) => at <= now);
-      if (timedOut) {
-        hanging.delete(timedOut[0]);
-        trigger = { type: "attemptTimedOut", attemptId: timedOut[0], durationMs: 0 };
-      } else {
-        trigger = { type: "timersDue" };
-      }
-    }
-    const decision = await decide(definition, snapshot, trigger, { now, evaluate, random: () => 0.5 });
-    for (const event of decision.events) history.push({ event, at: new Date(now).toISOString() });
-    snapshot = decision.snapshot;
-    for (const command of decision.commands) run(command);
+async function run(
+  definition: Definition,
+  actions: Record<string, Behaviour>,
+  input: JsonValue = {},
+): Promise<Omit<SimulationResult, "calls"> & { calls: string[] }> {
+  const simulated: Record<string, SimulatedAction> = {};
+  for (const [name, behave] of Object.entries(actions)) {
+    simulated[name] = {
+      run: async (params, attempt) => {
+        const result = behave(params, attempt);
+        if (result instanceof Error) throw result;
+        return result === "hang" ? null : result;
+      },
+      takesMs: (params) => (behave(params, 1) === "hang" ? Number.POSITIVE_INFINITY : 0),
+    };
   }
-  return { snapshot: snapshot as RunSnapshot, history, calls, events: history.map((h) => h.event) };
-
-  function run(command: Command) {
-    if (command.type !== "runAttempt") return;
-    const { attempt } = command;
-    calls.push(`${attempt.action}:${attempt.idempotencyKey}#${attempt.attempt}`);
-    const result = behave(attempt.action, attempt.params, attempt.attempt);
-    if (result === "hang") {
-      hanging.set(attempt.id, now + attempt.timeoutMs);
-    } else if (result instanceof Error) {
-      queue.push({
-        type: "attemptFailed",
-        attemptId: attempt.id,
-        error: { error: result.name, message: result.message },
-        fatal: result.name === "FatalError",
-        durationMs: 1,
-      });
-    } else {
-      queue.push({ type: "attemptSucceeded", attemptId: attempt.id, output: result, durationMs: 1 });
-    }
-  }
+  const result = await simulate({
+    definition,
+    input,
+    actions: simulated,
+    evaluate: createJsonataEvaluator(),
+    runId: "r",
+  });
+  return {
+    ...result,
+    calls: result.calls.map((call) => `${call.action}:${call.idempotencyKey}#${call.attempt}`),
+  };
 }
 
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });
@@ -82,7 +51,7 @@ describe("decide", () => {
         b: { type: "task", action: "echo", params: { n: "{% $steps.a.n * 10 %}" }, end: true },
       },
     };
-    const result = await simulate(definition, (_action, params) => params, { n: 1 });
+    const result = await run(definition, { echo: (params) => params }, { n: 1 });
     expect(result.snapshot.status).toBe("succeeded");
     expect(result.snapshot.output).toEqual({ n: 20 });
     expect(result.calls).toEqual(["echo:r:a:1#1", "echo:r:b:1#1"]);
@@ -110,9 +79,11 @@ describe("decide", () => {
         unbook: { type: "compensation", action: "undo", params: { booked: "{% $steps.book %}" } },
       },
     };
-    const result = await simulate(definition, (action, params) =>
-      action === "boom" ? named("Busy") : action === "undo" ? params : "booked",
-    );
+    const result = await run(definition, {
+      boom: () => named("Busy"),
+      undo: (params) => params,
+      ok: () => "booked",
+    });
     const retries = result.events.filter(
       (event) => event.type === "TimerStarted" && event.purpose === "retry",
     );
@@ -142,7 +113,7 @@ describe("decide", () => {
         undo_a: { type: "compensation", action: "ok" },
       },
     };
-    const result = await simulate(definition, (action) => (action === "hang" ? "hang" : "done"));
+    const result = await run(definition, { hang: () => "hang", ok: () => "done" });
     const timeouts = result.events.filter((event) => event.type === "StepTimedOut");
     expect(
       timeouts.map((event) => (event.type === "StepTimedOut" ? [event.timeoutMs, event.willRetry] : null)),
@@ -169,7 +140,7 @@ describe("decide", () => {
         handled: { type: "succeed", output: "{% $error.message %}" },
       },
     };
-    const result = await simulate(definition, () => named("FatalError", "no way"));
+    const result = await run(definition, { fatal: () => named("FatalError", "no way") });
     expect(result.calls).toHaveLength(1);
     expect(result.snapshot.status).toBe("succeeded");
     expect(result.snapshot.output).toBe("no way");
@@ -184,7 +155,7 @@ describe("decide", () => {
         again: { type: "choice", choices: [{ when: "{% true %}", next: "poll" }], otherwise: "poll" },
       },
     };
-    const result = await simulate(definition, () => "x");
+    const result = await run(definition, { ok: () => "x" });
     expect(result.calls).toHaveLength(3);
     expect(result.snapshot.status).toBe("compensated");
     expect(result.snapshot.error?.error).toBe("LoopLimitExceeded");

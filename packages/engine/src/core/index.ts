@@ -12,3 +12,14 @@ export {
   InvalidOperationError,
   type Trigger,
 } from "./types";
+export {
+  checkOutcomes,
+  type SimulatedAction,
+  type SimulatedCall,
+  type SimulatedOutcome,
+  type SimulatedOutcomes,
+  type SimulateOptions,
+  SimulationLimitError,
+  type SimulationResult,
+  simulate,
+} from "./simulate";
