@@ -55,6 +55,8 @@ export const runEventSchema = z.discriminatedUnion("type", [
     version: z.number().int(),
     input: jsonValueSchema,
     deadlineAt: z.string().nullable(),
+    /** W3C trace context the run continues (the caller's, from `runs.start`): the run's spans join it. */
+    traceparent: z.string().optional(),
   }),
   z.object({
     type: z.literal("StateEntered"),

@@ -17,6 +17,8 @@ export interface RunSnapshot {
   startedAt: string;
   endedAt: string | null;
   deadlineAt: string | null;
+  /** RunStarted's W3C traceparent, kept so the run's trace continues after a restart. */
+  traceparent?: string;
   /** State id → its latest output: `$steps`. */
   steps: Record<string, JsonValue>;
   /** Every live state machine: "" (the top level), branches and iterations. */

@@ -14,6 +14,8 @@ export interface ActionContext {
   heartbeat(details?: unknown): void;
   /** Resolves a file path inside the allowed roots, or throws ForbiddenPath. */
   resolvePath(path: string): string;
+  /** W3C trace context of this attempt, for actions that call other services (http.request sends it). */
+  traceparent?: string | undefined;
 }
 
 export interface ActionDefinition<Params extends z.ZodType = z.ZodType, Output = unknown> {

@@ -145,6 +145,7 @@ function start(w: Working, trigger: Extract<Trigger, { type: "start" }>): void {
     version: trigger.version,
     input: trigger.input,
     deadlineAt,
+    ...(trigger.traceparent === undefined ? {} : { traceparent: trigger.traceparent }),
   });
   if (deadlineAt !== null) {
     w.emit({ type: "TimerStarted", timerId: DEADLINE_TIMER, purpose: "deadline", fireAt: deadlineAt });

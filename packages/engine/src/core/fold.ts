@@ -514,6 +514,7 @@ function startSnapshot(event: RunEventOf<"RunStarted">, at: string): RunSnapshot
     startedAt: at,
     endedAt: null,
     deadlineAt: event.deadlineAt,
+    ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
     steps: {},
     scopes: { "": newScope("", null, null, at) },
     inFlight: {},

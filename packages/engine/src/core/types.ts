@@ -3,7 +3,14 @@ import type { Evaluator } from "./expressions";
 
 /** What happened that the run must react to. Each trigger gives one decision, committed at once. */
 export type Trigger =
-  | { type: "start"; runId: string; workflow: string; version: number; input: JsonValue }
+  | {
+      type: "start";
+      runId: string;
+      workflow: string;
+      version: number;
+      input: JsonValue;
+      traceparent?: string;
+    }
   | { type: "attemptSucceeded"; attemptId: string; output: JsonValue; durationMs: number }
   | { type: "attemptFailed"; attemptId: string; error: RunError; fatal: boolean; durationMs: number }
   | { type: "attemptTimedOut"; attemptId: string; durationMs: number }

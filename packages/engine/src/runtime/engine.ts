@@ -59,6 +59,8 @@ export interface EngineOptions {
   owner?: string;
   /** A worker's limit on handlers running at once; default: none. */
   slots?: ActionSlots;
+  /** The W3C traceparent an attempt hands its action (ActionContext.traceparent), e.g. its trace span. */
+  traceparentFor?: (run: RunRef, attemptId: string) => string | undefined;
 }
 
 /**
@@ -100,6 +102,8 @@ interface Waiter {
 }
 
 const LEASE_MS = 5 * 60_000;
+const traceparentOf = (options: { traceparent?: string }) =>
+  options.traceparent === undefined ? {} : { traceparent: options.traceparent };
 /** Backoff of loading a run again after the store refused one of its commits (disk full, read-only). */
 const COMMIT_RETRY_MIN_MS = 1000;
 const COMMIT_RETRY_MAX_MS = 30_000;
@@ -150,7 +154,7 @@ export class Engine {
   async start(
     definition: Definition | StoredDefinition,
     input: JsonValue = {},
-    options: { runId?: string } = {},
+    options: { runId?: string; traceparent?: string } = {},
   ): Promise<string> {
     this.assertOpen();
     const invalid = this.definitions.invalid(
@@ -178,7 +182,14 @@ export class Engine {
     const decision = await decide(
       stored.definition,
       undefined,
-      { type: "start", runId, workflow: stored.name, version: stored.version, input },
+      {
+        type: "start",
+        runId,
+        workflow: stored.name,
+        version: stored.version,
+        input,
+        ...traceparentOf(options),
+      },
       this.decideContext(now),
     );
     const at = new Date(now).toISOString();
@@ -617,6 +628,7 @@ export class Engine {
       },
       heartbeat: () => {},
       resolvePath: (path) => this.resolvePath(path),
+      traceparent: this.options.traceparentFor?.(live.record, attempt.id),
     };
     const slots = this.options.slots;
     let holdsSlot = false;
