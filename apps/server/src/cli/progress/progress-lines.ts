@@ -1,9 +1,11 @@
-import type { RunError, RunEvent, RunEventOf } from "@sagaflow/shared";
+import { applyEvent, assertNever } from "@sagaflow/engine";
+import type { RunError, RunEvent, RunEventOf, RunSnapshot } from "@sagaflow/shared";
 
 /**
- * The progress a run prints as it goes (SPEC §5), as a pure fold: each event gives the lines to print now
- * and the state needed to word the next ones (the state a scope is in, the failure that ended the run).
- * No I/O: the command writes the lines; tests feed events and compare text.
+ * The progress a run prints as it goes (SPEC §5): each event gives the lines to print now. Where the run
+ * stands (the state each scope is in, the timers it waits on) is the engine's own fold of the events, so
+ * the lines cannot disagree with the engine; the progress keeps only what its wording needs on top (the
+ * failure that ended the run). No I/O: the command writes the lines; tests feed events and compare text.
  */
 
 /** One event of the history, as the engine reports it once committed. */
@@ -21,20 +23,24 @@ export interface ProgressOptions {
   signalCommand(runId: string, signal: string): string;
 }
 
+/**
+ * Updated in place (the snapshot is folded without copying: one printer owns one state per run), and
+ * returned by every step for callers that thread it through.
+ */
 export interface ProgressState {
   runId: string;
-  /** Scope → the last state entered in it. */
-  current: Record<string, string>;
-  /** Timer id → the state it belongs to, for wait and signal timeouts. */
-  timers: Record<string, { stateId: string; scope: string }>;
+  /** The engine's fold of the events so far; undefined before RunStarted. */
+  snapshot: RunSnapshot | undefined;
+  /** The last seq folded: an event delivered twice is worded again but folded once. */
+  lastSeq: number;
   /** The last step that failed: where a failed or compensated run "ended". */
   failure: { stateId: string; error: RunError } | null;
 }
 
 export const initialProgress = (runId = ""): ProgressState => ({
   runId,
-  current: {},
-  timers: {},
+  snapshot: undefined,
+  lastSeq: 0,
   failure: null,
 });
 
@@ -48,26 +54,41 @@ export function replayProgress(events: readonly ProgressEvent[], options: Progre
   return events.reduce((state, event) => nextProgress(state, event, options).state, initialProgress());
 }
 
+/** The lines of one event, worded from where the run stood before it; then the event is folded in. */
 export function nextProgress(
   state: ProgressState,
   stored: ProgressEvent,
   options: ProgressOptions,
 ): ProgressStep {
+  const step = linesOf(state, stored, options);
+  foldInto(step.state, stored);
+  return step;
+}
+
+/** The engine's fold, skipped for a repeated event and for events before a RunStarted was seen. */
+function foldInto(state: ProgressState, stored: ProgressEvent): void {
+  if (stored.seq <= state.lastSeq && stored.event.type !== "RunStarted") return;
+  if (state.snapshot === undefined && stored.event.type !== "RunStarted") return;
+  state.snapshot = applyEvent(state.snapshot, stored.event, stored.at ?? "");
+  state.lastSeq = stored.seq;
+}
+
+/** The state each scope is in, by the fold ("" is the top level). */
+const currentIn = (state: ProgressState, scope: string): string | undefined =>
+  state.snapshot?.scopes[scope]?.current ?? undefined;
+
+function linesOf(state: ProgressState, stored: ProgressEvent, options: ProgressOptions): ProgressStep {
   const { event } = stored;
   const say = (...lines: string[]): ProgressStep => ({ state, lines });
   const recovery = () => `Recovery: fix the cause, then \`${options.resumeCommand(state.runId)}\``;
 
   switch (event.type) {
     case "RunStarted":
-      return { state: { ...initialProgress(event.runId) }, lines: [] };
+      return { state: initialProgress(event.runId), lines: [] };
     case "StateEntered": {
-      const from = state.current[event.scope];
+      const from = currentIn(state, event.scope);
       const caught = event.error ? ` (caught ${event.error.error})` : "";
-      const next = { ...state, current: { ...state.current, [event.scope]: event.stateId } };
-      return {
-        state: next,
-        lines: [inScope(event.scope, `[${from ?? "START"}] → ${event.stateId}${caught}`)],
-      };
+      return say(inScope(event.scope, `[${from ?? "START"}] → ${event.stateId}${caught}`));
     }
     case "StepAttemptStarted":
       return event.recovered
@@ -101,10 +122,8 @@ export function nextProgress(
       );
     case "StepFailed": {
       const after = event.attempts > 1 ? ` (after ${event.attempts} attempts)` : "";
-      return {
-        state: { ...state, failure: { stateId: event.stateId, error: event.error } },
-        lines: [step(event.scope, `✗ ${event.stateId}: ${errorText(event.error)}${after}`)],
-      };
+      state.failure = { stateId: event.stateId, error: event.error };
+      return say(step(event.scope, `✗ ${event.stateId}: ${errorText(event.error)}${after}`));
     }
     case "StepWarned":
       return say(step(event.scope, `⚠ ${event.stateId}: ${errorText(event.error)} · continuing`));
@@ -118,9 +137,9 @@ export function nextProgress(
         ),
       );
     case "TimerStarted":
-      return timerStarted(state, event);
+      return say(...timerStarted(event));
     case "TimerFired":
-      return timerFired(state, event);
+      return say(...timerFired(state, event));
     case "SignalAwaited": {
       const until = event.timeoutAt ? ` (until ${event.timeoutAt})` : "";
       return say(
@@ -199,7 +218,7 @@ export function nextProgress(
     case "CompensationRetried":
       return say(`[COMPENSATING] retrying the failed compensation (by ${event.by})`);
     case "RunSucceeded": {
-      const at = state.current[""];
+      const at = currentIn(state, "");
       return say(
         `[SUCCEEDED] Workflow completed${at ? ` at ${at}` : ""}`,
         `Output: ${preview(event.output)}`,
@@ -227,37 +246,34 @@ export function nextProgress(
       return say(`[SUSPENDED] Workflow stopped${where}`, `Reason: ${event.message}`, hint);
     }
     case "RunResumed":
-      return { state: { ...state, failure: null }, lines: [`[RESUMED] from ${event.from} (by ${event.by})`] };
+      state.failure = null;
+      return say(`[RESUMED] from ${event.from} (by ${event.by})`);
     case "RunCanceled":
       return say(`[CANCELED] by ${event.by}${event.compensate ? ", compensating" : ""}`);
     case "HistoryRestored":
       return say(`[RESTORED] history kept through checkpoint ${event.keepThroughSeq} (by ${event.by})`);
+    default:
+      return assertNever(event, "run event");
   }
 }
 
-function timerStarted(state: ProgressState, event: RunEventOf<"TimerStarted">): ProgressStep {
-  if (event.stateId === undefined || (event.purpose !== "wait" && event.purpose !== "signalTimeout")) {
-    return { state, lines: [] };
-  }
-  const scope = event.scope ?? "";
-  const timers = { ...state.timers, [event.timerId]: { stateId: event.stateId, scope } };
-  const lines =
-    event.purpose === "wait" ? [step(scope, `⏸ ${event.stateId}: waiting until ${event.fireAt}`)] : [];
-  return { state: { ...state, timers }, lines };
+function timerStarted(event: RunEventOf<"TimerStarted">): string[] {
+  if (event.purpose !== "wait" || event.stateId === undefined) return [];
+  return [step(event.scope ?? "", `⏸ ${event.stateId}: waiting until ${event.fireAt}`)];
 }
 
-function timerFired(state: ProgressState, event: RunEventOf<"TimerFired">): ProgressStep {
-  const timer = state.timers[event.timerId];
-  if (event.purpose === "deadline") return { state, lines: ["  ⏱ the run's deadline passed"] };
-  if (!timer) return { state, lines: [] };
-  const { [event.timerId]: _fired, ...timers } = state.timers;
-  const text = event.purpose === "wait" ? "waited" : "no signal came in time";
-  return { state: { ...state, timers }, lines: [step(timer.scope, `⏵ ${timer.stateId}: ${text}`)] };
+/** A wait or a signal timeout ends the state its timer was armed for (the fold still holds the timer). */
+function timerFired(state: ProgressState, event: RunEventOf<"TimerFired">): string[] {
+  if (event.purpose === "deadline") return ["  ⏱ the run's deadline passed"];
+  const timer = state.snapshot?.timers[event.timerId];
+  if (!timer?.stateId || (timer.purpose !== "wait" && timer.purpose !== "signalTimeout")) return [];
+  const text = timer.purpose === "wait" ? "waited" : "no signal came in time";
+  return [step(timer.scope ?? "", `⏵ ${timer.stateId}: ${text}`)];
 }
 
 /** Where the run ended: the step that failed, else the state it was in. */
 function endedAt(state: ProgressState): string {
-  return state.failure?.stateId ?? state.current[""] ?? "its start";
+  return state.failure?.stateId ?? currentIn(state, "") ?? "its start";
 }
 
 /** A line about a state, indented under the transition line. */
