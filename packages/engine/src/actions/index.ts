@@ -1,9 +1,21 @@
-export { builtinActions, defaultBackupPath } from "./builtin";
+export {
+  builtinActions,
+  builtinActionsWith,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  defaultBackupPath,
+  type HttpRequestOptions,
+} from "./builtin";
+export { ForbiddenSqlError } from "./builtin/sql-guard";
 export { ActionError, abortReason, throwIfAborted } from "./errors";
 export { InvalidParamsError, invokeAction } from "./invoke";
 export { ActionModuleError, collectActions, loadActionsModule } from "./load-module";
-export { createPathPolicy, ForbiddenPathError, type PathPolicy } from "./paths";
-export { simulatedBuiltins } from "./simulated";
+export {
+  createOutboundPolicy,
+  ForbiddenUrlError,
+  type OutboundPolicy,
+  type OutboundPolicyOptions,
+} from "./outbound-policy";
+export { createPathPolicy, ForbiddenPathError, type PathPolicy, type PathPolicyOptions } from "./paths";
 export {
   type ActionRegistry,
   actionCatalog,
@@ -12,4 +24,5 @@ export {
   createActionRegistry,
   paramsJsonSchema,
 } from "./registry";
+export { simulatedBuiltins } from "./simulated";
 export { type ActionContext, type ActionDefinition, defineAction, FatalError } from "./types";

@@ -74,7 +74,37 @@ describe("createPathPolicy", () => {
     expect(() => policy.resolvePath("../x")).toThrow(root);
   });
 
-  it("needs at least one root", () => {
-    expect(() => createPathPolicy([])).toThrow(/at least one/);
+  it("refuses every path when no root is open, saying how to open one", () => {
+    const closed = createPathPolicy([]);
+    expect(closed.roots).toEqual([]);
+    expect(() => closed.resolvePath(path.join(root, "a.db"))).toThrow(/--allow-path/);
+  });
+});
+
+describe("the engine's own database", () => {
+  const engineDb = () => path.join(root, "data", "sagaflow.db");
+  const guarded = () => createPathPolicy([root], { protectedFiles: [engineDb()] });
+
+  it.each([
+    "data/sagaflow.db",
+    "data/sagaflow.db-wal",
+    "data/sagaflow.db-shm",
+    "data/sagaflow.db-journal",
+    "data/sagaflow.db.abc.backup",
+    "data/../data/sagaflow.db",
+    "data-link/sagaflow.db",
+  ])("refuses %s although its folder is a root", (requested) => {
+    writeFileSync(engineDb(), "db");
+    expect(() => guarded().resolvePath(requested)).toThrow(/engine's own database/);
+  });
+
+  it("refuses a symlink that points at it", () => {
+    writeFileSync(engineDb(), "db");
+    symlinkSync(engineDb(), path.join(root, "innocent.db"));
+    expect(() => guarded().resolvePath("innocent.db")).toThrow(/engine's own database/);
+  });
+
+  it("still allows the other files beside it", () => {
+    expect(guarded().resolvePath("data/app.db")).toBe(path.join(root, "data", "app.db"));
   });
 });

@@ -3,7 +3,7 @@ import { assertAction } from "./assert";
 import { delay } from "./delay";
 import { fileDelete } from "./file-delete";
 import { flaky } from "./flaky";
-import { httpRequest } from "./http-request";
+import { createHttpRequestAction, type HttpRequestOptions, httpRequest } from "./http-request";
 import { log } from "./log";
 import { sqlExec } from "./sql-exec";
 import { sqlQuery } from "./sql-query";
@@ -27,3 +27,11 @@ export const builtinActions: readonly ActionDefinition[] = [
 ];
 
 export { defaultBackupPath } from "./sqlite-backup";
+
+/** The built-in actions with `http.request` bound to an outbound policy and response limit. */
+export function builtinActionsWith(options: HttpRequestOptions): ActionDefinition[] {
+  const configured = createHttpRequestAction(options) as ActionDefinition;
+  return builtinActions.map((action) => (action.name === configured.name ? configured : action));
+}
+
+export { DEFAULT_MAX_RESPONSE_BYTES, type HttpRequestOptions } from "./http-request";
