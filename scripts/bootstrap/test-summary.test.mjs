@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { sumVitestTotals } from "./test-summary.mjs";
+
+describe("sumVitestTotals", () => {
+  it("adds every package's Vitest summary, turbo prefixes and colours included", () => {
+    const output = [
+      "@sagaflow/shared:test:       Tests  \x1b[1m\x1b[32m120 passed\x1b[39m\x1b[22m (120)",
+      "@sagaflow/engine:test:       Tests  2 failed | 300 passed (302)",
+      "@sagaflow/engine:test:  Test Files  1 failed | 40 passed (41)",
+      "@sagaflow/web:test:       Tests  5 passed (5)",
+      "      Tests  1 failed | 2 passed | 1 skipped (4)",
+      "Tests are fun",
+    ].join("\n");
+    expect(sumVitestTotals(output)).toEqual({ passed: 427, failed: 3 });
+  });
+});
