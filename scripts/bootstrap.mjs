@@ -102,7 +102,7 @@ async function test(args) {
   if (!chromium.ok && webSelected) {
     log("the web app's unit tests (its browser tests need Chromium)");
     const web = path.join(root, "apps", "web");
-    runs.push(await tee(path.join(web, "node_modules", ".bin", "vitest"), ["run"], web));
+    runs.push(await tee(bin("vitest"), ["run"], web));
   }
   for (const run of runs) output += run.output;
   const { passed, failed } = sumVitestTotals(output);
@@ -124,6 +124,7 @@ function tee(command, args, cwd = root) {
       output += chunk;
       process.stderr.write(chunk);
     });
+    child.on("error", (error) => resolve({ status: 1, output: `${output}${error.message}\n` }));
     child.on("close", (code) => resolve({ status: code ?? 1, output }));
   });
 }
