@@ -1,17 +1,18 @@
 export { assertNever } from "./assert-never";
 export { decide } from "./decide";
 export { type DefinitionIndex, indexDefinition } from "./definition-index";
+export {
+  type EachFailureOptions,
+  type FailureReport,
+  SIMULATED_FAILURE,
+  simulateEachFailure,
+  taskIds,
+  type UncompensatedEffect,
+} from "./each-failure";
 export { type Evaluator, type ExpressionBindings, evaluateDeep, toJson } from "./expressions";
 export { applyEvent, fold, foldHistory } from "./fold";
 export { attemptId, compensationKey, idempotencyKey } from "./names";
 export { backoffDelay, planRetry, type ResolvedRetry, resolveRetry } from "./retry";
-export type {
-  Command,
-  CompensationAlert,
-  DecideContext,
-  Decision,
-  Trigger,
-} from "./types";
 export {
   checkOutcomes,
   type SimulatedAction,
@@ -23,3 +24,11 @@ export {
   type SimulationResult,
   simulate,
 } from "./simulate";
+export { type PathBudget, type TimeoutBudget, taskWorstMs, timeoutBudget } from "./timeout-budget";
+export type {
+  Command,
+  CompensationAlert,
+  DecideContext,
+  Decision,
+  Trigger,
+} from "./types";
