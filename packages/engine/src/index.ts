@@ -4,16 +4,20 @@ export * from "./core";
 export * from "./errors";
 export { formatWorkflowState, statesEntered } from "./format/workflow-state";
 export { canonicalJson, verifyChain } from "./history/hash";
-export { type Clock, createRealClock, FakeClock, type TimerHandle } from "./runtime/clock";
 export {
-  type ActionSlots,
-  Engine,
-  type EngineOptions,
-  type Logger,
-  type RunRef,
-  wakeAtOf,
-} from "./runtime/engine";
+  type AttemptError,
+  type AttemptExecutor,
+  type AttemptOutcome,
+  type AttemptRequest,
+  toAttemptError,
+} from "./runtime/attempts/attempt-executor";
+export type { ActionSlots } from "./runtime/attempts/attempt-runner";
+export { createInProcessExecutor } from "./runtime/attempts/in-process-executor";
+export { type Clock, createRealClock, FakeClock, type TimerHandle } from "./runtime/clock";
+export { Engine, type EngineOptions, wakeAtOf } from "./runtime/engine";
 export { createJsonataEvaluator } from "./runtime/jsonata-evaluator";
+export type { RunRef } from "./runtime/live-run";
+export type { Logger } from "./runtime/logger";
 export { type HistoryVerdict, verifyHistory } from "./runtime/verify";
 export { MemoryRunStore } from "./store/memory-store";
 export * from "./store/sqlite";

@@ -43,6 +43,7 @@ class CrashingStore implements RunStore {
   restore: RunStore["restore"] = (...args) => this.inner.restore(...args);
   claimRun: RunStore["claimRun"] = (...args) => this.inner.claimRun(...args);
   releaseRun: RunStore["releaseRun"] = (...args) => this.inner.releaseRun(...args);
+  renewLeases: RunStore["renewLeases"] = (...args) => this.inner.renewLeases(...args);
   close: RunStore["close"] = () => Promise.resolve();
 }
 

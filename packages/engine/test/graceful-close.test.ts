@@ -5,7 +5,7 @@ import type { Definition } from "@sagaflow/shared";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAction } from "../src/actions/types";
-import type { ActionSlots } from "../src/runtime/engine";
+import type { ActionSlots } from "../src/runtime/attempts/attempt-runner";
 import { openSqliteStore } from "../src/store/sqlite";
 import { type Call, createHarness } from "./helpers";
 

@@ -7,14 +7,11 @@ import {
   type RunSnapshot,
   type RunStatus,
 } from "@sagaflow/shared";
-import { invokeAction } from "../actions/invoke";
 import { createPathPolicy } from "../actions/paths";
 import { actionCatalog } from "../actions/registry";
-import type { ActionContext, ActionDefinition } from "../actions/types";
-import { FatalError } from "../actions/types";
+import type { ActionDefinition } from "../actions/types";
 import { decide } from "../core/decide";
 import type { Evaluator } from "../core/expressions";
-import { toJson } from "../core/expressions";
 import { applyEvent, foldHistory } from "../core/fold";
 import type { Command, CompensationAlert, Decision, Trigger } from "../core/types";
 import {
@@ -26,19 +23,16 @@ import {
   RunNotFoundError,
 } from "../errors";
 import type { RunRecord, RunStore, StoredDefinition, StoredEvent } from "../store/types";
+import type { AttemptExecutor } from "./attempts/attempt-executor";
+import { type ActionSlots, AttemptRunner } from "./attempts/attempt-runner";
+import { createInProcessExecutor } from "./attempts/in-process-executor";
 import { type Clock, createRealClock, type TimerHandle } from "./clock";
 import { DefinitionCache } from "./definition-cache";
 import { createJsonataEvaluator } from "./jsonata-evaluator";
+import { type LiveRun, newLiveRun, type RunRef } from "./live-run";
+import { type Logger, silentLogger } from "./logger";
 import { newRunId } from "./run-id";
 import { type HistoryVerdict, verifyHistory } from "./verify";
-
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export interface EngineOptions {
   store: RunStore;
@@ -59,40 +53,12 @@ export interface EngineOptions {
   owner?: string;
   /** A worker's limit on handlers running at once; default: none. */
   slots?: ActionSlots;
+  /** What runs actions (in this thread, a worker pool, …); default: in process, with `actions`. */
+  executor?: AttemptExecutor;
+  /** How long a claim on a run lasts without a commit or a renewal; renewed every third of it. */
+  leaseMs?: number;
   /** The W3C traceparent an attempt hands its action (ActionContext.traceparent), e.g. its trace span. */
   traceparentFor?: (run: RunRef, attemptId: string) => string | undefined;
-}
-
-/**
- * Admission of action handlers (a worker's concurrency limit). The engine takes a slot right before it
- * runs a handler, so it knows which attempts never began: a graceful close records those as abandoned and
- * recovery runs them again, instead of treating them as outcome unknown.
- */
-export interface ActionSlots {
-  /** Resolves when a handler may run; rejects when `signal` aborts first (timeout, cancel, close). */
-  acquire(signal: AbortSignal): Promise<void>;
-  release(): void;
-}
-
-export type RunRef = RunRecord<RunSnapshot>;
-
-interface RunningAttempt {
-  controller: AbortController;
-  timer: TimerHandle | null;
-  settled: boolean;
-  /** Its handler was invoked (it had a slot): from here on, a stop leaves its outcome unknown. */
-  began: boolean;
-}
-
-/** A run this engine drives: its last committed record, and the effects in progress for it. */
-interface LiveRun {
-  id: string;
-  definition: Definition;
-  record: RunRef;
-  queue: Promise<void>;
-  attempts: Map<string, RunningAttempt>;
-  wake: TimerHandle | null;
-  broken: Error | null;
 }
 
 interface Waiter {
@@ -101,7 +67,7 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-const LEASE_MS = 5 * 60_000;
+const DEFAULT_LEASE_MS = 60_000;
 const traceparentOf = (options: { traceparent?: string }) =>
   options.traceparent === undefined ? {} : { traceparent: options.traceparent };
 /** Backoff of loading a run again after the store refused one of its commits (disk full, read-only). */
@@ -131,6 +97,10 @@ export class Engine {
   private closed = false;
   private readonly commitRetryTimers = new Map<string, TimerHandle>();
   private readonly commitRetryDelays = new Map<string, number>();
+  private readonly attempts: AttemptRunner;
+  private readonly executor: AttemptExecutor;
+  private readonly leaseMs: number;
+  private leaseRenewal: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -146,6 +116,22 @@ export class Engine {
     this.logger = options.logger ?? silentLogger;
     this.owner = options.owner ?? "local";
     this.resolvePathPolicy = options.resolvePath;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.executor =
+      options.executor ??
+      createInProcessExecutor({
+        actions: this.actions,
+        resolvePath: (path) => this.resolvePath(path),
+        logger: this.logger,
+      });
+    const traceparentFor = options.traceparentFor;
+    this.attempts = new AttemptRunner({
+      executor: this.executor,
+      clock: this.clock,
+      slots: options.slots,
+      settle: (live, trigger) => this.enqueue(live, trigger).catch(() => {}),
+      traceparentFor: traceparentFor && ((live, attemptId) => traceparentFor(live.record, attemptId)),
+    });
   }
 
   // ── Starting and following runs ──────────────────────────────────────────────────────────────────
@@ -169,15 +155,6 @@ export class Engine {
             new Date(this.clock.now()).toISOString(),
           );
     const runId = options.runId ?? newRunId();
-    const live: LiveRun = {
-      id: runId,
-      definition: stored.definition,
-      record: undefined as unknown as RunRef,
-      queue: Promise.resolve(),
-      attempts: new Map(),
-      wake: null,
-      broken: null,
-    };
     const now = this.clock.now();
     const decision = await decide(
       stored.definition,
@@ -202,10 +179,9 @@ export class Engine {
       snapshot: decision.snapshot,
       status: decision.snapshot.status,
       wakeAt: wakeAtOf(decision.snapshot),
+      lease: this.lease(),
     });
-    // Claimed once its row exists: a store can only lease a run it holds.
-    await this.store.claimRun(runId, this.owner, this.leaseUntil());
-    live.record = {
+    const live = newLiveRun(stored.definition, {
       id: runId,
       workflow: stored.name,
       version: stored.version,
@@ -216,8 +192,8 @@ export class Engine {
       lastHash: events[events.length - 1]?.hash ?? "",
       snapshot: decision.snapshot,
       wakeAt: wakeAtOf(decision.snapshot),
-    };
-    this.live.set(runId, live);
+    });
+    this.track(live);
     this.afterCommit(live, events, decision);
     return runId;
   }
@@ -351,7 +327,9 @@ export class Engine {
       this.decideContext(now),
     );
     if (live) this.drop(live, new Error("the run was restored from a checkpoint"), false);
-    await this.store.claimRun(runId, this.owner, this.leaseUntil());
+    if (!(await this.store.claimRun(runId, this.owner, this.leaseUntil(), new Date(now).toISOString()))) {
+      throw new LeaseHeldError(runId);
+    }
     const at = new Date(now).toISOString();
     const events = await this.store.restore({
       runId,
@@ -362,26 +340,19 @@ export class Engine {
       snapshot: decision.snapshot,
       status: decision.snapshot.status,
       wakeAt: wakeAtOf(decision.snapshot),
+      lease: this.lease(),
     });
     const last = events[events.length - 1];
-    const restored: LiveRun = {
-      id: runId,
-      definition: stored.definition,
-      record: {
-        ...record,
-        status: decision.snapshot.status,
-        updatedAt: at,
-        lastSeq: last?.seq ?? keepThroughSeq,
-        lastHash: last?.hash ?? kept[kept.length - 1]?.hash ?? "",
-        snapshot: decision.snapshot,
-        wakeAt: wakeAtOf(decision.snapshot),
-      },
-      queue: Promise.resolve(),
-      attempts: new Map(),
-      wake: null,
-      broken: null,
-    };
-    this.live.set(runId, restored);
+    const restored = newLiveRun(stored.definition, {
+      ...record,
+      status: decision.snapshot.status,
+      updatedAt: at,
+      lastSeq: last?.seq ?? keepThroughSeq,
+      lastHash: last?.hash ?? kept[kept.length - 1]?.hash ?? "",
+      snapshot: decision.snapshot,
+      wakeAt: wakeAtOf(decision.snapshot),
+    });
+    this.track(restored);
     this.afterCommit(restored, events, decision);
   }
 
@@ -399,6 +370,9 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.attempts.closed = true;
+    if (this.leaseRenewal) clearInterval(this.leaseRenewal);
+    this.leaseRenewal = null;
     for (const timer of this.commitRetryTimers.values()) this.clock.clearTimer(timer);
     this.commitRetryTimers.clear();
     const runs = [...this.live.values()];
@@ -406,6 +380,7 @@ export class Engine {
     for (const live of runs) this.drop(live, new EngineClosedError(), false);
     await Promise.allSettled(runs.map((live) => live.queue));
     await Promise.allSettled(runs.map((live) => this.store.releaseRun(live.id, this.owner)));
+    await this.executor.close();
   }
 
   /**
@@ -422,7 +397,7 @@ export class Engine {
       if (live.broken) return;
       const attemptIds = [...live.attempts].filter(([, running]) => !running.began).map(([id]) => id);
       if (attemptIds.length === 0) return;
-      for (const id of attemptIds) this.abortAttempt(live, id, reason);
+      for (const id of attemptIds) this.attempts.abort(live, id, reason);
       await this.enqueue(live, { type: "abandon", attemptIds, reason });
     }
   }
@@ -451,7 +426,8 @@ export class Engine {
   private async loadFresh(runId: string, forOperator: boolean): Promise<LiveRun | undefined> {
     const record = await this.store.getRun<RunSnapshot>(runId);
     if (!record) return undefined;
-    if (!(await this.store.claimRun(runId, this.owner, this.leaseUntil()))) {
+    const now = new Date(this.clock.now()).toISOString();
+    if (!(await this.store.claimRun(runId, this.owner, this.leaseUntil(), now))) {
       if (forOperator) throw new LeaseHeldError(runId);
       return undefined;
     }
@@ -459,21 +435,13 @@ export class Engine {
     if (!stored) throw new DefinitionNotFoundError(record.workflow, record.version);
     const history = await this.store.getHistory(runId);
     const verdict = verifyHistory(record, history);
-    const live: LiveRun = {
-      id: runId,
-      definition: stored.definition,
-      record,
-      queue: Promise.resolve(),
-      attempts: new Map(),
-      wake: null,
-      broken: null,
-    };
+    const live = newLiveRun(stored.definition, record);
     if (!verdict.ok) {
       // Continue from the fold of the events that verify, so the suspension itself is sound.
       const good = history.filter((event) => event.seq <= verdict.lastGoodSeq);
       const base = foldHistory(good.map((event) => ({ event: event.event as RunEvent, at: event.at })));
       live.record = { ...record, snapshot: base as RunSnapshot };
-      this.live.set(runId, live);
+      this.track(live);
       this.logger.error("corrupt run history", { runId, ...verdict });
       await this.enqueue(live, {
         type: "suspendCorrupt",
@@ -482,7 +450,7 @@ export class Engine {
       });
       return live;
     }
-    this.live.set(runId, live);
+    this.track(live);
     if (!isTerminalStatus(record.status)) await this.enqueue(live, { type: "recover" });
     else this.scheduleWake(live);
     return live;
@@ -531,10 +499,17 @@ export class Engine {
         snapshot: decision.snapshot,
         status: decision.snapshot.status,
         wakeAt: wakeAtOf(decision.snapshot),
+        lease: this.lease(),
       });
     } catch (error) {
       // The store refused: what is committed is the truth, and this engine no longer knows it. Stop.
       const failure = error instanceof Error ? error : new Error(String(error));
+      if (failure instanceof LeaseHeldError) {
+        // Another worker took the run over (this one's lease lapsed): it drives the run now.
+        this.logger.warn("lease lost; another worker drives the run", { runId: live.id });
+        this.drop(live, failure, true);
+        throw failure;
+      }
       this.logger.error("commit failed; the run stops here until recovered", {
         runId: live.id,
         error: failure.message,
@@ -571,123 +546,20 @@ export class Engine {
     this.scheduleWake(live);
     this.notifyWaiters(live.id, live.record);
     if (isTerminalStatus(live.record.status) && live.attempts.size === 0) {
+      // The terminal commit released the lease.
       this.live.delete(live.id);
       if (live.wake) this.clock.clearTimer(live.wake);
-      this.store.releaseRun(live.id, this.owner).catch(() => {});
     }
   }
 
   private execute(live: LiveRun, commands: Command[]): void {
     for (const command of commands) {
-      if (command.type === "runAttempt") this.runAttempt(live, command.attempt);
+      if (command.type === "runAttempt") this.attempts.run(live, command.attempt);
       else if (command.type === "cancelAttempt" && command.awaitOutcome)
-        this.signalAbort(live, command.attemptId, command.reason);
-      else if (command.type === "cancelAttempt") this.abortAttempt(live, command.attemptId, command.reason);
+        this.attempts.signalAbort(live, command.attemptId, command.reason);
+      else if (command.type === "cancelAttempt") this.attempts.abort(live, command.attemptId, command.reason);
       else this.raiseAlert(command.alert);
     }
-  }
-
-  private runAttempt(live: LiveRun, attempt: Extract<Command, { type: "runAttempt" }>["attempt"]): void {
-    const startedAt = this.clock.now();
-    const running: RunningAttempt = {
-      controller: new AbortController(),
-      timer: null,
-      settled: false,
-      began: false,
-    };
-    this.abortAttempt(live, attempt.id, "superseded");
-    live.attempts.set(attempt.id, running);
-    if (this.closed) return; // decided while closing: it never begins, and close records it abandoned
-    const finish = (trigger: Trigger) => {
-      if (running.settled) return;
-      running.settled = true;
-      if (running.timer) this.clock.clearTimer(running.timer);
-      live.attempts.delete(attempt.id);
-      if (live.broken || this.closed) return;
-      this.enqueue(live, trigger).catch(() => {});
-    };
-    const durationMs = () => this.clock.now() - startedAt;
-    running.timer = this.clock.setTimer(attempt.timeoutMs, () => {
-      running.controller.abort(
-        Object.assign(new Error(`timed out after ${attempt.timeoutMs} ms`), { name: "Timeout" }),
-      );
-      finish({ type: "attemptTimedOut", attemptId: attempt.id, durationMs: durationMs() });
-    });
-    const action = this.actions.get(attempt.action);
-    const context: ActionContext = {
-      runId: live.id,
-      stateId: attempt.stateId,
-      attempt: attempt.attempt,
-      idempotencyKey: attempt.idempotencyKey,
-      signal: running.controller.signal,
-      log: (message, level = "info") => {
-        const fields = { runId: live.id, stateId: attempt.stateId, attempt: attempt.attempt };
-        if (level === "error") this.logger.error(message, fields);
-        else if (level === "warn") this.logger.warn(message, fields);
-        else this.logger.info(message, fields);
-      },
-      heartbeat: () => {},
-      resolvePath: (path) => this.resolvePath(path),
-      traceparent: this.options.traceparentFor?.(live.record, attempt.id),
-    };
-    const slots = this.options.slots;
-    let holdsSlot = false;
-    const invoke = async () => {
-      if (!action) throw new FatalError(`Unknown action "${attempt.action}"`);
-      if (slots) {
-        await slots.acquire(running.controller.signal);
-        holdsSlot = true;
-      }
-      // Settled while queued (timed out, canceled, abandoned at close): it never begins.
-      if (running.settled) throw new Error("the attempt ended before it began");
-      running.began = true;
-      return invokeAction(action, attempt.params, context);
-    };
-    // The slot is freed once the result is queued, so a worker waiting for idle slots (shutdown) knows
-    // every finished handler's result will be committed.
-    const settle = (trigger: Trigger) => {
-      finish(trigger);
-      if (holdsSlot) slots?.release();
-      holdsSlot = false;
-    };
-    Promise.resolve()
-      .then(invoke)
-      .then(
-        (output) =>
-          settle({
-            type: "attemptSucceeded",
-            attemptId: attempt.id,
-            output: toJson(output),
-            durationMs: durationMs(),
-          }),
-        (error: unknown) => {
-          const failure = error instanceof Error ? error : new Error(String(error));
-          settle({
-            type: "attemptFailed",
-            attemptId: attempt.id,
-            error: { error: failure.name || "Error", message: failure.message },
-            fatal: failure instanceof FatalError,
-            durationMs: durationMs(),
-          });
-        },
-      );
-  }
-
-  private abortAttempt(live: LiveRun, attemptId: string, reason: string): void {
-    const running = live.attempts.get(attemptId);
-    if (!running) return;
-    running.settled = true;
-    if (running.timer) this.clock.clearTimer(running.timer);
-    live.attempts.delete(attemptId);
-    running.controller.abort(Object.assign(new Error(reason), { name: "AbortError" }));
-  }
-
-  /**
-   * Aborts the attempt's signal but keeps waiting for it: its result, or its timeout, still comes back as a
-   * trigger (cancellation is cooperative; a write that outraced the abort must be compensated).
-   */
-  private signalAbort(live: LiveRun, attemptId: string, reason: string): void {
-    live.attempts.get(attemptId)?.controller.abort(Object.assign(new Error(reason), { name: "AbortError" }));
   }
 
   private raiseAlert(alert: CompensationAlert): void {
@@ -730,7 +602,7 @@ export class Engine {
     live.broken = error;
     if (live.wake) this.clock.clearTimer(live.wake);
     live.wake = null;
-    for (const id of [...live.attempts.keys()]) this.abortAttempt(live, id, error.message);
+    for (const id of [...live.attempts.keys()]) this.attempts.abort(live, id, error.message);
     if (this.live.get(live.id) === live) this.live.delete(live.id);
     if (failWaiters) {
       for (const waiter of this.waiters.get(live.id) ?? []) waiter.reject(error);
@@ -770,7 +642,29 @@ export class Engine {
   }
 
   private leaseUntil(): string {
-    return new Date(this.clock.now() + LEASE_MS).toISOString();
+    return new Date(this.clock.now() + this.leaseMs).toISOString();
+  }
+
+  /** The lease every commit carries: claimed at creation, renewed by each step, released when terminal. */
+  private lease(): { owner: string; until: string } {
+    return { owner: this.owner, until: this.leaseUntil() };
+  }
+
+  /**
+   * Starts following a run, and keeps the leases of all followed runs alive: runs that wait (a long timer,
+   * a slow attempt) commit nothing for a while, so every third of the lease one statement renews them all.
+   * The heartbeat runs on real time, not the injected clock: it is about this process being alive.
+   */
+  private track(live: LiveRun): void {
+    this.live.set(live.id, live);
+    if (this.leaseRenewal || this.closed) return;
+    this.leaseRenewal = setInterval(() => {
+      if (this.live.size === 0) return;
+      this.store
+        .renewLeases(this.owner, this.leaseUntil())
+        .catch((error: unknown) => this.logger.warn("lease renewal failed", { error: String(error) }));
+    }, this.leaseMs / 3);
+    this.leaseRenewal.unref();
   }
 
   private assertOpen(): void {

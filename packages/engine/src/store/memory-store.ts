@@ -1,6 +1,6 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
-import { ConcurrentModificationError } from "../errors";
-import { hashEvent } from "../history/hash";
+import { ConcurrentModificationError, LeaseHeldError } from "../errors";
+import { chainEvents } from "./chain";
 import type {
   Commit,
   DefinitionSummary,
@@ -81,6 +81,7 @@ export class MemoryRunStore implements RunStore {
       );
     }
     if (!existing && !commit.create) throw new Error(`Run ${commit.runId} does not exist`);
+    this.applyLease(commit);
     const history = this.histories.get(commit.runId) ?? [];
     const appended = this.chain(commit.runId, existing?.lastHash ?? "", lastSeq, commit);
     const last = appended[appended.length - 1];
@@ -129,15 +130,19 @@ export class MemoryRunStore implements RunStore {
   }
 
   private chain(runId: string, prevHash: string, lastSeq: number, commit: Commit<unknown>): StoredEvent[] {
-    const appended: StoredEvent[] = [];
-    let previous = prevHash;
-    for (const [offset, event] of commit.events.entries()) {
-      const entry = { runId, seq: lastSeq + offset + 1, at: commit.at, event: structuredClone(event) };
-      const hash = hashEvent(previous, entry);
-      appended.push({ ...entry, prevHash: previous, hash });
-      previous = hash;
+    const head = { seq: lastSeq, hash: prevHash };
+    return chainEvents(runId, head, commit.at, structuredClone(commit.events)).map((entry) => entry.stored);
+  }
+
+  /** The lease check and write that ride in a commit (see Commit.lease). */
+  private applyLease(commit: Commit<unknown>): void {
+    if (!commit.lease) return;
+    const held = this.leases.get(commit.runId);
+    if (held && held.owner !== commit.lease.owner && held.until > commit.at) {
+      throw new LeaseHeldError(commit.runId);
     }
-    return appended;
+    const until = isTerminalStatus(commit.status) ? commit.at : commit.lease.until;
+    this.leases.set(commit.runId, { owner: commit.lease.owner, until });
   }
 
   async getRun<S>(runId: string): Promise<RunRecord<S> | undefined> {
@@ -177,16 +182,29 @@ export class MemoryRunStore implements RunStore {
     return [...this.runs.values()].filter((run) => !isTerminalStatus(run.status)).map((run) => run.id);
   }
 
-  async claimRun(runId: string, owner: string, leaseUntil: string): Promise<boolean> {
+  async claimRun(
+    runId: string,
+    owner: string,
+    leaseUntil: string,
+    now = new Date().toISOString(),
+  ): Promise<boolean> {
+    if (!this.runs.has(runId)) return false;
     const lease = this.leases.get(runId);
     // Leases compare by the claimant's clock: a lease still held by another owner refuses the claim.
-    if (lease && lease.owner !== owner && lease.until > new Date().toISOString()) return false;
+    if (lease && lease.owner !== owner && lease.until > now) return false;
     this.leases.set(runId, { owner, until: leaseUntil });
     return true;
   }
 
   async releaseRun(runId: string, owner: string): Promise<void> {
     if (this.leases.get(runId)?.owner === owner) this.leases.delete(runId);
+  }
+
+  async renewLeases(owner: string, leaseUntil: string): Promise<void> {
+    for (const [runId, lease] of this.leases) {
+      const run = this.runs.get(runId);
+      if (lease.owner === owner && run && !isTerminalStatus(run.status)) lease.until = leaseUntil;
+    }
   }
 
   async close(): Promise<void> {

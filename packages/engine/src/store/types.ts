@@ -55,6 +55,12 @@ export interface Commit<S = unknown> {
   snapshot: S;
   status: RunStatus;
   wakeAt: string | null;
+  /**
+   * The writer's lease, riding in the commit (no write of its own): a new run is created claimed, a commit
+   * renews it, a terminal commit releases it. Refused with LeaseHeldError while another owner holds an
+   * unexpired lease (compared at `at`). Without it the lease is left as it is.
+   */
+  lease?: { owner: string; until: string };
 }
 
 export interface StoredDefinition {
@@ -123,6 +129,8 @@ export interface RunStore {
    */
   claimRun(runId: string, owner: string, leaseUntil: string, now?: string): Promise<boolean>;
   releaseRun(runId: string, owner: string): Promise<void>;
+  /** Extends every lease `owner` holds on an unfinished run: a worker's heartbeat for its idle runs. */
+  renewLeases(owner: string, leaseUntil: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { ChainHead } from "./chain";
+import type { ChainHead } from "../chain";
 
 /** A run row's chain head, with the status and wake time it holds when known (to skip rewriting them). */
 export interface RowHead extends ChainHead {

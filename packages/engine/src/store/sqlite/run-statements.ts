@@ -5,6 +5,14 @@ import { EVENT_COLUMNS, type EventRow, RUN_COLUMNS, type RunRow } from "./rows";
 /** Statuses an engine keeps driving by itself: the ones recovery picks up. */
 export const UNFINISHED_STATUSES = runStatusSchema.options.filter((status) => !isTerminalStatus(status));
 
+/** SET lease_owner, lease_until: the commit's lease, or (both NULL) the row's as it is. */
+const LEASE_SET = "lease_owner = coalesce(?, lease_owner), lease_until = coalesce(?, lease_until)";
+type LeaseParams = [owner: string | null, until: string | null];
+/** The writer may commit: it brings no lease, or the lease is free, its own, or expired at the commit time. */
+const LEASE_FREE =
+  "(? IS NULL OR lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL OR lease_until <= ?)";
+type LeaseCheck = [owner: string | null, owner: string | null, now: string];
+
 /** Every statement of the run hot paths, prepared once per connection (plain better-sqlite3 for speed). */
 export function prepareRunStatements(sqlite: Database.Database) {
   const unfinished = UNFINISHED_STATUSES.map((status) => `'${status}'`).join(", ");
@@ -14,25 +22,63 @@ export function prepareRunStatements(sqlite: Database.Database) {
       { lastSeq: number; lastHash: string; status: string; wakeAt: string | null }
     >("SELECT last_seq AS lastSeq, last_hash AS lastHash, status, wake_at AS wakeAt FROM runs WHERE id = ?"),
     insertRun: sqlite.prepare<
-      [string, string, number, string, string, string, number, string, string, string | null]
+      [
+        string,
+        string,
+        number,
+        string,
+        string,
+        string,
+        number,
+        string,
+        string,
+        string | null,
+        string | null,
+        string | null,
+      ]
     >(
-      `INSERT INTO runs (id, workflow, version, status, created_at, updated_at, last_seq, last_hash, snapshot, wake_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO runs (id, workflow, version, status, created_at, updated_at, last_seq, last_hash, snapshot, wake_at, lease_owner, lease_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     ),
-    /** The optimistic check and the checkpoint in one statement: 0 changes means someone else moved on. */
+    /**
+     * The optimistic check, the lease check and the checkpoint in one statement: 0 changes means someone
+     * else moved on or holds the lease. The lease rides in the commit (claimed or renewed, no fsync of its
+     * own); a commit without one leaves the lease columns as they are.
+     */
     advanceRun: sqlite.prepare<
-      [string, string, string | null, number, string, string, string, number, string]
+      [
+        string,
+        string,
+        string | null,
+        number,
+        string,
+        string,
+        ...LeaseParams,
+        string,
+        number,
+        string,
+        ...LeaseCheck,
+      ]
     >(
-      `UPDATE runs SET status = ?, snapshot = ?, wake_at = ?, last_seq = ?, last_hash = ?, updated_at = ?
-       WHERE id = ? AND last_seq = ? AND last_hash = ?`,
+      `UPDATE runs SET status = ?, snapshot = ?, wake_at = ?, last_seq = ?, last_hash = ?, updated_at = ?,
+       ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
     ),
     /**
      * The same when status and wake time stay as they are (most steps): columns left out of SET leave their
      * indexes (runs_status_created, runs_wake_at) untouched, one or two pages fewer per commit.
      */
-    advanceRunSnapshot: sqlite.prepare<[string, number, string, string, string, number, string]>(
-      `UPDATE runs SET snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?
-       WHERE id = ? AND last_seq = ? AND last_hash = ?`,
+    advanceRunSnapshot: sqlite.prepare<
+      [string, number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
+    >(
+      `UPDATE runs SET snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?,
+       ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
+    ),
+    lease: sqlite.prepare<[string], { owner: string | null; until: string | null }>(
+      "SELECT lease_owner AS owner, lease_until AS until FROM runs WHERE id = ?",
+    ),
+    /** Renews every lease of one owner at once: idle runs (long timers, slow attempts) stay claimed. */
+    renewLeases: sqlite.prepare<[string, string]>(
+      `UPDATE runs SET lease_until = ? WHERE lease_owner = ? AND status IN (${unfinished})`,
     ),
     insertEvent: sqlite.prepare<[string, number, string, string, string, string, string]>(
       "INSERT INTO events (run_id, seq, type, at, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,6 +1,7 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
-import { ConcurrentModificationError } from "../../errors";
+import { ConcurrentModificationError, LeaseHeldError } from "../../errors";
+import { type ChainedEvent, type ChainHead, chainEvents, headAfter } from "../chain";
 import type {
   Commit,
   DefinitionSummary,
@@ -11,7 +12,6 @@ import type {
   StoredDefinition,
   StoredEvent,
 } from "../types";
-import { type ChainedEvent, type ChainHead, chainEvents, headAfter } from "./chain";
 import { type Connection, openConnection, type SqliteOptions } from "./connection";
 import { decodeRunCursor, encodeRunCursor } from "./cursor";
 import { DefinitionTable } from "./definition-table";
@@ -205,6 +205,10 @@ export class SqliteRunStore implements RunStore {
     this.guard(() => this.statements.release.run(runId, owner));
   }
 
+  async renewLeases(owner: string, leaseUntil: string): Promise<void> {
+    this.guard(() => this.statements.renewLeases.run(leaseUntil, owner));
+  }
+
   async close(): Promise<void> {
     if (this.connection.sqlite.open) {
       this.flush();
@@ -294,6 +298,9 @@ export class SqliteRunStore implements RunStore {
   private applyCommit({ commit, head, rows, snapshot }: PreparedCommit): void {
     const last = rows.at(-1);
     const next = last ? { seq: last[1], hash: last[6] } : head;
+    const lease = leaseColumns(commit);
+    const owner = commit.lease?.owner ?? null;
+    const check = [owner, owner, commit.at] as const;
     if (commit.expectedSeq === 0) {
       const create = commit.create!;
       const inserted = this.statements.insertRun.run(
@@ -307,6 +314,7 @@ export class SqliteRunStore implements RunStore {
         next.hash,
         snapshot,
         commit.wakeAt,
+        ...lease,
       );
       if (inserted.changes === 0) {
         throw new ConcurrentModificationError(`run ${commit.runId} already exists`);
@@ -321,9 +329,11 @@ export class SqliteRunStore implements RunStore {
             next.seq,
             next.hash,
             commit.at,
+            ...lease,
             commit.runId,
             head.seq,
             head.hash,
+            ...check,
           )
         : this.statements.advanceRun.run(
             commit.status,
@@ -332,11 +342,17 @@ export class SqliteRunStore implements RunStore {
             next.seq,
             next.hash,
             commit.at,
+            ...lease,
             commit.runId,
             head.seq,
             head.hash,
+            ...check,
           );
       if (updated.changes === 0) {
+        const held = this.statements.lease.get(commit.runId);
+        if (owner && held?.owner && held.owner !== owner && held.until && held.until > commit.at) {
+          throw new LeaseHeldError(commit.runId);
+        }
         throw new ConcurrentModificationError(
           `run ${commit.runId} moved past checkpoint ${commit.expectedSeq} (or was restored)`,
         );
@@ -370,9 +386,13 @@ export class SqliteRunStore implements RunStore {
       next.seq,
       next.hash,
       commit.at,
+      ...leaseColumns(commit),
       runId,
       row.lastSeq,
       row.lastHash,
+      null,
+      null,
+      commit.at,
     );
     for (const entry of chained) this.statements.insertEvent.run(...toEventInsert(entry));
     return chained.map((entry) => entry.stored);
@@ -428,6 +448,12 @@ type EventInsert = [
 
 function toEventInsert({ stored, json }: ChainedEvent): EventInsert {
   return [stored.runId, stored.seq, stored.event.type, stored.at, json, stored.prevHash, stored.hash];
+}
+
+/** The lease columns a commit writes: its lease, released (expired now) once the run is terminal. */
+function leaseColumns(commit: Commit<unknown>): [string | null, string | null] {
+  if (!commit.lease) return [null, null];
+  return [commit.lease.owner, isTerminalStatus(commit.status) ? commit.at : commit.lease.until];
 }
 
 function staleSeq(runId: string, expectedSeq: number, actualSeq: number): ConcurrentModificationError {

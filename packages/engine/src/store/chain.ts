@@ -1,5 +1,10 @@
-import { eventJson, hashEventJson } from "../../history/hash";
-import type { EventRecord, StoredEvent } from "../types";
+import { eventJson, hashEventJson } from "../history/hash";
+import type { EventRecord, StoredEvent } from "./types";
+
+/**
+ * The hash chain every store writes (SPEC §3): one implementation, so a run chained by one store verifies
+ * in any other.
+ */
 
 /** The head of a run's hash chain: its last seq and that event's hash ("" before the first event). */
 export interface ChainHead {

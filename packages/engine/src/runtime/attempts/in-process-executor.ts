@@ -1,0 +1,67 @@
+import { invokeAction } from "../../actions/invoke";
+import type { ActionContext, ActionDefinition } from "../../actions/types";
+import { FatalError } from "../../actions/types";
+import { toJson } from "../../core/expressions";
+import type { Logger } from "../logger";
+import {
+  type AttemptExecutor,
+  type AttemptOutcome,
+  type AttemptRequest,
+  toAttemptError,
+} from "./attempt-executor";
+
+export interface InProcessExecutorOptions {
+  actions: ReadonlyMap<string, ActionDefinition>;
+  /** Confines action file paths (ActionContext.resolvePath). */
+  resolvePath: (path: string) => string;
+  logger: Logger;
+}
+
+/**
+ * Runs actions on the orchestrator's own thread: the fastest executor, for trusted actions (tests, the
+ * simulator's stubs). Its timeout is cooperative: an action that never yields is not stopped.
+ */
+export function createInProcessExecutor(options: InProcessExecutorOptions): AttemptExecutor {
+  return {
+    async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
+      const action = options.actions.get(request.action);
+      if (!action) {
+        return {
+          ok: false,
+          error: { name: "FatalError", message: `Unknown action "${request.action}"`, fatal: true },
+        };
+      }
+      try {
+        const output = await invokeAction(action, request.params, actionContext(request, signal, options));
+        return { ok: true, output: toJson(output) };
+      } catch (error) {
+        return { ok: false, error: toAttemptError(error, (failure) => failure instanceof FatalError) };
+      }
+    },
+    async close() {},
+  };
+}
+
+/** The ActionContext of SPEC §4 for one attempt; executors in other threads build the same. */
+export function actionContext(
+  request: AttemptRequest,
+  signal: AbortSignal,
+  options: { resolvePath: (path: string) => string; logger: Logger },
+): ActionContext {
+  const fields = { runId: request.runId, stateId: request.stateId, attempt: request.attempt };
+  return {
+    runId: request.runId,
+    stateId: request.stateId,
+    attempt: request.attempt,
+    idempotencyKey: request.idempotencyKey,
+    signal,
+    log: (message, level = "info") => {
+      if (level === "error") options.logger.error(message, fields);
+      else if (level === "warn") options.logger.warn(message, fields);
+      else options.logger.info(message, fields);
+    },
+    heartbeat: () => {},
+    resolvePath: options.resolvePath,
+    traceparent: request.traceparent,
+  };
+}
