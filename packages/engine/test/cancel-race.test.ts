@@ -1,126 +1,22 @@
-import type { Definition, RunEvent, State } from "@sagaflow/shared";
+import type { Definition } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { defineAction } from "../src/actions/types";
 import { formatWorkflowState } from "../src/format/workflow-state";
-import { type Call, createHarness, type Harness, openStore, STORE_KINDS, testActions } from "./helpers";
+import {
+  history,
+  mapOverFalseTrue,
+  parallelWithFailingBranch,
+  saga,
+  Writes,
+  write,
+} from "./cancel-race-writes";
+import { type Call, createHarness, type Harness, openStore, STORE_KINDS } from "./helpers";
 
 /*
  * A write that lands while its scope is being canceled (a sibling failed, an operator cancel, the run
- * deadline) must be compensated. The `write` action below finishes only when the test says so, after
- * the engine has aborted it, and applies its effect anyway: the race, made deterministic.
+ * deadline) must be compensated. The `write` action (cancel-race-writes.ts) finishes only when the test
+ * says so, after the engine has aborted it, and applies its effect anyway: the race, made deterministic.
+ * Cancel without compensation: cancel-race-no-compensation.test.ts.
  */
-
-type Outcome = "write" | "fail";
-
-/** `write` outcomes released by the test, by idempotency key; effects applied and undone. */
-class Writes {
-  readonly effects = new Set<string>();
-  /** Whether each write's AbortSignal had fired when it finished. */
-  readonly abortedWhenDone = new Map<string, boolean>();
-  private readonly gates = new Map<string, (outcome: Outcome) => void>();
-  private readonly waiting = new Map<string, Promise<Outcome>>();
-
-  private gate(key: string): Promise<Outcome> {
-    let promise = this.waiting.get(key);
-    if (!promise) {
-      promise = new Promise<Outcome>((resolve) => this.gates.set(key, resolve));
-      this.waiting.set(key, promise);
-    }
-    return promise;
-  }
-
-  release(key: string, outcome: Outcome = "write"): void {
-    this.gate(key);
-    this.gates.get(key)?.(outcome);
-  }
-
-  actions(calls: Call[]) {
-    return [
-      ...testActions(calls),
-      defineAction({
-        name: "write",
-        description: "fails at once when ok is false; else waits for the test, then writes (ignoring aborts)",
-        params: z.object({ ok: z.boolean().optional() }),
-        effect: "write",
-        handler: async (params, ctx) => {
-          calls.push({ action: "write", key: ctx.idempotencyKey, attempt: ctx.attempt, params });
-          if (params.ok === false) throw Object.assign(new Error("no"), { name: "Boom" });
-          const outcome = await this.gate(ctx.idempotencyKey);
-          this.abortedWhenDone.set(ctx.idempotencyKey, ctx.signal.aborted);
-          if (outcome === "fail") throw Object.assign(new Error("gave up"), { name: "AbortError" });
-          this.effects.add(ctx.idempotencyKey);
-          return { key: ctx.idempotencyKey };
-        },
-      }),
-      defineAction({
-        name: "undo",
-        description: "removes the effect of the task it compensates",
-        params: z.object({}),
-        effect: "write",
-        handler: async (_params, ctx) => {
-          calls.push({ action: "undo", key: ctx.idempotencyKey, attempt: ctx.attempt, params: {} });
-          this.effects.delete(ctx.idempotencyKey.slice(0, ctx.idempotencyKey.lastIndexOf(":")));
-          return {};
-        },
-      }),
-    ];
-  }
-}
-
-/** A write task (compensated by `undo_<id>`), plus its compensation state. */
-function write(id: string, params: Record<string, unknown>, rest: Partial<State>): Record<string, State> {
-  return {
-    [id]: {
-      type: "task",
-      action: "write",
-      params,
-      compensateWith: `undo_${id}`,
-      timeout: "5m",
-      ...rest,
-    } as State,
-    [`undo_${id}`]: { type: "compensation", action: "undo", params: {} },
-  };
-}
-
-/** book (compensated) → body → done. */
-function saga(body: Record<string, State>, extra: Partial<Definition> = {}): Definition {
-  return {
-    name: "race",
-    startAt: "book",
-    states: {
-      ...write("book", {}, { next: "body" }),
-      ...body,
-      done: { type: "succeed" },
-    },
-    ...extra,
-  };
-}
-
-const mapOverFalseTrue = saga({
-  body: {
-    type: "map",
-    items: [false, true],
-    maxConcurrency: 2,
-    iterator: { startAt: "item", states: write("item", { ok: "{% $item %}" }, { end: true }) },
-    next: "done",
-  },
-});
-
-const parallelWithFailingBranch = saga({
-  body: {
-    type: "parallel",
-    branches: {
-      bad: { startAt: "bad", states: write("bad", { ok: false }, { end: true }) },
-      slow: { startAt: "slow", states: write("slow", {}, { end: true }) },
-    },
-    next: "done",
-  },
-});
-
-async function history(h: Harness, runId: string): Promise<RunEvent[]> {
-  return (await h.store.getHistory(runId)).map((stored) => stored.event as RunEvent);
-}
 
 describe.each(STORE_KINDS)("a write landing while its scope is canceled (%s store)", (kind) => {
   function harness() {
@@ -268,28 +164,6 @@ describe.each(STORE_KINDS)("a write landing while its scope is canceled (%s stor
     expect(run.snapshot.compensated.map((c) => c.taskStateId)).toEqual(["body", "book"]);
     expect(writes.effects.size).toBe(0);
     expect(await h.engine.verify("r")).toMatchObject({ ok: true });
-  });
-
-  it("cancel without compensation while a map awaits an aborted sibling: dropped at once", async () => {
-    const { h, writes } = harness();
-    await startPastBook(h, writes, mapOverFalseTrue);
-    await h.engine.cancel("r", { compensate: false, by: "carol" });
-    await h.engine.idle();
-    writes.release("r:body[1]/item:1");
-    const run = await h.settle("r");
-    expect(run.status).toBe("canceled");
-    expect(run.snapshot.inFlight).toEqual({});
-    expect((await history(h, "r")).at(-1)).toMatchObject({ type: "RunCanceled", compensate: false });
-    expect(await h.engine.verify("r")).toMatchObject({ ok: true });
-  });
-
-  it("cancel without compensation drops the aborted attempt at once, as before", async () => {
-    const { h, writes } = harness();
-    await startPastBook(h, writes, saga(write("body", {}, { next: "done" })));
-    await h.engine.cancel("r", { compensate: false, by: "carol" });
-    const run = await h.settle("r");
-    expect(run.status).toBe("canceled");
-    expect(run.snapshot.inFlight).toEqual({});
   });
 });
 

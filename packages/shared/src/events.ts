@@ -284,7 +284,11 @@ export const runEventSchema = z.discriminatedUnion("type", [
     type: z.literal("RunCanceled"),
     ...operator,
     compensate: z.boolean(),
-    /** With compensation: task attempts aborted by the cancel and awaited before the first compensation runs. */
+    /**
+     * Task attempts aborted by the cancel and awaited: before the first compensation runs, or, without
+     * compensation, before the run is `canceled` (it stays `running` until the last one settles). Absent in
+     * histories of cancels without compensation written before, which dropped them at once.
+     */
     awaitedAttempts: awaitedAttempts.optional(),
   }),
   z.object({ type: z.literal("HistoryRestored"), ...operator, keepThroughSeq: z.number().int() }),

@@ -10,7 +10,7 @@ import {
 import { InvalidOperationError } from "../errors";
 import { advance, enter, failCompensation, failState, startCompensation } from "./advance";
 import { indexDefinition } from "./definition-index";
-import { attemptsToAwait } from "./draining";
+import { attemptsToAwait, cancelDraining, canceledWithoutCompensation } from "./draining";
 import { compensationRetryTimerId, DEADLINE_TIMER, idempotencyKey, retryTimerId } from "./names";
 import { planRetry, resolveRetry, TIMEOUT_ERROR } from "./retry";
 import type { DecideContext, Decision, Trigger } from "./types";
@@ -33,8 +33,12 @@ import { Working } from "./working";
  * - Cancellation is cooperative and awaited (draining.ts): attempts in flight in an abandoned scope (a
  *   failed sibling, cancel with compensation, the deadline) are aborted, and the parallel/map state fails,
  *   or compensation begins, only once each has settled; a late success is recorded and compensated.
- *   Cancel without compensation drops them at once. After a crash an awaited attempt follows the recovery
- *   rule below (idempotent: re-run, not aborted, so its outcome is known; otherwise suspend).
+ *   Cancel without compensation awaits them too: the run stays `running` (its top scope canceled, so
+ *   nothing else moves) and becomes `canceled` with the settle of the last one; a late success is recorded
+ *   as done, so a redrive goes on after it and never repeats the write. After a crash an awaited attempt
+ *   follows the recovery rule below (idempotent: re-run, not aborted, so its outcome is known; otherwise
+ *   suspend). A person's resume or resolve of a run suspended so goes on with what was under way: the
+ *   compensation, or the cancel.
  * - Timeout error name is "Timeout". A timed-out attempt first gets `retry.onTimeout.retries` extra attempts
  *   (at once, timeout × multiplier); then timeouts retry like other errors while maxAttempts allows.
  * - Recovery re-runs interrupted compensations (they are retried by nature) and idempotent tasks with the
@@ -76,7 +80,8 @@ export async function decide(
 
 function cancelReason(w: Working): string {
   const s = w.snapshot;
-  if (s.status === "canceled" || s.compensation?.cause === "cancel") return "the run was canceled";
+  if (s.status === "canceled" || cancelDraining(s) || s.compensation?.cause === "cancel")
+    return "the run was canceled";
   if (s.compensation?.cause === "deadline") return "the run's deadline passed";
   return "the step is no longer needed";
 }
@@ -346,6 +351,9 @@ function timersDue(w: Working): void {
 
 function signal(w: Working, trigger: Extract<Trigger, { type: "signal" }>): void {
   requireStatus(w, ["running", "waiting"], "receive a signal");
+  if (cancelDraining(w.snapshot)) {
+    throw new InvalidOperationError(`Run ${w.snapshot.runId} is being canceled; it takes no signals`);
+  }
   const waiting = Object.values(w.snapshot.awaiting).find((awaited) => awaited.signal === trigger.signal);
   w.emit({
     type: "SignalReceived",
@@ -358,11 +366,17 @@ function signal(w: Working, trigger: Extract<Trigger, { type: "signal" }>): void
   });
 }
 
+/**
+ * With or without compensation, the attempts in flight are aborted and awaited (draining.ts): a write that
+ * outraces the abort is recorded, so it is compensated, or, without compensation, never run again by a
+ * redrive. A run already being canceled without compensation can still be canceled with compensation.
+ */
 function cancel(w: Working, compensate: boolean, by: string): void {
   requireStatus(w, ["running", "waiting", "suspended"], "be canceled");
-  if (!compensate) {
-    w.emit({ type: "RunCanceled", by, compensate });
-    return;
+  if (!compensate && cancelDraining(w.snapshot)) {
+    throw new InvalidOperationError(
+      `Run ${w.snapshot.runId} is already being canceled; it ends once its aborted steps have settled`,
+    );
   }
   w.emit({ type: "RunCanceled", by, compensate, awaitedAttempts: attemptsToAwait(w.snapshot, [""]) });
 }
@@ -379,7 +393,9 @@ function resume(w: Working, by: string): void {
       `Run ${s.runId} has a corrupt history; restore it from its last good checkpoint (event ${s.suspension.lastGoodSeq})`,
     );
   }
+  const canceling = resumedCanceling(w);
   w.emit({ type: "RunResumed", by, from: s.status, ...resumedCompensating(w) });
+  if (canceling) cancelAgain(w, by);
 }
 
 /**
@@ -391,6 +407,20 @@ function resumedCompensating(w: Working): { compensating?: true } {
   const s = w.snapshot;
   const compensating = s.status === "suspended" && s.compensation !== null && s.compensation.failed === null;
   return compensating ? { compensating: true } : {};
+}
+
+/**
+ * A run suspended while a cancel without compensation awaited an attempt (its outcome became unknown in a
+ * crash) ends canceled when a person resumes or resolves it: resolving records the step done, so a later
+ * redrive goes on after it; a plain resume judges that it did not happen, so a redrive runs it.
+ */
+function resumedCanceling(w: Working): boolean {
+  return w.snapshot.status === "suspended" && canceledWithoutCompensation(w.snapshot);
+}
+
+/** The cancel goes on after RunResumed (which revived the canceled scopes), recorded as the person's. */
+function cancelAgain(w: Working, by: string): void {
+  w.emit({ type: "RunCanceled", by, compensate: false, awaitedAttempts: attemptsToAwait(w.snapshot, [""]) });
 }
 
 /**
@@ -419,6 +449,7 @@ function resolveStep(w: Working, trigger: Extract<Trigger, { type: "resolveStep"
   }
   const target = stuckStep(w, trigger.stateId);
   if (!target) throw new InvalidOperationError(`Run ${s.runId} has no stuck task to resolve`);
+  const canceling = resumedCanceling(w);
   w.emit({ type: "RunResumed", by: trigger.by, from: s.status, ...resumedCompensating(w) });
   const state = w.index.state(target.stateId) as TaskState | undefined;
   w.emit({
@@ -430,6 +461,7 @@ function resolveStep(w: Working, trigger: Extract<Trigger, { type: "resolveStep"
     output: trigger.output,
     ...(state?.compensateWith ? { compensateWith: state.compensateWith } : {}),
   });
+  if (canceling) cancelAgain(w, trigger.by);
 }
 
 /** The interrupted attempt of a suspended run, or the deepest failed task of a failed run. */
@@ -477,7 +509,7 @@ function recover(w: Working): void {
     w.emit({
       type: "RunSuspended",
       reason: "outcome_unknown",
-      message: `outcome unknown: ${unsafe.stateId} (attempt ${unsafe.attempt}, key ${unsafe.idempotencyKey}) was running when the engine stopped and is not idempotent`,
+      message: `outcome unknown: ${unsafe.stateId} (attempt ${unsafe.attempt}, key ${unsafe.idempotencyKey}) was running when the engine stopped and is not idempotent${cancelDraining(s) ? "; the run was being canceled" : ""}`,
       scope: unsafe.scope,
       stateId: unsafe.stateId,
     });

@@ -9,6 +9,7 @@ import type {
   StateRunStatus,
 } from "@sagaflow/shared";
 import { assertNever } from "./assert-never";
+import { awaitingCanceled, cancelSettled } from "./draining";
 import { attemptId, compensationKey, idempotencyKey, isInsideScope, signalTimerId } from "./names";
 
 /**
@@ -472,8 +473,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       break;
     }
     case "RunCanceled": {
-      const awaited = event.compensate ? event.awaitedAttempts : undefined;
-      haltScope(s, "", awaited);
+      haltScope(s, "", event.awaitedAttempts);
       const top = s.scopes[""];
       if (top && top.status === "running") top.status = "canceled";
       s.timers = {};
@@ -485,6 +485,9 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       if (event.compensate) {
         s.status = "compensating";
         s.compensation = { cause: "cancel", error, exec: null, failed: null };
+      } else if (awaitingCanceled(s, [""])) {
+        // Canceled once the attempts it aborted have settled (see cancelSettled below).
+        s.status = "running";
       } else {
         s.status = "canceled";
         s.endedAt = at;
@@ -497,6 +500,11 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
     }
     default:
       assertNever(event, "run event");
+  }
+  // A cancel without compensation ends with the settle of the last attempt it awaited (draining.ts).
+  if (cancelSettled(s)) {
+    s.status = "canceled";
+    s.endedAt = at;
   }
   refreshActiveStatus(s);
   return s;
