@@ -18,6 +18,7 @@ export const DIAGNOSTIC_SEVERITY = {
   "choice-without-otherwise": "error",
   "wait-needs-one-timer": "error",
   "empty-parallel": "error",
+  "missing-end-state": "error",
   // expressions
   "bad-expression": "error",
   "expression-required": "error",

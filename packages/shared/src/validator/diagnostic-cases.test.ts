@@ -171,8 +171,19 @@ const cases: Record<DiagnosticCode, { failing: Case; passing: Case }> = {
     failing: { input: definitionOf({ a: end, orphan: end }) },
     passing: { input: definitionOf({ a: log({ next: "b" }), b: end }) },
   },
-  "loop-without-exit": {
+  "missing-end-state": {
     failing: { input: definitionOf({ a: log({ next: "b" }), b: log({ next: "a" }) }) },
+    passing: { input: definitionOf({ a: log({ next: "b" }), b: end }) },
+  },
+  "loop-without-exit": {
+    failing: {
+      input: definitionOf({
+        a: { type: "choice", choices: [{ when: "{% $input.x %}", next: "b" }], otherwise: "done" },
+        b: log({ next: "c" }),
+        c: log({ next: "b" }),
+        done: end,
+      }),
+    },
     passing: {
       input: definitionOf({
         a: log({ next: "c" }),

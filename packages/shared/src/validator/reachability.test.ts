@@ -39,8 +39,13 @@ describe("unreachable-state", () => {
 });
 
 describe("loop-without-exit", () => {
-  it("warns once about a cycle from which no end is reachable", () => {
-    const states = { a: task({ next: "b" }), b: task({ next: "c" }), c: task({ next: "b" }) };
+  it("warns once about a cycle from which no end is reachable, when the workflow can end elsewhere", () => {
+    const states = {
+      a: { type: "choice", choices: [{ when: "{% $input.loop %}", next: "b" }], otherwise: "done" },
+      b: task({ next: "c" }),
+      c: task({ next: "b" }),
+      done: end,
+    };
     const found = findings(definitionOf(states), "loop-without-exit");
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ severity: "warning", stateId: "b" });
@@ -52,7 +57,14 @@ describe("loop-without-exit", () => {
       m: {
         type: "map",
         items: [1],
-        iterator: { startAt: "spin", states: { spin: { type: "wait", duration: "1s", next: "spin" } } },
+        iterator: {
+          startAt: "pick",
+          states: {
+            pick: { type: "choice", choices: [{ when: "{% $input %}", next: "spin" }], otherwise: "out" },
+            spin: { type: "wait", duration: "1s", next: "spin" },
+            out: end,
+          },
+        },
         end: true,
       },
     };
@@ -89,5 +101,42 @@ describe("loop-without-exit", () => {
   it("does not report unreachable loops twice (they are already unreachable)", () => {
     const states = { a: end, b: task({ next: "c" }), c: task({ next: "b" }) };
     expect(findings(definitionOf(states), "loop-without-exit")).toEqual([]);
+  });
+});
+
+describe("missing-end-state", () => {
+  it("is an error when no path from the start reaches an end, and replaces the loop warning", () => {
+    const states = { a: task({ next: "b" }), b: task({ next: "c" }), c: task({ next: "b" }) };
+    const definition = definitionOf(states);
+    const found = findings(definition, "missing-end-state");
+    expect(found.map((d) => [d.severity, d.path, d.stateId])).toEqual([["error", "$.startAt", "a"]]);
+    expect(found[0]?.message).toContain("can never finish");
+    expect(findings(definition, "loop-without-exit")).toEqual([]);
+  });
+
+  it("checks each branch and iteration on its own", () => {
+    const states = {
+      p: {
+        type: "parallel",
+        branches: {
+          ok: { startAt: "x", states: { x: end } },
+          stuck: { startAt: "y", states: { y: { type: "wait", duration: "1s", next: "y" } } },
+        },
+        end: true,
+      },
+    };
+    const found = findings(definitionOf(states), "missing-end-state");
+    expect(found.map((d) => [d.path, d.stateId])).toEqual([["$.states.p.branches.stuck.startAt", "y"]]);
+    expect(found[0]?.message).toContain('this branch of "p"');
+  });
+
+  it("is silent when an end is reachable through a catch, a choice or a signal's timeout", () => {
+    const viaCatch = {
+      a: task({ next: "a", catch: [{ errors: ["*"], next: "gave_up" }] }),
+      gave_up: { type: "fail" },
+    };
+    const viaSignal = { a: { type: "signal", signal: "go", next: "a", onTimeout: "fail" } };
+    expect(findings(definitionOf(viaCatch), "missing-end-state")).toEqual([]);
+    expect(findings(definitionOf(viaSignal), "missing-end-state")).toEqual([]);
   });
 });

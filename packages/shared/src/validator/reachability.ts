@@ -9,7 +9,7 @@ import {
   transitionsOf,
 } from "./scopes";
 
-/** Flow warnings: states no path reaches, and loops a run can never leave. */
+/** Flow checks: scopes that can never finish (an error), states no path reaches, and loops a run can never leave. */
 export function checkReachability(index: DefinitionIndex): Diagnostic[] {
   const reached = new Set<StateEntry>();
   const found: Diagnostic[] = [];
@@ -30,9 +30,32 @@ export function checkReachability(index: DefinitionIndex): Diagnostic[] {
         ),
       );
     }
-    found.push(...checkLoops(graph, reached));
+    // With no end reachable at all the whole scope is one dead loop: one error says it, not a warning per loop.
+    // A reachable state with a broken or missing transition has its own error, which may be the missing end.
+    const path = walk(graph, [scope.startAt]);
+    if (path.some((entry) => endsScope(entry.state))) found.push(...checkLoops(graph, reached));
+    else if (path.every((entry) => isWired(scope, entry))) found.push(missingEnd(scope));
   }
   return found;
+}
+
+/** Whether every transition of the state names a state of its scope, and it has at least one. */
+function isWired(scope: Scope, entry: StateEntry): boolean {
+  const transitions = transitionsOf(entry);
+  return transitions.length > 0 && transitions.every((t) => hasState(scope, t.target));
+}
+
+/** Step Functions' MISSING_END_STATE: a run of this scope could never finish. */
+function missingEnd(scope: Scope): Diagnostic {
+  const where = scope.container
+    ? `${scope.container.state.type === "map" ? "the iteration" : "this branch"} of "${scope.container.id}"`
+    : "the workflow";
+  return diagnostic(
+    "missing-end-state",
+    [...scope.path, "startAt"],
+    `${where} can never finish: no path from its start "${scope.startAt}" reaches a succeed or fail state or one that ends (end: true)`,
+    { stateId: scope.startAt },
+  );
 }
 
 interface ScopeGraph {

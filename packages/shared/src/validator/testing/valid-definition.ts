@@ -11,6 +11,12 @@ interface BuildContext {
   nextId: () => string;
   /** Ids a transition of this scope may go to (never compensation states). */
   targets: string[];
+  /**
+   * The states after this one: `next` and a choice's `otherwise` go forward, so every state reaches the
+   * scope's last one (a succeed state) and the scope can always finish; choice branches, catches and
+   * timeouts may still loop back.
+   */
+  forward: string[];
   compensations: string[];
 }
 type Build<T> = (context: BuildContext) => T;
@@ -84,7 +90,9 @@ function pick(list: string[], index: number): string {
 }
 
 function transition(context: BuildContext, choice: number | "end"): { next: string } | { end: true } {
-  return choice === "end" ? { end: true } : { next: pick(context.targets, choice) };
+  return choice === "end" || context.forward.length === 0
+    ? { end: true }
+    : { next: pick(context.forward, choice) };
 }
 
 /** null stays null (no compensation on purpose); an index picks one of the scope's compensations. */
@@ -152,7 +160,7 @@ const choiceState: fc.Arbitrary<Build<State>> = fc
     choices: rules.map(({ when, target, label }) =>
       defined({ when, next: pick(context.targets, target), label }),
     ),
-    otherwise: pick(context.targets, otherwise),
+    otherwise: pick(context.forward.length > 0 ? context.forward : context.targets, otherwise),
   }));
 
 const waitState: fc.Arbitrary<Build<State>> = fc
@@ -258,17 +266,20 @@ function flowState(depth: number): fc.Arbitrary<Build<State>> {
 function scope(depth: number): fc.Arbitrary<Build<SubMachine>> {
   return fc
     .record({
-      flow: fc.array(flowState(depth), { minLength: 1, maxLength: 5 }),
+      flow: fc
+        .array(flowState(depth), { minLength: 0, maxLength: 4 })
+        .chain((states) => succeedState.map((last) => [...states, last])),
       compensations: fc.array(compensationState, { maxLength: 2 }),
     })
     .map(({ flow, compensations }) => (outer: BuildContext) => {
       const flowIds = flow.map(() => outer.nextId());
       const compensationIds = compensations.map(() => outer.nextId());
-      const context = { ...outer, targets: flowIds, compensations: compensationIds };
       const states: Record<string, State> = {};
       flow.forEach((build, i) => {
-        states[flowIds[i]!] = build(context);
+        const forward = flowIds.slice(i + 1);
+        states[flowIds[i]!] = build({ ...outer, targets: flowIds, forward, compensations: compensationIds });
       });
+      const context = { ...outer, targets: flowIds, forward: [], compensations: compensationIds };
       compensations.forEach((build, i) => {
         states[compensationIds[i]!] = build(context);
       });
@@ -290,7 +301,7 @@ export function validDefinition(depth = 2): fc.Arbitrary<Definition> {
   );
   return fc.tuple(header, scope(depth)).map(([fields, build]) => {
     let counter = 0;
-    const root = build({ nextId: () => `s${counter++}`, targets: [], compensations: [] });
+    const root = build({ nextId: () => `s${counter++}`, targets: [], forward: [], compensations: [] });
     const layout = Object.fromEntries(Object.keys(root.states).map((id, i) => [id, { x: i * 200, y: 0 }]));
     return { ...fields, ...root, layout };
   });
