@@ -1,4 +1,5 @@
-import { rawSqlite, type SqliteRunStore } from "@sagaflow/engine";
+import type { SqliteRunStore } from "@sagaflow/engine";
+import { rawSqlite } from "@sagaflow/engine/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../src/router/root";

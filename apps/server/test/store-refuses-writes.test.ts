@@ -1,4 +1,5 @@
-import { rawSqlite, type SqliteRunStore } from "@sagaflow/engine";
+import type { SqliteRunStore } from "@sagaflow/engine";
+import { rawSqlite } from "@sagaflow/engine/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, startTestServer, type TestServer } from "./helpers";
 

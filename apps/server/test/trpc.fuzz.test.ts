@@ -1,4 +1,5 @@
-import { rawSqlite, type SqliteRunStore } from "@sagaflow/engine";
+import type { SqliteRunStore } from "@sagaflow/engine";
+import { rawSqlite } from "@sagaflow/engine/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalDefinition, eventually, helloDefinition, startTestServer, type TestServer } from "./helpers";

@@ -20,5 +20,6 @@ export type { RunRef } from "./runtime/live-run";
 export type { Logger } from "./runtime/logger";
 export { type HistoryVerdict, verifyHistory } from "./runtime/verify";
 export { MemoryRunStore } from "./store/memory-store";
+export { openRunStore, parseStoreLocation, type StoreLocation } from "./store/open-store";
 export * from "./store/sqlite";
 export * from "./store/types";

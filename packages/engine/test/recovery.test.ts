@@ -6,14 +6,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAction } from "../src/actions/types";
 import { MemoryRunStore } from "../src/store/memory-store";
-import {
-  flipByte,
-  openSqliteStore,
-  type SqliteRunStore,
-  tamperEvent,
-  tamperSnapshot,
-} from "../src/store/sqlite";
+import { openSqliteStore, type SqliteRunStore } from "../src/store/sqlite";
 import type { RunStore } from "../src/store/types";
+import { flipByte, tamperEvent, tamperSnapshot } from "../src/testing";
 import { type Call, createHarness, openStore, STORE_KINDS, testActions } from "./helpers";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "sagaflow-recovery-"));

@@ -3,23 +3,32 @@ import path from "node:path";
 import {
   type ActionDefinition,
   ActionModuleError,
-  builtinActions,
+  builtinActionsWith,
   CorruptDatabaseError,
   createActionRegistry,
   loadActionsModule,
-  openSqliteStore,
+  openRunStore,
   type RunStore,
 } from "@sagaflow/engine";
 import type { RunSnapshot } from "@sagaflow/shared";
 import { CliError, UsageError } from "./args";
 import { EXIT } from "./exit-codes";
+import { cliHttpOptions, type HttpPolicyFlags } from "./http-policy-flags";
 import type { CliIo } from "./io";
 
 /** The edge every run-driving command shares: the store, the actions, the path policy, the engine. */
 
-/** Built-in actions plus the `--actions` module's; a custom action may not hide a built-in one. */
-export async function loadActions(modulePath: string | undefined, cwd: string): Promise<ActionDefinition[]> {
-  if (modulePath === undefined) return [...builtinActions];
+/**
+ * Built-in actions (http.request under the `--http-*` flags, when given) plus the `--actions` module's;
+ * a custom action may not hide a built-in one.
+ */
+export async function loadActions(
+  modulePath: string | undefined,
+  cwd: string,
+  http: HttpPolicyFlags = { httpAllow: [], httpDeny: [] },
+): Promise<ActionDefinition[]> {
+  const builtinActions = builtinActionsWith(cliHttpOptions(http));
+  if (modulePath === undefined) return builtinActions;
   let custom: ActionDefinition[];
   try {
     custom = await loadActionsModule(path.resolve(cwd, modulePath));
@@ -42,14 +51,17 @@ export function openStore(file: string, options: { create: boolean; cwd: string 
   const absolute = path.resolve(options.cwd, file);
   if (!options.create && !existsSync(absolute)) throw new CliError(`no database at ${file}`, EXIT.usage);
   try {
-    return openSqliteStore(absolute);
+    return openRunStore(absolute);
   } catch (error) {
     if (error instanceof CorruptDatabaseError) throw new CliError(error.message, EXIT.failed);
     throw error;
   }
 }
 
-/** Action file paths: the directory sagaflow was invoked from, plus each `--allow-path` (SPEC §4). */
+/**
+ * Action file paths: the directory sagaflow was invoked from, plus each `--allow-path` (SPEC §4). The
+ * run database is refused inside them (RunDriver's `protectedFiles`).
+ */
 export function allowedRoots(cwd: string, allowPaths: readonly string[] | undefined): string[] {
   return [cwd, ...(allowPaths ?? []).map((dir) => path.resolve(cwd, dir))];
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openSqliteStore, tamperEvent } from "@sagaflow/engine";
+import { openSqliteStore } from "@sagaflow/engine";
+import { tamperEvent } from "@sagaflow/engine/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { collect, examplesDir, removeDir, sagaflow, startSagaflow } from "./cli-process";
 

@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { FakeClock, openSqliteStore, rawSqlite, type SqliteRunStore, verifyHistory } from "@sagaflow/engine";
+import { FakeClock, openSqliteStore, type SqliteRunStore, verifyHistory } from "@sagaflow/engine";
+import { rawSqlite } from "@sagaflow/engine/testing";
 import type { RunSnapshot } from "@sagaflow/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLedger, LEDGER_FILE, readLedger } from "../ledger";

@@ -6,4 +6,3 @@ export {
   SqliteRunStore,
 } from "./sqlite-run-store";
 export { type CorruptJson, isCorruptJson } from "./stored-json";
-export { flipByte, rawSqlite, tamperEvent, tamperSnapshot } from "./testing";
