@@ -38,6 +38,11 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: () => import("./commands/signal"),
   },
   verify: { usage: "verify --db F", load: () => import("./commands/verify") },
+  test: {
+    usage:
+      "test <scenarios.json> [--json | --reporter junit] [--actions M]  ·  test --each-failure <definition> [--input JSON] [--json]",
+    load: () => import("./commands/test"),
+  },
 };
 
 export function usageText(): string {
