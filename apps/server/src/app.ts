@@ -3,10 +3,12 @@ import path from "node:path";
 import {
   type ActionDefinition,
   actionCatalog,
-  builtinActions,
+  builtinActionsWith,
   createActionRegistry,
+  createOutboundPolicy,
   createPathPolicy,
   Engine,
+  type HttpRequestOptions,
   type Logger,
   loadActionsModule,
   openSqliteStore,
@@ -15,6 +17,7 @@ import {
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { alertFromCompensation, alertFromRun } from "./alerts/alert";
 import { AlertCenter } from "./alerts/alert-center";
+import { createHostAllowList } from "./http/host-allow-list";
 import { listen } from "./http/http-server";
 import { decideListenPolicy } from "./http/listen-policy";
 import { createRequestListener } from "./http/request-listener";
@@ -29,7 +32,7 @@ import type { Context } from "./trpc";
 import { Slots } from "./worker/slots";
 
 export interface SagaflowServerOptions {
-  /** SQLite file; its directory is the data directory (an allowed root for action paths). */
+  /** SQLite file. Its folder is not open to actions: no action may touch the engine's own files. */
   dbPath: string;
   port?: number;
   host?: string;
@@ -39,7 +42,7 @@ export interface SagaflowServerOptions {
   alertWebhook?: string | undefined;
   /** Relative action paths resolve against it, as in the CLI ("where sagaflow runs"); default: cwd. */
   workingDir?: string;
-  /** Extra allowed roots for action file paths (besides the data directory and examples/). */
+  /** The allowed roots for action file paths (besides examples/ when seeding from it). */
   allowPaths?: string[];
   /** A module of custom actions (like the CLI's --actions). */
   actionsModule?: string | undefined;
@@ -48,6 +51,13 @@ export interface SagaflowServerOptions {
   /** examples/ to seed an empty database from (and to allow as a root); null: neither. */
   examplesDir?: string | null;
   webDist?: string;
+  /** Host names (name or name:port) served besides the loopback names and the bound address. */
+  allowedHosts?: string[];
+  /** http.request's outbound policy: hosts, addresses and CIDR ranges. */
+  httpAllow?: string[];
+  httpDeny?: string[];
+  /** http.request answers larger than this fail; default 1 MiB. */
+  httpMaxResponseBytes?: number;
   maxBodyBytes?: number;
   /** How long shutdown waits for running actions to finish before aborting them. */
   shutdownGraceMs?: number;
@@ -75,6 +85,8 @@ export const DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   shutdownGraceMs: 10_000,
 } as const;
+  /** The folders open to action file paths (the engine's database is refused in any of them). */
+  roots: readonly string[];
 
 /** The composition root: opens the store, builds the engine and the API, listens, recovers. */
 export async function startSagaflowServer(options: SagaflowServerOptions): Promise<RunningSagaflow> {
@@ -87,10 +99,31 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   mkdirSync(dataDir, { recursive: true });
   const examplesDir = options.examplesDir === undefined ? REPO_EXAMPLES_DIR : options.examplesDir;
 
-  const actions = await loadActions(options.actionsModule);
+  let listening: { host: string; port: number } | undefined;
+  const outbound = refuseOnError(() =>
+    createOutboundPolicy({
+      allow: options.httpAllow ?? [],
+      deny: options.httpDeny ?? [],
+      self: () => listening,
+    }),
+  );
+  const hosts = refuseOnError(() =>
+    createHostAllowList({
+      port: () => listening?.port ?? 0,
+      allowedHosts: options.allowedHosts ?? [],
+    }),
+  );
+  const actions = await loadActions(options.actionsModule, {
+    policy: outbound,
+    ...(options.httpMaxResponseBytes ? { maxResponseBytes: options.httpMaxResponseBytes } : {}),
+  });
   const catalog = actionCatalog(actions);
-  const roots = [dataDir, ...(examplesDir ? [examplesDir] : []), ...(options.allowPaths ?? [])];
-  const pathPolicy = createPathPolicy(roots.map((root) => path.resolve(root)));
+  // Explicit roots only: the database's folder is not one unless named (a `--db` in a checkout must
+  // not open the checkout), and the database's own files are refused inside any root.
+  const roots = [...(examplesDir ? [examplesDir] : []), ...(options.allowPaths ?? [])].map((root) =>
+    path.resolve(root),
+  );
+  const pathPolicy = createPathPolicy(roots, { protectedFiles: [dbPath] });
   const workingDir = options.workingDir ?? process.cwd();
   // The policy itself refuses empty and non-string paths with its own clear error.
   const resolvePath = (requested: string) =>
@@ -185,6 +218,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       // Let running actions finish and commit; engine.close records the queued ones as abandoned (they
       // never began), so recovery runs them again instead of suspending them as outcome unknown.
       const grace = options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs;
+    hosts,
       slots.stopTaking();
       await Promise.race([slots.whenIdle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
       await engine.close();
@@ -193,14 +227,28 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     })();
     return closing;
   };
-  return { url: server.url, port: server.port, services, close };
+  return { url: server.url, port: server.port, roots: pathPolicy.roots, services, close };
 }
 
-async function loadActions(modulePath: string | undefined): Promise<ActionDefinition[]> {
-  if (!modulePath) return [...builtinActions];
+/** A bad flag value (a CIDR that is not one) refuses the start with its message. */
+function refuseOnError<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    throw new ServeRefusedError((error as Error).message);
+  }
+    listening = { host, port: server.port };
+}
+
+async function loadActions(
+  modulePath: string | undefined,
+  http: HttpRequestOptions,
+): Promise<ActionDefinition[]> {
+  const builtins = builtinActionsWith(http);
+  if (!modulePath) return builtins;
   const custom = await loadActionsModule(path.resolve(modulePath));
   // Refuses a custom action that would hide a built-in one.
-  return [...createActionRegistry([...builtinActions, ...custom]).values()];
+  return [...createActionRegistry([...builtins, ...custom]).values()];
 }
 
 /** Alerts survive restarts: every run still in compensation_failed gets its banner back. */

@@ -29,6 +29,8 @@ function serve(): Promise<RunningSagaflow> {
     port: 0,
     concurrency: 1,
     actionsModule,
+    // The calls log sits beside the database: its folder is open to actions only when named.
+    allowPaths: [dir],
     examplesDir: null,
     webDist: path.join(dir, "no-web-build"),
     logger: silentLogger,

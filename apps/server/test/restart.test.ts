@@ -38,6 +38,9 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
       dbPath,
       "--actions",
       actionsModule,
+      // The calls log sits beside the database: its folder is open to actions only when named.
+      "--allow-path",
+      path.dirname(dbPath),
     ],
     { cwd: serverDir, env, stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -9,12 +9,20 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** `--http-allow`, `--http-deny`, `--http-max-response`: serve and the run-driving commands (http-policy-flags.ts). */
+export const HTTP_POLICY_OPTIONS = {
+  "http-allow": { type: "string", multiple: true },
+  "http-deny": { type: "string", multiple: true },
+  "http-max-response": { type: "string" },
+} as const satisfies Options;
+
 /** Options every command that drives runs understands (SPEC §5: run, resume, recover). */
 export const DRIVE_OPTIONS = {
   db: { type: "string" },
   actions: { type: "string" },
   "allow-path": { type: "string", multiple: true },
   json: { type: "boolean" },
+  ...HTTP_POLICY_OPTIONS,
 } as const satisfies Options;
 
 /**

@@ -25,6 +25,8 @@ export interface RunDriverOptions {
   actions: ActionDefinition[];
   /** Allowed roots of action file paths. */
   roots: string[];
+  /** The run database: no action may reach it (or its -wal, -shm, backups), whatever the roots. */
+  protectedFiles: string[];
   /** Every committed event of a followed run, once: from this process's engine or read back from the store. */
   onEvent(event: StoredEvent<RunEvent>, snapshot: RunSnapshot): void;
 }
@@ -88,7 +90,8 @@ export class RunDriver {
     return new Engine({
       store: this.options.store,
       actions: this.options.actions,
-      resolvePath: createPathPolicy(this.options.roots).resolvePath,
+      resolvePath: createPathPolicy(this.options.roots, { protectedFiles: this.options.protectedFiles })
+        .resolvePath,
       onEvent: (event, run) => this.report(event, run.snapshot),
     });
   }

@@ -21,8 +21,16 @@ describe("decideListenPolicy", () => {
     expect(decideListenPolicy("0.0.0.0", "   ").ok).toBe(false);
   });
 
-  it("accepts any host with a token", () => {
-    expect(decideListenPolicy("0.0.0.0", "tok")).toEqual({ ok: true, token: "tok" });
+  it("accepts any host with a token of at least 16 characters", () => {
+    const token = "0123456789abcdef";
+    expect(decideListenPolicy("0.0.0.0", token)).toEqual({ ok: true, token });
+  });
+
+  it("refuses a short token off loopback, suggesting a generated one", () => {
+    const policy = decideListenPolicy("0.0.0.0", "x");
+    expect(policy.ok).toBe(false);
+    if (!policy.ok) expect(policy.reason).toMatch(/1 characters, at least 16.*SAGAFLOW_TOKEN=[\w-]{43}/);
+    expect(decideListenPolicy("127.0.0.1", "x")).toEqual({ ok: true, token: "x" });
   });
 
   it("knows the loopback range", () => {

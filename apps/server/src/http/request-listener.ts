@@ -1,12 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { presentedToken, tokenMatches } from "./auth";
 
+import type { HostAllowList } from "./host-allow-list";
 export interface RequestListenerOptions {
   /** The tRPC handler, mounted with basePath `/trpc/`. */
   trpc: RequestListener;
   /** The web app (static files with SPA fallback). */
   web: RequestListener;
   /** When set, every /trpc call must present it. */
+  /** The Host names this server answers to (DNS rebinding); checked before any routing. */
+  hosts: HostAllowList;
   token: string | undefined;
   /** Larger declared bodies get 413 at once; tRPC enforces the same limit on streamed bodies. */
   maxBodyBytes: number;
@@ -25,6 +28,16 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!url.pathname.startsWith(TRPC_PREFIX)) {
       if (req.method !== "GET" && req.method !== "HEAD")
+    if (!options.hosts.allows(req.headers.host)) {
+      res.setHeader("Connection", "close");
+      return sendError(
+        res,
+        421,
+        "MISDIRECTED_REQUEST",
+        `Host ${JSON.stringify(req.headers.host ?? "")} is not one of this server's names ` +
+          `(${options.hosts.describe()}); start it with --allowed-host <name> to add one`,
+      );
+    }
         return sendError(res, 405, "METHOD_NOT_SUPPORTED", "Use GET");
       return options.web(req, res);
     }
@@ -109,3 +122,4 @@ const JSON_RPC_CODES: Record<string, number> = {
   PAYLOAD_TOO_LARGE: -32013,
   UNSUPPORTED_MEDIA_TYPE: -32015,
 };
+  MISDIRECTED_REQUEST: -32021,

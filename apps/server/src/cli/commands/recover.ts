@@ -1,7 +1,9 @@
+import path from "node:path";
 import type { RunSnapshot, RunStatus } from "@sagaflow/shared";
 import { DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
 import { exitCodeForRuns } from "../exit-codes";
 import { catchUp, storedResult } from "../follow";
+import { httpPolicyOf } from "../http-policy-flags";
 import type { CliIo } from "../io";
 import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
@@ -18,7 +20,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const db = requireDb(values.db, "recover");
   const json = values.json === true;
   const progressOut = json ? io.err : io.out;
-  const actions = await loadActions(values.actions, io.cwd);
+  const actions = await loadActions(values.actions, io.cwd, httpPolicyOf(values, process.env));
   const store = openStore(db, { create: false, cwd: io.cwd });
   const printer = createProgressPrinter(progressOut, commandsFor(db));
   const announced = new Set<string>();
@@ -26,6 +28,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     store,
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
+    protectedFiles: [path.resolve(io.cwd, db)],
     onEvent: (event, snapshot) => {
       if (!announced.has(event.runId)) announce(event.runId, snapshot);
       printer.print(event.runId, progressEvent(event));

@@ -1,8 +1,10 @@
+import path from "node:path";
 import { InvalidOperationError, type RunRef } from "@sagaflow/engine";
 import { isTerminalStatus } from "@sagaflow/shared";
 import { CliError, DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
 import { EXIT, exitCodeForStatus } from "../exit-codes";
 import { catchUp, storedResult } from "../follow";
+import { httpPolicyOf } from "../http-policy-flags";
 import type { CliIo } from "../io";
 import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
@@ -20,13 +22,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const db = requireDb(values.db, "resume");
   const json = values.json === true;
   const progressOut = json ? io.err : io.out;
-  const actions = await loadActions(values.actions, io.cwd);
+  const actions = await loadActions(values.actions, io.cwd, httpPolicyOf(values, process.env));
   const store = openStore(db, { create: false, cwd: io.cwd });
   const printer = createProgressPrinter(progressOut, commandsFor(db));
   const driver = new RunDriver({
     store,
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
+    protectedFiles: [path.resolve(io.cwd, db)],
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),
   });
   const stopExplaining = explainInterrupt(io, db);

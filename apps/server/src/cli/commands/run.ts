@@ -5,6 +5,7 @@ import { checkRunInput } from "../../run-input";
 import { DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, readJsonFile, UsageError } from "../args";
 import { EXIT, exitCodeForStatus } from "../exit-codes";
 import { storedResult } from "../follow";
+import { httpPolicyOf } from "../http-policy-flags";
 import type { CliIo } from "../io";
 import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
@@ -28,7 +29,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   const source = readJsonFile(path.resolve(io.cwd, file), "definition");
   const input = readInput(values.input, values["input-file"], io.cwd);
-  const actions = await loadActions(values.actions, io.cwd);
+  const actions = await loadActions(values.actions, io.cwd, httpPolicyOf(values, process.env));
   const validation = validateDefinition(source, { actions: actionCatalog(actions) });
   if (validation.diagnostics.length > 0) io.err(formatDiagnostics(file, validation.diagnostics));
   if (!validation.ok || !validation.definition) {
@@ -50,6 +51,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     store: openStore(dbFile, { create: true, cwd: io.cwd }),
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
+    protectedFiles: [dbFile],
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),
   });
   let status: RunStatus = "running";

@@ -2,12 +2,14 @@ import path from "node:path";
 import { DEFAULTS, ServeRefusedError, startSagaflowServer } from "../../app";
 import { parseCommandArgs, UsageError } from "../args";
 import { EXIT } from "../exit-codes";
+import { HTTP_POLICY_OPTIONS, httpPolicyOf, listFromEnv } from "../http-policy-flags";
 import type { CliIo } from "../io";
 
 /**
  * `sagaflow serve [--port 3000] [--host 127.0.0.1] [--db ./data/sagaflow.db]`: the web app and the API on
- * one port until SIGTERM/SIGINT. Also: `--concurrency N`, `--actions M`, `--allow-path D`…; the token and
- * the alert webhook come from SAGAFLOW_TOKEN and SAGAFLOW_ALERT_WEBHOOK.
+ * one port until SIGTERM/SIGINT. Also: `--concurrency N`, `--actions M`, `--allow-path D`, `--allowed-host H`,
+ * `--http-allow`/`--http-deny`/`--http-max-response` (docs/security.md); the token and the alert webhook
+ * come from SAGAFLOW_TOKEN and SAGAFLOW_ALERT_WEBHOOK.
  */
 export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseCommandArgs(
@@ -19,6 +21,8 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
       concurrency: { type: "string" },
       actions: { type: "string" },
       "allow-path": { type: "string", multiple: true },
+      "allowed-host": { type: "string", multiple: true },
+      ...HTTP_POLICY_OPTIONS,
     },
     [],
   );
@@ -36,6 +40,8 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
       concurrency,
       workingDir: io.cwd,
       allowPaths: (values["allow-path"] ?? []).map((dir) => path.resolve(io.cwd, dir)),
+      allowedHosts: [...listFromEnv(env.SAGAFLOW_ALLOWED_HOSTS), ...(values["allowed-host"] ?? [])],
+      ...httpPolicyOf(values, env),
       actionsModule: values.actions ? path.resolve(io.cwd, values.actions) : undefined,
     });
   } catch (error) {
@@ -51,6 +57,11 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
     throw error;
   }
   io.out(`Sagaflow is running at ${running.url}`);
+  io.out(
+    running.roots.length > 0
+      ? `Action file paths allowed under: ${running.roots.join(", ")} (never the engine's own database)`
+      : "Action file paths: none allowed (open a folder with --allow-path <dir>)",
+  );
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

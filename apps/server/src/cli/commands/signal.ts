@@ -1,8 +1,10 @@
+import path from "node:path";
 import { InvalidOperationError } from "@sagaflow/engine";
 import type { JsonValue } from "@sagaflow/shared";
 import { CliError, DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, requireDb } from "../args";
 import { EXIT } from "../exit-codes";
 import { catchUp } from "../follow";
+import { httpPolicyOf } from "../http-policy-flags";
 import type { CliIo } from "../io";
 import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
@@ -22,7 +24,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const db = requireDb(values.db, "signal");
   const payload: JsonValue =
     values.payload === undefined ? null : parseJsonArgument(values.payload, "--payload");
-  const actions = await loadActions(values.actions, io.cwd);
+  const actions = await loadActions(values.actions, io.cwd, httpPolicyOf(values, process.env));
   const store = openStore(db, { create: false, cwd: io.cwd });
   const progressOut = values.json ? io.err : io.out;
   const printer = createProgressPrinter(progressOut, commandsFor(db));
@@ -30,6 +32,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     store,
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
+    protectedFiles: [path.resolve(io.cwd, db)],
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),
   });
   try {
