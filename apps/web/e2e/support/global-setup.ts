@@ -22,6 +22,8 @@ export default function setup() {
     newest(join(webDir, "src")),
     statSync(join(webDir, "index.html")).mtimeMs,
     newest(join(webDir, "../../packages/shared/src")),
+    // The run view folds events with the engine's core.
+    newest(join(webDir, "../../packages/engine/src/core")),
   );
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   // Vitest sets NODE_ENV=test, which would give React's development build: test what users get.

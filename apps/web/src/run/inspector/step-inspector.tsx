@@ -1,7 +1,7 @@
 import type { JsonValue, RunError } from "@sagaflow/shared";
 import type { ReactNode } from "react";
 import { useRunSession } from "../live/run-session-context";
-import type { AttemptRecord, CompensationRecord, StepRecord } from "../model/run-model";
+import type { AttemptRecord, CompensationTraceEntry, StepRecord } from "../model/run-model";
 import { formatDuration, formatTime } from "../ui/status";
 
 const STEP_TONE: Record<StepRecord["status"], string> = {
@@ -143,7 +143,7 @@ function Attempts({ attempts }: { attempts: AttemptRecord[] }) {
   );
 }
 
-function CompensationBox({ record }: { record: CompensationRecord }) {
+function CompensationBox({ record }: { record: CompensationTraceEntry }) {
   return (
     <div
       className="rounded-xl border border-violet-200 bg-violet-50/60 p-3"

@@ -5,7 +5,7 @@ import type { RunOverlayStore } from "../../canvas/store/run-overlay";
 import type { FlowEdge } from "../../canvas/types";
 import { api } from "../../lib/trpc";
 import { deriveOverlay } from "../model/overlay";
-import { applyEvent, createRunModel, type RunHistoryEvent, type RunModel } from "../model/run-model";
+import { createRunModel, foldIntoRunModel, type RunHistoryEvent, type RunModel } from "../model/run-model";
 
 /**
  * One open run: its events (live over `runs.events`, resumed from the last seq on reconnect), the model
@@ -129,7 +129,7 @@ export function followRun(options: RunSessionOptions): () => void {
     const state = store.getState();
     for (const event of batch) {
       if (event.seq <= state.model.lastSeq) continue;
-      applyEvent(state.model, event);
+      foldIntoRunModel(state.model, event);
       state.events.push(event);
     }
     overlay.setState(deriveOverlay(state.model, options.edges(), overlay.getState()));

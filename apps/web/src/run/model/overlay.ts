@@ -1,6 +1,6 @@
 import type { EdgeRunStatus, NodeRunPhase, NodeRunStatus, RunOverlay } from "../../canvas/store/run-overlay";
 import type { FlowEdge } from "../../canvas/types";
-import type { CompensationRecord, RunModel, StepRecord, StepStatus, TakenTransition } from "./run-model";
+import type { CompensationTraceEntry, RunModel, StepRecord, StepStatus, TakenTransition } from "./run-model";
 
 /**
  * The canvas overlay of a run, derived from its model (n8n's useCanvasMapping idea): a status per node
@@ -21,7 +21,7 @@ const PHASE: Record<StepStatus, NodeRunPhase> = {
   compensation_failed: "compensation_failed",
 };
 
-const COMPENSATION_PHASE: Record<CompensationRecord["status"], EdgeRunStatus["compensationPhase"]> = {
+const COMPENSATION_PHASE: Record<CompensationTraceEntry["status"], EdgeRunStatus["compensationPhase"]> = {
   running: "running",
   retrying: "running",
   succeeded: "done",
@@ -77,7 +77,7 @@ export function deriveOverlay(
   previous?: RunOverlay,
 ): RunOverlay {
   // The compensation trace: the latest order per compensation state (a loop may undo one task twice).
-  const orderOfCompensation = new Map<string, CompensationRecord>();
+  const orderOfCompensation = new Map<string, CompensationTraceEntry>();
   for (const record of model.compensations) orderOfCompensation.set(record.compensationStateId, record);
 
   const nodes: Record<string, NodeRunStatus> = {};

@@ -3,10 +3,11 @@ import { join } from "node:path";
 import type { Definition, RunEvent } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
 import { definitionToGraph } from "../../canvas/utils/definition-to-graph";
+import { stateOfEvent } from "./describe-event";
 import { buildGantt, MAX_BARS_PER_ROW } from "./gantt";
 import { availableActions } from "./operator-actions";
 import { deriveOverlay } from "./overlay";
-import { applyEvent, createRunModel, type RunHistoryEvent, type RunModel, stateOfEvent } from "./run-model";
+import { createRunModel, foldIntoRunModel, type RunHistoryEvent, type RunModel } from "./run-model";
 
 const examples = join(import.meta.dirname, "../../../../../examples");
 const example = (name: string) =>
@@ -23,7 +24,7 @@ function fold(events: RunEvent[], model: RunModel = createRunModel("r1")): RunMo
       at: new Date(base + seq * 1000).toISOString(),
       event,
     };
-    applyEvent(model, stored);
+    foldIntoRunModel(model, stored);
   }
   return model;
 }
@@ -172,7 +173,7 @@ describe("a failed db-migration run, folded", () => {
 
   it("ignores an event it already folded (a reconnect may replay one)", () => {
     const copy = fold(badMigration);
-    applyEvent(copy, {
+    foldIntoRunModel(copy, {
       runId: "r1",
       seq: 3,
       at: "2026-11-30T11:00:00Z",

@@ -2,7 +2,8 @@ import type { RunEventType } from "@sagaflow/shared";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
 import { useRunSession, useRunSessionStore } from "../live/run-session-context";
-import { describeEvent, type RunHistoryEvent, stateOfEvent } from "../model/run-model";
+import { describeEvent, stateOfEvent } from "../model/describe-event";
+import type { RunHistoryEvent } from "../model/run-model";
 
 const ROW_HEIGHT = 26;
 
