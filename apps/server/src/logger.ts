@@ -1,4 +1,9 @@
 import type { Logger } from "@sagaflow/engine";
+import pino from "pino";
+
+/** `--log-format`: `human` (the default, one readable line per entry) or `json` (one JSON object per line). */
+export type LogFormat = "human" | "json";
+export const LOG_FORMATS: readonly LogFormat[] = ["human", "json"];
 
 /** One line per entry on stderr: time, level, message, then the fields as JSON. Errors are alert-worthy. */
 export function createLineLogger(
@@ -9,6 +14,39 @@ export function createLineLogger(
     write(`${new Date().toISOString()} ${level} ${message}${details}`);
   };
   return { info: log("INFO "), warn: log("WARN "), error: log("ERROR") };
+}
+
+/**
+ * One JSON object per line (pino), for log pipelines: `{"level":"info","time":"…","msg":"…",…fields}`.
+ * A line about a run (its fields name a `runId`) also carries the run's `traceId`, the id of its
+ * OpenTelemetry trace, so logs and traces join.
+ */
+export function createJsonLogger(
+  options: {
+    traceIdOf?: (runId: string) => string | undefined;
+    /** Default: stderr, written synchronously so no line is lost when the process exits. */
+    write?: (line: string) => void;
+  } = {},
+): Logger {
+  const destination = options.write ? { write: options.write } : pino.destination({ dest: 2, sync: true });
+  const base = pino(
+    {
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  const log = (level: "info" | "warn" | "error") => (message: string, fields?: Record<string, unknown>) => {
+    const runId = fields?.runId;
+    const traceId = typeof runId === "string" ? options.traceIdOf?.(runId) : undefined;
+    base[level]({ ...fields, ...(traceId ? { traceId } : {}) }, message);
+  };
+  return { info: log("info"), warn: log("warn"), error: log("error") };
+}
+
+export function createLogger(format: LogFormat, traceIdOf?: (runId: string) => string | undefined): Logger {
+  return format === "json" ? createJsonLogger(traceIdOf ? { traceIdOf } : {}) : createLineLogger();
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -18,6 +18,7 @@ import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
 import { toTRPCError } from "../errors";
 import { streamRunEvents } from "../live/run-event-stream";
+import { TRACEPARENT_PATTERN } from "../observability/trace-ids";
 import { checkRunInput } from "../run-input";
 import { toRunSummary } from "../run-summary";
 import { type Context, publicProcedure } from "../trpc";
@@ -49,6 +50,11 @@ export const runsRouter = {
         name: workflowNameSchema,
         version: z.number().int().min(1).optional(),
         input: jsonValueSchema.optional(),
+        /** W3C trace context of the caller: the run's trace continues it (docs/operations.md). */
+        traceparent: z
+          .string()
+          .regex(TRACEPARENT_PATTERN, "traceparent must be W3C trace context: 00-<32 hex>-<16 hex>-<2 hex>")
+          .optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -69,7 +75,11 @@ export const runsRouter = {
       if (!check.ok) {
         throw new InvalidInputError(`Invalid run input: ${check.problems.join("; ")}`);
       }
-      const runId = await ctx.engine.start(stored, runInput);
+      const runId = await ctx.engine.start(
+        stored,
+        runInput,
+        input.traceparent ? { traceparent: input.traceparent } : {},
+      );
       return { runId };
     }),
 
