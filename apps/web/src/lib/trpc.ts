@@ -10,7 +10,24 @@ import {
 /** The one API client: batched queries and mutations, subscriptions over SSE. Types only from the server. */
 
 const TOKEN_KEY = "sagaflow.token";
-const token = () => (typeof localStorage === "undefined" ? null : localStorage.getItem(TOKEN_KEY));
+
+/**
+ * The token lives for the browser tab's session only (sessionStorage), never in localStorage where any
+ * later visitor of the machine would find it. Opening the app as `/?token=…` stores it and removes it
+ * from the address bar (and so from the history).
+ */
+function takeTokenFromAddress(): void {
+  if (typeof window === "undefined" || typeof sessionStorage === "undefined") return;
+  const url = new URL(window.location.href);
+  const given = url.searchParams.get("token");
+  if (given === null) return;
+  sessionStorage.setItem(TOKEN_KEY, given);
+  url.searchParams.delete("token");
+  window.history.replaceState(window.history.state, "", url.toString());
+}
+takeTokenFromAddress();
+
+const token = () => (typeof sessionStorage === "undefined" ? null : sessionStorage.getItem(TOKEN_KEY));
 const url = "/trpc";
 
 export const api = createTRPCClient<AppRouter>({
