@@ -50,6 +50,22 @@ describe("simulateEachFailure", () => {
     expect(reports[0]).toMatchObject({ path: ["book"], compensated: [], uncompensated: [] });
   });
 
+  it("lists nothing undone when the run still succeeds (onError continue)", async () => {
+    const tolerant: Definition = {
+      ...definition,
+      states: {
+        ...definition.states,
+        last: { type: "task", action: "write", onError: "continue", end: true },
+      },
+    };
+    const reports = await simulateEachFailure({
+      definition: tolerant,
+      catalog,
+      evaluate: createJsonataEvaluator(),
+    });
+    expect(reports.at(-1)).toMatchObject({ stateId: "last", status: "succeeded", uncompensated: [] });
+  });
+
   it("says when the failing task is never reached", async () => {
     const branching: Definition = {
       name: "branching",

@@ -28,7 +28,7 @@ export interface FailureReport {
   path: string[];
   /** Tasks whose compensation ran, in order, by scoped name. */
   compensated: string[];
-  /** Completed `write` steps that nothing undid, by scoped name, in completion order. */
+  /** Completed `write` steps that nothing undid in a run that did not succeed, by scoped name, in order. */
   uncompensated: UncompensatedEffect[];
 }
 
@@ -59,7 +59,9 @@ export async function simulateEachFailure(options: EachFailureOptions): Promise<
     const undone = new Set(result.snapshot.compensated.map((r) => `${r.scope}|${r.taskStateId}|${r.visit}`));
     const params = new Map<string, JsonValue>();
     const uncompensated: UncompensatedEffect[] = [];
-    for (const event of result.events) {
+    // A run that still succeeds (a catch, onError continue) keeps its writes on purpose.
+    const failed = result.snapshot.status !== "succeeded";
+    for (const event of failed ? result.events : []) {
       const key = `${"scope" in event ? event.scope : ""}|${"stateId" in event ? event.stateId : ""}|${"visit" in event ? event.visit : 0}`;
       if (event.type === "StepAttemptStarted") params.set(key, event.params);
       if (event.type !== "StepSucceeded" || undone.has(key)) continue;

@@ -51,7 +51,7 @@ export async function eachFailure(
     );
   } else {
     io.out(
-      `What if each task fails? ${definition.name}: ${reports.length} tasks, each failing with ${SIMULATED_FAILURE} after its retries`,
+      `What if each task fails? ${definition.name}: ${reports.length} task${reports.length === 1 ? "" : "s"}, each failing with ${SIMULATED_FAILURE} after its retries`,
     );
     io.out("");
     io.out(table(reports));
@@ -92,7 +92,7 @@ function table(reports: FailureReport[]): string {
 
 function budgetText(budget: TimeoutBudget): string {
   const deadline =
-    budget.deadlineMs === null ? "no deadline (timeout)" : `deadline ${formatMs(budget.deadlineMs)}`;
+    budget.deadlineMs === null ? "the workflow has no timeout" : `deadline ${formatMs(budget.deadlineMs)}`;
   const lines = [`Timeout budget (worst case per path; ${deadline}):`];
   for (const path of budget.paths) {
     const mark = path.exceedsDeadline ? "⚠" : " ";
