@@ -103,24 +103,29 @@ export const FlowCanvas = memo(function FlowCanvas({
     [store, screenToFlowPosition, getIntersectingNodes],
   );
 
-  /** A state dropped over a branch or map (or out of one) moves into that scope. */
+  /** States dropped over a branch or map (or out of one) move into that scope, every dragged one. */
   const onNodeDragStop = useCallback(
-    (_event: unknown, node: FlowNode) => {
-      const internal = getInternalNode(node.id);
-      if (internal && node.type !== "branch") {
+    (_event: unknown, node: FlowNode, dragged: FlowNode[]) => {
+      const moving = new Set((dragged.length > 0 ? dragged : [node]).map((n) => n.id));
+      for (const id of moving) {
         const all = store.getState().nodes;
-        const inside = withDescendants(all, [node.id]);
-        const size = nodeSize(node);
+        const current = all.find((n) => n.id === id);
+        const internal = getInternalNode(id);
+        // A dragged container carries its children: only the outermost dragged states change scope.
+        if (!current || !internal || current.type === "branch" || hasAncestorIn(all, current, moving))
+          continue;
+        const inside = withDescendants(all, [id]);
+        const size = nodeSize(current);
         const center = {
           x: internal.internals.positionAbsolute.x + size.width / 2,
           y: internal.internals.positionAbsolute.y + size.height / 2,
         };
         const scope = getIntersectingNodes({ ...center, width: 1, height: 1 })
-          .filter((n) => (n.type === "branch" || n.type === "map") && !inside.has(n.id))
+          .filter((n) => (n.type === "branch" || n.type === "map") && !inside.has(n.id) && !moving.has(n.id))
           .at(-1);
-        if (scope?.id !== node.parentId) {
+        if (scope?.id !== current.parentId) {
           const origin = scope ? absolutePosition(all, scope.id) : { x: 0, y: 0 };
-          store.getState().moveToScope(node.id, scope?.id, {
+          store.getState().moveToScope(id, scope?.id, {
             x: internal.internals.positionAbsolute.x - origin.x,
             y: internal.internals.positionAbsolute.y - origin.y,
           });
@@ -207,6 +212,16 @@ export const FlowCanvas = memo(function FlowCanvas({
     </div>
   );
 });
+
+/** Whether a parent (at any depth) of `node` is among `ids`. */
+function hasAncestorIn(nodes: readonly FlowNode[], node: FlowNode, ids: ReadonlySet<string>): boolean {
+  let parent = node.parentId;
+  while (parent) {
+    if (ids.has(parent)) return true;
+    parent = nodes.find((n) => n.id === parent)?.parentId;
+  }
+  return false;
+}
 
 /** A blank workflow says how to begin. */
 function EmptyCanvasHint() {

@@ -8,6 +8,8 @@ describe("routes", () => {
       "#/workflows/db-migration",
       "#/workflows/db-migration?version=3",
       "#/new/my-flow",
+      "#/new/my-flow?state=charge",
+      "#/workflows/db-migration?version=3&state=backup_db",
       "#/runs",
       "#/runs/01JD",
     ]) {

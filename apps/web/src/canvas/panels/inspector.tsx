@@ -10,7 +10,7 @@ import { EdgeInspector } from "./edge-inspector";
 import { CommitField, NumberField, Section, SmallButton, TextField } from "./form/fields";
 import { WorkflowSettings } from "./workflow-settings";
 
-const selectedStateId = (nodes: readonly FlowNode[]): string | undefined => {
+export const selectedStateId = (nodes: readonly FlowNode[]): string | undefined => {
   let found: string | undefined;
   for (const node of nodes) {
     if (node.selected && isStateNode(node)) {

@@ -17,6 +17,19 @@ const definitionOf = (store: ReturnType<typeof createEditorStore>) => {
 };
 
 describe("editor store", () => {
+  it("undoes an auto-layout with the direction it changed, in one step", () => {
+    const store = fresh();
+    const a = store.getState().addState("task", { x: 0, y: 0 });
+    const laid = store.getState().nodes.map((n) => ({ ...n, position: { x: 0, y: 400 } }));
+    store.getState().applyLayout(laid, "TB");
+    expect(store.getState().direction).toBe("TB");
+    store.undo();
+    expect(store.getState().direction).toBe("LR");
+    expect(store.getState().nodes.find((n) => n.id === a)?.position).toEqual({ x: 0, y: 0 });
+    store.redo();
+    expect(store.getState().direction).toBe("TB");
+  });
+
   it("adds states, connects them by handle and undoes/redoes each step", () => {
     const store = fresh();
     const a = store.getState().addState("task", { x: 0, y: 0 });

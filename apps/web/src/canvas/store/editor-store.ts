@@ -30,12 +30,12 @@ export interface TrackedGraph {
   nodes: FlowNode[];
   edges: FlowEdge[];
   meta: DefinitionMeta;
+  /** Which way the flow reads; handles sit accordingly (undo restores it with the layout it went with). */
+  direction: LayoutDirection;
 }
 
 export interface EditorState extends TrackedGraph {
   readOnly: boolean;
-  /** Which way the flow reads; handles sit accordingly. */
-  direction: LayoutDirection;
   /** Bumped on every change of the definition's content (not on drags): drives validation and the JSON view. */
   revision: number;
   /** Bumped when only positions change. */
@@ -70,6 +70,8 @@ export interface EditorState extends TrackedGraph {
   select(id: string): void;
   selectEdge(id: string): void;
   replaceNodes(nodes: FlowNode[]): void;
+  /** Auto-layout's result and the direction it was laid out in: one undo step. */
+  applyLayout(nodes: FlowNode[], direction: LayoutDirection): void;
   /** The whole definition replaced (the JSON view, auto-layout): one undo step. */
   replaceModel(model: GraphModel): void;
   setDiagnostics(diagnostics: Diagnostic[]): void;
@@ -81,7 +83,7 @@ export interface EditorState extends TrackedGraph {
 
 /** Undo records a state when a node's position, size, parent or data changed (selection and measuring don't count). */
 function sameGraph(a: Partial<TrackedGraph>, b: Partial<TrackedGraph>): boolean {
-  if (a.meta !== b.meta) return false;
+  if (a.meta !== b.meta || a.direction !== b.direction) return false;
   const x = a.nodes ?? [];
   const y = b.nodes ?? [];
   if (x.length !== y.length) return false;
@@ -301,6 +303,10 @@ export function createEditorStore() {
             commit({ nodes });
           },
 
+          applyLayout(nodes, direction) {
+            commit({ nodes }, { direction });
+          },
+
           replaceModel(model) {
             commit(model);
           },
@@ -330,7 +336,12 @@ export function createEditorStore() {
         };
       },
       {
-        partialize: (state): TrackedGraph => ({ nodes: state.nodes, edges: state.edges, meta: state.meta }),
+        partialize: (state): TrackedGraph => ({
+          nodes: state.nodes,
+          edges: state.edges,
+          meta: state.meta,
+          direction: state.direction,
+        }),
         equality: sameGraph,
         limit: 200,
         handleSet: (handleSet) => (pastState, replace, currentState, delta) => {

@@ -167,6 +167,7 @@ function ToolButton(props: {
       title={props.title}
       disabled={props.disabled}
       onClick={props.onClick}
+      aria-pressed={props.active}
       data-testid={props.testId}
       className={`rounded-md px-2.5 py-1 text-[13px] transition disabled:opacity-35 ${props.active ? "bg-slate-800 text-white" : "text-slate-600 hover:bg-slate-100"}`}
     >

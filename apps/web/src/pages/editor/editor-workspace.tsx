@@ -1,6 +1,6 @@
 import type { StateType } from "@sagaflow/shared";
 import { useReactFlow, useUpdateNodeInternals } from "@xyflow/react";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { FlowCanvas } from "../../canvas/flow-canvas";
 import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
 import { useShortcuts } from "../../canvas/hooks/use-shortcuts";
@@ -22,6 +22,7 @@ import { toast } from "../../lib/toast";
 import { api, errorDiagnostics, errorMessage } from "../../lib/trpc";
 import { EditorToolbar } from "./editor-toolbar";
 import { useDirty } from "./use-dirty";
+import { useSelectionInUrl } from "./use-selection-in-url";
 
 /** The designer: palette, canvas, inspector, problems and JSON, wired to one editor store. */
 export function EditorWorkspace({
@@ -62,9 +63,8 @@ export function EditorWorkspace({
   const autoLayout = useCallback(
     async (direction: LayoutDirection = store.getState().direction) => {
       const { nodes, edges } = store.getState();
-      store.getState().setDirection(direction);
       const laid = await layoutGraph(nodes, edges, direction);
-      store.getState().replaceNodes(laid);
+      store.getState().applyLayout(laid, direction);
       // Handles move with the direction: React Flow must measure every node's handles again.
       requestAnimationFrame(() => {
         updateNodeInternals(laid.map((n) => n.id));
@@ -74,6 +74,16 @@ export function EditorWorkspace({
     [store, flow, updateNodeInternals],
   );
 
+  // Handles sit by the direction: when undo or redo brings another one back, measure them again.
+  useEffect(
+    () =>
+      store.subscribe((s, before) => {
+        if (s.direction !== before.direction)
+          requestAnimationFrame(() => updateNodeInternals(s.nodes.map((n) => n.id)));
+      }),
+    [store, updateNodeInternals],
+  );
+
   const focusState = useCallback(
     (id: string) => {
       store.getState().select(id);
@@ -81,6 +91,8 @@ export function EditorWorkspace({
     },
     [store, flow],
   );
+
+  useSelectionInUrl(focusState);
 
   const save = useCallback(async () => {
     if (saving) return;
