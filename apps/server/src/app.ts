@@ -23,7 +23,14 @@ import { decideListenPolicy } from "./http/listen-policy";
 import { createRequestListener } from "./http/request-listener";
 import { createWebAppHandler } from "./http/web-app";
 import { LiveFeed } from "./live/live-feed";
-import { createLineLogger } from "./logger";
+import { createLogger, type LogFormat } from "./logger";
+import { Readiness } from "./observability/health";
+import { instrumentStore } from "./observability/instrumented-store";
+import { ServerMetrics } from "./observability/metrics";
+import { opsRoutes } from "./observability/routes";
+import { logRunLifecycle } from "./observability/run-log";
+import { RunTraceIds } from "./observability/trace-ids";
+import { createRunTracer } from "./observability/tracing";
 import { appRouter } from "./router/root";
 import { toRunSummary } from "./run-summary";
 import { REPO_EXAMPLES_DIR, seedExamples } from "./seed";
@@ -62,6 +69,12 @@ export interface SagaflowServerOptions {
   /** How long shutdown waits for running actions to finish before aborting them. */
   shutdownGraceMs?: number;
   logger?: Logger;
+  /** Used when no `logger` is given: `human` (default) or `json` lines on stderr. */
+  logFormat?: LogFormat;
+  /** Where the OTEL_* variables are read (tracing); default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Decorates the store the engine uses (tests: a store that is slow, or fails). */
+  wrapStore?: (store: RunStore) => RunStore;
 }
 
 /** Refused before anything was opened (e.g. a public bind without a token): print and exit non-zero. */
@@ -93,7 +106,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const host = options.host ?? DEFAULTS.host;
   const policy = decideListenPolicy(host, options.token);
   if (!policy.ok) throw new ServeRefusedError(policy.reason);
-  const logger = options.logger ?? createLineLogger();
+  // Log lines about a run carry its trace id (observability/trace-ids.ts).
+  const traceIds = new RunTraceIds();
+  const logger = options.logger ?? createLogger(options.logFormat ?? "human", (runId) => traceIds.of(runId));
   const dbPath = path.resolve(options.dbPath);
   const dataDir = path.dirname(dbPath);
   mkdirSync(dataDir, { recursive: true });
@@ -141,14 +156,28 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     webhookUrl: options.alertWebhook,
   });
   const slots = new Slots(options.concurrency ?? DEFAULTS.concurrency);
+  const metrics = new ServerMetrics({ openAlerts: () => alerts.list().length });
+  metrics.setWorkerSource({ queued: () => slots.queued, running: () => slots.running });
+  const engineStore = instrumentStore(options.wrapStore?.(store) ?? store, (seconds, ok) =>
+    metrics.observeCommit(seconds, ok),
+  );
+  const readiness = new Readiness(engineStore);
+  const tracer = createRunTracer(options.env ?? process.env, { store: engineStore, logger });
+  const logRun = logRunLifecycle(logger);
   const engine = new Engine({
-    store,
+    store: engineStore,
     actions,
     // The engine takes a slot before each handler, so a shutdown knows which attempts never began.
     slots,
     resolvePath,
     logger,
+    // The attempt's span as parent when tracing; else the caller's traceparent goes on unchanged.
+    traceparentFor: (run, attemptId) => tracer?.traceparentFor(run, attemptId) ?? run.snapshot.traceparent,
     onEvent: (event, run) => {
+      traceIds.note(run);
+      metrics.onEvent(event, run);
+      tracer?.onEvent(event, run);
+      logRun(event, run);
       feed.publishEvent(event);
       // One change per commit: the run record is the same for every event of it.
       if (event.seq !== run.lastSeq) return;
@@ -191,6 +220,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const listener = createRequestListener({
     trpc,
     web: createWebAppHandler(options.webDist),
+    ops: opsRoutes(readiness, metrics),
     token: policy.token,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
   });
@@ -203,7 +233,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     throw error;
   }
 
+  await metrics.loadRunsInProgress(engineStore);
   const recovered = await engine.recover();
+  readiness.recovered();
   if (recovered.continued.length + recovered.suspended.length > 0) {
     logger.info("recovered unfinished runs", {
       continued: recovered.continued.length,
@@ -214,6 +246,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      readiness.closing();
       await server.close();
       // Let running actions finish and commit; engine.close records the queued ones as abandoned (they
       // never began), so recovery runs them again instead of suspending them as outcome unknown.
@@ -223,6 +256,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       await Promise.race([slots.whenIdle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
       await engine.close();
       await alerts.drain();
+      await tracer?.close();
       await store.close();
     })();
     return closing;

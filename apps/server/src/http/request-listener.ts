@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { OpsRoute } from "../observability/routes";
 import { presentedToken, tokenMatches } from "./auth";
 
 import type { HostAllowList } from "./host-allow-list";
@@ -13,6 +14,8 @@ export interface RequestListenerOptions {
   token: string | undefined;
   /** Larger declared bodies get 413 at once; tRPC enforces the same limit on streamed bodies. */
   maxBodyBytes: number;
+  /** /healthz, /readyz, /metrics by path; those with `auth` follow the same token rule as /trpc. */
+  ops?: Record<string, OpsRoute>;
 }
 
 const TRPC_PREFIX = "/trpc/";
@@ -26,6 +29,15 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
   return (req, res) => {
     setSecurityHeaders(res);
     const url = new URL(req.url ?? "/", "http://localhost");
+    const ops = options.ops && Object.hasOwn(options.ops, url.pathname) ? options.ops[url.pathname] : undefined;
+    if (ops) {
+      if (req.method !== "GET" && req.method !== "HEAD")
+        return sendError(res, 405, "METHOD_NOT_SUPPORTED", "Use GET");
+      if (ops.auth && options.token !== undefined && !tokenMatches(options.token, presentedToken(req, url))) {
+        return sendError(res, 401, "UNAUTHORIZED", "Missing or wrong token: send `Authorization: Bearer <token>`");
+      }
+      return ops.handler(req, res);
+    }
     if (!url.pathname.startsWith(TRPC_PREFIX)) {
       if (req.method !== "GET" && req.method !== "HEAD")
     if (!options.hosts.allows(req.headers.host)) {

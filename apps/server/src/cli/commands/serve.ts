@@ -1,5 +1,7 @@
 import path from "node:path";
 import { DEFAULTS, ServeRefusedError, startSagaflowServer } from "../../app";
+import { LOG_FORMATS, type LogFormat } from "../../logger";
+import { jsonLinesIo } from "../../observability/json-lines-io";
 import { parseCommandArgs, UsageError } from "../args";
 import { EXIT } from "../exit-codes";
 import { HTTP_POLICY_OPTIONS, httpPolicyOf, listFromEnv } from "../http-policy-flags";
@@ -11,7 +13,11 @@ import type { CliIo } from "../io";
  * `--http-allow`/`--http-deny`/`--http-max-response` (docs/security.md); the token and the alert webhook
  * come from SAGAFLOW_TOKEN and SAGAFLOW_ALERT_WEBHOOK.
  */
-export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  argv: string[],
+  plainIo: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -21,6 +27,7 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
       concurrency: { type: "string" },
       actions: { type: "string" },
       "allow-path": { type: "string", multiple: true },
+      "log-format": { type: "string" },
       "allowed-host": { type: "string", multiple: true },
       ...HTTP_POLICY_OPTIONS,
     },
@@ -28,6 +35,9 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
   );
   const port = parseInteger(values.port, "--port", DEFAULTS.port, 0, 65_535);
   const concurrency = parseInteger(values.concurrency, "--concurrency", DEFAULTS.concurrency, 1, 10_000);
+  const logFormat = parseLogFormat(values["log-format"] ?? env.SAGAFLOW_LOG_FORMAT);
+  // In JSON mode every line this command prints is a JSON object too (logs on stderr, as in human mode).
+  const io = logFormat === "json" ? jsonLinesIo(plainIo) : plainIo;
 
   let running: Awaited<ReturnType<typeof startSagaflowServer>>;
   try {
@@ -38,6 +48,8 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
       token: env.SAGAFLOW_TOKEN,
       alertWebhook: env.SAGAFLOW_ALERT_WEBHOOK || undefined,
       concurrency,
+      logFormat,
+      env,
       workingDir: io.cwd,
       allowPaths: (values["allow-path"] ?? []).map((dir) => path.resolve(io.cwd, dir)),
       allowedHosts: [...listFromEnv(env.SAGAFLOW_ALLOWED_HOSTS), ...(values["allowed-host"] ?? [])],
@@ -74,6 +86,14 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
   });
   await running.close();
   return EXIT.ok;
+}
+
+function parseLogFormat(text: string | undefined): LogFormat {
+  if (text === undefined || text === "") return "human";
+  if (!(LOG_FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`--log-format must be ${LOG_FORMATS.join(" or ")}, got ${JSON.stringify(text)}`);
+  }
+  return text as LogFormat;
 }
 
 function parseInteger(
