@@ -7,6 +7,7 @@ import type { DefinitionMeta, FlowEdge, FlowNode, Graph } from "../types";
 import { isStateNode } from "../types";
 import { planConnection } from "../utils/connection-rules";
 import { deriveEdges } from "../utils/derive-edges";
+import { inUiWords } from "../utils/diagnostic-words";
 import type { LayoutDirection } from "../utils/elk-layout";
 import type { GraphModel } from "../utils/graph-ops";
 import {
@@ -311,7 +312,8 @@ export function createEditorStore() {
             commit(model);
           },
 
-          setDiagnostics(diagnostics) {
+          setDiagnostics(found) {
+            const diagnostics = found.map(inUiWords);
             const markers = markersOf(diagnostics);
             set({ diagnostics, nodeMarkers: markers.nodes, edgeMarkers: markers.edges });
           },
