@@ -100,7 +100,7 @@ export function OperatorBar() {
       )}
       {actions.cancel && (
         <ActionButton testId="cancel" tone="danger" onClick={() => setDialog({ kind: "cancel" })}>
-          ⊘ Cancel
+          ⊘ Cancel run
         </ActionButton>
       )}
       {dialog && (
@@ -118,34 +118,39 @@ function OperatorDialog(props: {
   act: (label: string, call: () => Promise<unknown>) => Promise<void>;
 }) {
   const { dialog, runId, busy, onClose, act } = props;
-  const [compensate, setCompensate] = useState(true);
   const [reason, setReason] = useState("");
   const [json, setJson] = useState<ParsedJson>({ ok: true, value: {} });
   const jsonValue = (): JsonValue | undefined => (json.ok ? json.value : undefined);
 
   switch (dialog.kind) {
-    case "cancel":
+    case "cancel": {
+      const cancel = (compensate: boolean) =>
+        void act(compensate ? "Run canceled; compensating" : "Run canceled", () =>
+          api.runs.cancel.mutate({ runId, compensate }),
+        );
       return (
         <ConfirmDialog
           title="Cancel this run?"
-          confirmLabel={compensate ? "Cancel and compensate" : "Cancel without compensation"}
+          closeLabel="Keep running"
+          alternative={{
+            label: "Stop without undoing",
+            testId: "stop-without-undoing",
+            onClick: () => cancel(false),
+          }}
+          confirmLabel="Stop and compensate"
           tone="danger"
           busy={busy}
           onClose={onClose}
-          onConfirm={() => void act("Run canceled", () => api.runs.cancel.mutate({ runId, compensate }))}
+          onConfirm={() => cancel(true)}
         >
-          <p>Steps in flight are aborted. The cancel is recorded in the history with your name.</p>
-          <label className="flex items-center gap-2">
-            <input
-              type="checkbox"
-              data-testid="cancel-compensate"
-              checked={compensate}
-              onChange={(e) => setCompensate(e.target.checked)}
-            />
-            Undo the completed steps (run the compensation chain)
-          </label>
+          <p>Steps in flight are stopped, and the stop is recorded in the run's history.</p>
+          <p>
+            <b>Stop and compensate</b> then undoes the steps that completed, newest first (their compensation
+            states). <b>Stop without undoing</b> leaves their effects in place.
+          </p>
         </ConfirmDialog>
       );
+    }
     case "resume":
       return (
         <ConfirmDialog

@@ -9,6 +9,10 @@ export function ConfirmDialog(props: {
   busy?: boolean;
   onConfirm: () => void;
   onClose: () => void;
+  /** The label of the button that only closes the dialog: say what staying means ("Keep running"). */
+  closeLabel?: string;
+  /** A second way to go ahead, shown between closing and the main action. */
+  alternative?: { label: string; testId: string; onClick: () => void };
 }) {
   const confirmRef = useRef<HTMLButtonElement>(null);
   const onClose = useRef(props.onClose);
@@ -35,11 +39,23 @@ export function ConfirmDialog(props: {
         <div className="mt-5 flex justify-end gap-2">
           <button
             type="button"
+            data-testid="dialog-close"
             onClick={props.onClose}
             className="rounded-lg border border-slate-200 px-3 py-1.5 text-[13px] text-slate-600 hover:bg-slate-50"
           >
-            Cancel
+            {props.closeLabel ?? "Cancel"}
           </button>
+          {props.alternative && (
+            <button
+              type="button"
+              data-testid={props.alternative.testId}
+              disabled={props.busy}
+              onClick={props.alternative.onClick}
+              className="rounded-lg border border-rose-200 px-3 py-1.5 font-semibold text-[13px] text-rose-700 hover:bg-rose-50 disabled:opacity-60"
+            >
+              {props.alternative.label}
+            </button>
+          )}
           <button
             ref={confirmRef}
             type="button"

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
-import { navigate } from "../../lib/route";
+import { hrefOf, navigate } from "../../lib/route";
 import { OperatorBar } from "../actions/operator-bar";
 import { useRunSession } from "../live/run-session-context";
+import { CopyIdButton } from "../runs-list/copy-id-button";
 import { formatDuration, formatTime, StatusBadge } from "../ui/status";
 
 const CONNECTION = {
@@ -48,11 +49,21 @@ export function RunHeader() {
             v{version}
           </span>
           <StatusBadge status={status} large />
+          {workflow && (
+            <a
+              href={hrefOf({ page: "editor", name: workflow, isNew: false, version })}
+              data-testid="open-in-designer"
+              className="rounded-md px-1.5 py-0.5 font-medium text-[12px] text-indigo-600 hover:bg-indigo-50 hover:text-indigo-800"
+            >
+              Open in designer (v{version})
+            </a>
+          )}
         </div>
         <div className="flex items-center gap-2 text-[11px] text-slate-400">
-          <span className="font-mono" data-testid="run-id">
+          <span className="select-all font-mono" data-testid="run-id">
             {runId}
           </span>
+          <CopyIdButton id={runId} />
           <span>· started {formatTime(startedAt)}</span>
           <span>· {formatDuration(duration)}</span>
           <span className="flex items-center gap-1" data-testid="connection" data-connection={connection}>

@@ -9,6 +9,7 @@ import { EventList } from "../timeline/event-list";
 import { GanttChart } from "../timeline/gantt-chart";
 import { ErrorSummary } from "./error-summary";
 import { RunHeader } from "./run-header";
+import { parseRunLink, replaceRunLink } from "./run-link";
 
 type SideTab = "step" | "format";
 type BottomTab = "gantt" | "events";
@@ -18,10 +19,14 @@ export function RunWorkspace() {
   const session = useRunSessionStore();
   const editor = useEditorStore();
   const flow = useReactFlow();
+  const runId = useRunSession((s) => s.runId);
   const selected = useRunSession((s) => s.selected);
+  const focusSeq = useRunSession((s) => s.focusSeq);
   const eventCount = useRunSession((s) => s.eventCount);
-  const [side, setSide] = useState<SideTab>("step");
-  const [bottom, setBottom] = useState<BottomTab>("gantt");
+  // A shared link opens on what its sender saw: the state, the event, the tabs.
+  const [link] = useState(() => parseRunLink(window.location.hash));
+  const [side, setSide] = useState<SideTab>(link.side ?? "step");
+  const [bottom, setBottom] = useState<BottomTab>(link.tab ?? "gantt");
 
   // The canvas shows the selection too (an outline), wherever it came from.
   useEffect(() => {
@@ -42,6 +47,18 @@ export function RunWorkspace() {
     },
     [editor, flow],
   );
+
+  useEffect(() => {
+    if (link.state) session.getState().select(link.state, link.seq ?? null);
+  }, [link, session]);
+  useEffect(() => {
+    replaceRunLink(runId, {
+      ...(selected ? { state: selected } : {}),
+      ...(focusSeq !== null ? { seq: focusSeq } : {}),
+      tab: bottom,
+      side,
+    });
+  }, [runId, selected, focusSeq, bottom, side]);
 
   return (
     <div className="sf-run flex min-h-0 flex-1 flex-col" data-testid="run-view">
