@@ -1,5 +1,6 @@
 import type { RunSnapshot, RunStatus } from "@sagaflow/shared";
 import type { Client } from "./client";
+import { ledgerHas } from "./ledger";
 import { inputAt, type RunPlan, type SignalPlan, type WorkflowName } from "./mix";
 
 /**
@@ -23,14 +24,30 @@ export interface TrackedRun {
   startedAt: number;
   signals: TrackedSignal[];
   canceled: boolean;
+  /** A race-canceled run (plan.cancel.race) was resumed from `canceled`. */
+  redriven: boolean;
   /** Operator calls made because a crash left a non-idempotent step with an unknown outcome. */
   resumes: number;
   resolved: boolean;
   finished: boolean;
 }
 
-/** Statuses a run may still leave, by itself or through the harness's operator calls. */
-const OPEN_STATUSES: RunStatus[] = ["running", "waiting", "compensating", "suspended", "compensation_failed"];
+/**
+ * Statuses a run may still leave, by itself or through the harness's operator calls (a canceled run is
+ * redriven when its plan says so).
+ */
+const OPEN_STATUSES: RunStatus[] = [
+  "running",
+  "waiting",
+  "compensating",
+  "suspended",
+  "compensation_failed",
+  "canceled",
+];
+
+/** How long and how often a race run is watched for the moment to cancel it. */
+const RACE_WATCH_MS = 5_000;
+const RACE_POLL_MS = 20;
 
 export interface DriverStats {
   calls: number;
@@ -42,7 +59,11 @@ export class Driver {
   readonly runs: TrackedRun[];
   readonly stats: DriverStats = { calls: 0, failedCalls: 0, resumes: 0 };
 
-  constructor(plans: RunPlan[]) {
+  /** `ledgerFile`: where the server's actions write, read when a person must say whether a write happened. */
+  constructor(
+    plans: RunPlan[],
+    private readonly ledgerFile: string,
+  ) {
     this.runs = plans.map((plan) => ({
       plan,
       released: false,
@@ -51,6 +72,7 @@ export class Driver {
       startedAt: 0,
       signals: plan.signals.map((signal) => ({ plan: signal, state: "pending" })),
       canceled: false,
+      redriven: false,
       resumes: 0,
       resolved: false,
       finished: false,
@@ -133,6 +155,31 @@ export class Driver {
       run.startedAt = Date.now();
     } catch {
       run.start = "unsure";
+      return;
+    }
+    if (run.plan.cancel?.race) void this.raceCancel(client, run);
+  }
+
+  /**
+   * Watches a race run closely (a tick can take a second under load) and cancels it the moment its race
+   * state's attempt is in flight. A kill or a missed moment leaves it to the ticks: they cancel it once it
+   * waits, or when they see the attempt in flight.
+   */
+  private async raceCancel(client: Client, run: TrackedRun): Promise<void> {
+    const deadline = Date.now() + RACE_WATCH_MS;
+    try {
+      while (!run.canceled && Date.now() < deadline) {
+        const { run: record } = await this.call(() => client.runs.get.query({ runId: run.runId as string }));
+        if (record.status !== "running" && record.status !== "waiting") return;
+        if (await this.cancelNow(client, run, record.status)) {
+          await this.call(() => client.runs.cancel.mutate({ runId: run.runId as string, compensate: false }));
+          run.canceled = true;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, RACE_POLL_MS));
+      }
+    } catch {
+      // The server went down: the ticks take over.
     }
   }
 
@@ -168,9 +215,22 @@ export class Driver {
 
   private async act(client: Client, run: TrackedRun, status: RunStatus): Promise<void> {
     const runId = run.runId as string;
+    const race = run.plan.cancel?.race;
     try {
-      for (const signal of run.signals) await this.sendSignal(client, run, signal);
-      if (run.plan.cancel && !run.canceled && status === "waiting") {
+      if (status === "canceled") {
+        if (!race || run.redriven) {
+          run.finished = true;
+          return;
+        }
+        await this.call(() => client.runs.resume.mutate({ runId }));
+        run.canceled = true; // a cancel whose answer a kill cut off counts as made
+        run.redriven = true;
+        return;
+      }
+      if (!race || run.redriven) {
+        for (const signal of run.signals) await this.sendSignal(client, run, signal);
+      }
+      if (run.plan.cancel && !run.canceled && (await this.cancelNow(client, run, status))) {
         await this.call(() =>
           client.runs.cancel.mutate({ runId, compensate: run.plan.cancel?.compensate ?? false }),
         );
@@ -182,8 +242,13 @@ export class Driver {
           run.finished = true; // nothing a retry can fix: the invariants report it
           return;
         }
-        // The person's choice for an interrupted step that is not idempotent: run it again.
-        await this.call(() => client.runs.resume.mutate({ runId }));
+        if (race && suspension.stateId === race && ledgerHas(this.ledgerFile, runId, race)) {
+          // The person looked: the write happened. Marked done, it is never written again.
+          await this.call(() => client.runs.resolveStep.mutate({ runId, output: { wrote: "by hand" } }));
+        } else {
+          // The person's choice for an interrupted step that did not write (or has no effect): run it again.
+          await this.call(() => client.runs.resume.mutate({ runId }));
+        }
         run.resumes += 1;
         this.stats.resumes += 1;
       } else if (status === "compensation_failed") {
@@ -197,6 +262,16 @@ export class Driver {
     } catch {
       // Cut off or refused: the next tick reads the run again and decides afresh.
     }
+  }
+
+  /** A plain cancel waits for the run to wait; a race cancel strikes while its state's attempt is in flight. */
+  private async cancelNow(client: Client, run: TrackedRun, status: RunStatus): Promise<boolean> {
+    if (status === "waiting") return true;
+    const race = run.plan.cancel?.race;
+    if (!race || status !== "running") return false;
+    const { run: record } = await this.call(() => client.runs.get.query({ runId: run.runId as string }));
+    const inFlight = Object.values((record.snapshot as RunSnapshot).inFlight);
+    return inFlight.some((attempt) => attempt.stateId === race && !attempt.canceling);
   }
 
   private async sendSignal(client: Client, run: TrackedRun, signal: TrackedSignal): Promise<void> {

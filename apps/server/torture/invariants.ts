@@ -5,7 +5,13 @@ import {
   type StoredEvent,
   verifyHistory,
 } from "@sagaflow/engine";
-import { isTerminalStatus, type JsonValue, type RunEvent, type RunSnapshot } from "@sagaflow/shared";
+import {
+  isTerminalStatus,
+  type JsonValue,
+  type RunEvent,
+  type RunEventOf,
+  type RunSnapshot,
+} from "@sagaflow/shared";
 import type { LedgerRow } from "./ledger";
 import { definitionOf, type RunPlan } from "./mix";
 
@@ -35,7 +41,8 @@ function ledgerStates(plan: RunPlan): { tasks: Set<string>; compensations: Set<s
   const compensations = new Set<string>();
   const visit = (states: Record<string, Record<string, unknown>>) => {
     for (const [id, state] of Object.entries(states)) {
-      if (state.action === "sql.exec") (state.type === "task" ? tasks : compensations).add(id);
+      if (state.action === "sql.exec" || state.action === "torture.lateWrite")
+        (state.type === "task" ? tasks : compensations).add(id);
       for (const branch of Object.values((state.branches ?? {}) as Record<string, { states: never }>))
         visit(branch.states);
       const iterator = state.iterator as { states: never } | undefined;
@@ -88,20 +95,26 @@ function checkVerified({ record, history }: RunEvidence): string[] {
     : [`history does not verify: ${verdict.reason} (last good event ${verdict.lastGoodSeq})`];
 }
 
-/** A completed step is never run again, and completes once. */
-function checkStepsOnce({ history }: RunEvidence): string[] {
+/** A completed step (or one a person marked done) is never run again, and completes once. */
+function checkStepsOnce({ record, history }: RunEvidence): string[] {
   const problems: string[] = [];
   const completed = new Set<string>();
   for (const { event } of history) {
     if (event.type === "StepAttemptStarted" && completed.has(event.idempotencyKey))
       problems.push(`step ${event.idempotencyKey} ran again after it completed`);
-    if (event.type === "StepSucceeded") {
-      if (completed.has(event.idempotencyKey)) problems.push(`step ${event.idempotencyKey} completed twice`);
-      completed.add(event.idempotencyKey);
+    if (event.type === "StepSucceeded" || event.type === "StepResolved") {
+      const key = keyOf(record.id, event);
+      if (completed.has(key)) problems.push(`step ${key} completed twice`);
+      completed.add(key);
     }
   }
   return problems;
 }
+
+const keyOf = (runId: string, event: RunEventOf<"StepSucceeded"> | RunEventOf<"StepResolved">) =>
+  event.type === "StepSucceeded"
+    ? event.idempotencyKey
+    : idempotencyKey(runId, event.scope, event.stateId, event.visit);
 
 /** Durable timers fire once each, and only timers that were started. */
 function checkTimersOnce({ history }: RunEvidence): string[] {
@@ -161,9 +174,10 @@ function checkLedger({ plan, record, history, ledger }: RunEvidence): string[] {
   const problems: string[] = [];
   const runId = record.id;
   const { tasks, compensations } = ledgerStates(plan);
-  const completed = eventsOf(history, "StepSucceeded")
+  // A step a person marked done counts: the harness resolves a race's write only when its row is there.
+  const completed = [...eventsOf(history, "StepSucceeded"), ...eventsOf(history, "StepResolved")]
     .filter((event) => tasks.has(event.stateId))
-    .map((event) => event.idempotencyKey);
+    .map((event) => keyOf(runId, event));
   const byKey = new Map<string, LedgerRow[]>();
   for (const row of ledger) {
     if (row.key === null) problems.push(`ledger row ${row.id} (${row.state}) has no idempotency key`);

@@ -46,7 +46,7 @@ export interface LedgerRow {
 
 interface SqliteDatabase {
   exec(sql: string): void;
-  prepare(sql: string): { all(...args: unknown[]): unknown[] };
+  prepare(sql: string): { all(...args: unknown[]): unknown[]; run(...args: unknown[]): unknown };
   close(): void;
 }
 type DatabaseConstructor = new (file: string, options?: { readonly?: boolean }) => SqliteDatabase;
@@ -60,6 +60,33 @@ export function createLedger(file: string): void {
   const db = new Database(file);
   try {
     db.exec(SETUP);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * One effect written straight into the ledger with its step's idempotency key, deduplicated by nothing:
+ * written twice, it shows twice (the torture's late write, see actions.ts).
+ */
+export function insertLedgerRow(file: string, row: { run: string; state: string; key: string }): void {
+  const db = new Database(file);
+  try {
+    db.prepare("INSERT INTO ledger (run, state, tag, key) VALUES (?, ?, '-', ?)").run(
+      row.run,
+      row.state,
+      row.key,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether a row of `state` exists for `run`: what a person checks before saying a write happened. */
+export function ledgerHas(file: string, run: string, state: string): boolean {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare("SELECT 1 FROM ledger WHERE run = ? AND state = ?").all(run, state).length > 0;
   } finally {
     db.close();
   }

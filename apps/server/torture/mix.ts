@@ -1,5 +1,5 @@
 import type { JsonValue, RunStatus } from "@sagaflow/shared";
-import { compensatedWrite } from "./ledger";
+import { compensatedWrite, LEDGER_FILE, ledgerUndo } from "./ledger";
 import type { Random } from "./random";
 
 /**
@@ -219,6 +219,29 @@ export const DEFINITIONS = {
       done: succeed(),
     },
   },
+  /**
+   * Cancel without compensation races a write that is not idempotent and ignores aborts (actions.ts): the
+   * harness cancels while `late` sleeps, then redrives the canceled run and approves it. The cancel must
+   * await the write and keep it, so the redrive never writes it twice; after a kill its outcome is unknown
+   * and the harness, as a person would, looks in the ledger and resolves the step or runs it again.
+   */
+  "torture-cancel-race": {
+    startAt: "w1",
+    states: {
+      ...compensatedWrite("w1", { next: "late" }),
+      late: {
+        type: "task",
+        action: "torture.lateWrite",
+        params: { database: LEDGER_FILE, state: "late", delayMs: 600 },
+        compensateWith: "undo_late",
+        next: "hold",
+      },
+      undo_late: ledgerUndo("late"),
+      hold: { type: "signal", signal: "go", next: "w2" },
+      ...compensatedWrite("w2", { next: "done" }),
+      done: succeed(),
+    },
+  },
   /** A step that is not idempotent: killed in the middle, it suspends the run and the harness retries it. */
   "torture-suspend": {
     startAt: "w1",
@@ -274,8 +297,12 @@ export interface RunPlan {
   workflow: WorkflowName;
   input: Record<string, JsonValue>;
   signals: SignalPlan[];
-  /** Canceled once it waits, with or without compensation. */
-  cancel: { compensate: boolean } | null;
+  /**
+   * Canceled once it waits, with or without compensation; with `race`, without compensation while the
+   * `race` state's attempt is in flight (or once it waits, when the harness missed that moment), then
+   * redriven; its signals are sent only after the redrive.
+   */
+  cancel: { compensate: boolean; race?: string } | null;
   /** A compensation_failed run is resolved by hand (and then compensates the rest). */
   resolve: boolean;
   expect: RunStatus;
@@ -343,6 +370,10 @@ function planRun(tag: string, index: number, random: Random): RunPlan {
     case "torture-cancel":
       plan.cancel = { compensate: random.chance(0.5) };
       plan.expect = "canceled";
+      break;
+    case "torture-cancel-race":
+      plan.cancel = { compensate: false, race: "late" };
+      plan.signals = [{ name: "go", payload: { by: "torture" }, afterMs: 0 }];
       break;
     case "torture-suspend":
       break;

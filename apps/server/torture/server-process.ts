@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const mainFile = path.resolve(here, "../src/cli/main.ts");
+/** The torture's own actions (the late write of the cancel race), loaded as an operator's --actions module. */
+const actionsFile = path.resolve(here, "actions.ts");
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const START_TIMEOUT_MS = 60_000;
 
@@ -27,7 +29,23 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", tsxLoader, mainFile, "serve", "--port", "0", "--db", options.dbPath, "--concurrency", "256"],
+    [
+      "--import",
+      tsxLoader,
+      mainFile,
+      "serve",
+      "--port",
+      "0",
+      "--db",
+      options.dbPath,
+      "--concurrency",
+      "256",
+      "--actions",
+      actionsFile,
+      // The ledger lives beside the database; the database's folder is open to actions only when named.
+      "--allow-path",
+      options.dir,
+    ],
     { cwd: options.dir, stdio: ["ignore", "pipe", "pipe"], env: withoutToken(process.env) },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openSqliteStore, type StoredEvent } from "@sagaflow/engine";
+import { attemptId, openSqliteStore, type StoredEvent } from "@sagaflow/engine";
 import type { RunEvent, RunSnapshot } from "@sagaflow/shared";
 import { type Client, createClient } from "./client";
 import { Driver } from "./driver";
@@ -38,6 +38,11 @@ export interface TortureReport {
   violations: string[];
   /** Operator retries of steps whose outcome a kill made unknown. */
   resumes: number;
+  /**
+   * Cancels without compensation that had to await an aborted attempt, over both servers, and how many of
+   * those attempts wrote after the cancel (kept, and never written again by the redrive).
+   */
+  cancelRaces: { awaited: number; landedLate: number };
   failedCalls: number;
   seconds: number;
   dir: string;
@@ -140,7 +145,7 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
   const settleTimeoutMs = options.settleTimeoutMs ?? 120_000;
 
   // The baseline: the same plans on a server nobody disturbs.
-  const calm = new Driver(plans);
+  const calm = new Driver(plans, path.join(dir, "baseline", LEDGER_FILE));
   const baseline = new Cluster(path.join(dir, "baseline"), calm);
   await baseline.up();
   await baseline.saveDefinitions();
@@ -155,7 +160,7 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
   log(`baseline: ${plans.length} runs in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 
   // The torture: runs released in waves, one kill per wave at a random moment of it.
-  const driver = new Driver(plans);
+  const driver = new Driver(plans, path.join(dir, "crashed", LEDGER_FILE));
   const crashed = new Cluster(path.join(dir, "crashed"), driver);
   await crashed.up();
   await crashed.saveDefinitions();
@@ -178,6 +183,12 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
   const calmEvidence = await collectEvidence(baseline, calm);
   const crashEvidence = await collectEvidence(crashed, driver);
   let events = 0;
+  const cancelRaces = { awaited: 0, landedLate: 0 };
+  for (const run of [...calmEvidence.values(), ...crashEvidence.values()]) {
+    const race = cancelRaceOf(run);
+    cancelRaces.awaited += race.awaited ? 1 : 0;
+    cancelRaces.landedLate += race.landedLate ? 1 : 0;
+  }
   for (const plan of plans) {
     const where = `${plan.tag} ${plan.workflow}`;
     const calmRun = calmEvidence.get(plan.index);
@@ -202,15 +213,34 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
     events,
     violations,
     resumes: driver.stats.resumes,
+    cancelRaces,
     failedCalls: driver.stats.failedCalls,
     seconds: (Date.now() - began) / 1000,
     dir,
   };
 }
 
+/** Whether a cancel without compensation awaited an attempt, and whether that attempt then succeeded. */
+function cancelRaceOf({ history }: RunEvidence): { awaited: boolean; landedLate: boolean } {
+  let awaiting: string[] = [];
+  let awaited = false;
+  let landedLate = false;
+  for (const { event } of history) {
+    if (event.type === "RunCanceled" && !event.compensate && (event.awaitedAttempts?.length ?? 0) > 0) {
+      awaiting = event.awaitedAttempts ?? [];
+      awaited = true;
+    }
+    if (event.type === "StepSucceeded" && awaiting.includes(attemptId(event.idempotencyKey, event.attempt)))
+      landedLate = true;
+  }
+  return { awaited, landedLate };
+}
+
 export function summaryLine(report: TortureReport): string {
+  const races = report.cancelRaces;
   return (
     `runs ${report.runs}, crashes ${report.crashes}, events ${report.events}, violations ${report.violations.length}` +
-    ` (seed ${report.seed}, ${report.resumes} resumes, ${report.failedCalls} calls cut off, ${report.seconds.toFixed(1)} s)`
+    ` (seed ${report.seed}, ${report.resumes} resumes, ${report.failedCalls} calls cut off,` +
+    ` ${races.awaited} cancels awaited a write, ${races.landedLate} landed after the cancel, ${report.seconds.toFixed(1)} s)`
   );
 }
