@@ -1,5 +1,6 @@
 export * from "./definition/duration";
 export * from "./definition/expression";
+export * from "./definition/reserved-keys";
 export * from "./definition/schema";
 export * from "./diagnostics";
 export * from "./events";

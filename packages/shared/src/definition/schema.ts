@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { durationSchema } from "./duration";
+import { findReservedKeys } from "./reserved-keys";
 
 /** Zod schemas of the definition language (SPEC §2). Structure only: semantics live in the validator. */
 
@@ -16,17 +17,33 @@ export const stateIdSchema = z
   .string()
   .regex(STATE_ID_PATTERN, "a state id: letters, digits and '_', not starting with a digit");
 
-/** Any JSON value; strings of the form `{% … %}` are JSONata expressions. */
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+const anyJsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([
     z.null(),
     z.boolean(),
     z.number(),
     z.string(),
-    z.array(jsonValueSchema),
-    z.record(z.string(), jsonValueSchema),
+    z.array(anyJsonValue),
+    z.record(z.string(), anyJsonValue),
   ]),
 );
+
+/**
+ * Any JSON value; strings of the form `{% … %}` are JSONata expressions. A reserved key (`__proto__`,
+ * `constructor`, `prototype`) is refused by name with its path: zod's records would drop `__proto__`
+ * without a word (reserved-keys.ts). Checked once on the raw value, before parsing.
+ */
+export const jsonValueSchema: z.ZodType<JsonValue> = z.preprocess((value, ctx) => {
+  for (const { key, path } of findReservedKeys(value)) {
+    ctx.issues.push({
+      code: "custom",
+      input: value,
+      path: [...path, key],
+      message: `the key "${key}" is reserved (__proto__, constructor and prototype cannot be used as keys); rename it`,
+    });
+  }
+  return value;
+}, anyJsonValue) as unknown as z.ZodType<JsonValue>;
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export const effectSchema = z.enum(["none", "write"]);

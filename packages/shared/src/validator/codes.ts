@@ -6,6 +6,7 @@ import { formatJsonPath, stateIdAt } from "./json-path";
 export const DIAGNOSTIC_SEVERITY = {
   // structure (zod)
   "invalid-structure": "error",
+  "reserved-key": "error",
   // references and transitions
   "missing-start": "error",
   "unknown-target": "error",

@@ -25,6 +25,14 @@ const cases: Record<DiagnosticCode, { failing: Case; passing: Case }> = {
     failing: { input: definitionOf({ a: { type: "task", next: "b" }, b: end }) },
     passing: { input: definitionOf({ a: log({ next: "b" }), b: end }) },
   },
+  "reserved-key": {
+    failing: {
+      input: JSON.parse(
+        '{"name":"p","startAt":"a","states":{"a":{"type":"succeed"},"__proto__":{"type":"succeed"}}}',
+      ),
+    },
+    passing: { input: definitionOf({ a: end, proto: end }, { startAt: "a" }) },
+  },
   "missing-start": {
     failing: { input: definitionOf({ a: end }, { startAt: "nowhere" }) },
     passing: { input: definitionOf({ a: end }, { startAt: "a" }) },

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { findReservedKeys } from "../definition/reserved-keys";
 import { type Definition, definitionSchema } from "../definition/schema";
 import type { Diagnostic } from "../diagnostics";
 import { diagnostic } from "./codes";
@@ -8,6 +9,20 @@ export type StructureResult = { definition: Definition; diagnostics: [] } | { di
 
 /** Checks the shape of a definition with the zod schemas; semantics come after, on a well-formed one. */
 export function checkStructure(input: unknown): StructureResult {
+  // Before zod, which would drop a "__proto__" key without a word (a branch that never runs).
+  const reserved = findReservedKeys(input);
+  if (reserved.length > 0) {
+    return {
+      diagnostics: reserved.map(({ key, path }) =>
+        diagnostic(
+          "reserved-key",
+          [...path, key],
+          `"${key}" cannot be a state id, branch name or key: __proto__, constructor and prototype are ` +
+            "reserved in JavaScript objects; rename it",
+        ),
+      ),
+    };
+  }
   const parsed = definitionSchema.safeParse(input);
   if (parsed.success) return { definition: parsed.data, diagnostics: [] };
   return { diagnostics: parsed.error.issues.map(issueToDiagnostic) };
