@@ -1,4 +1,4 @@
-import type { RunRecord, RunStore, StoredEvent } from "@sagaflow/engine";
+import { assertNever, type RunRecord, type RunStore, type StoredEvent } from "@sagaflow/engine";
 import { isTerminalStatus, type RunEvent, type RunSnapshot, type RunStatus } from "@sagaflow/shared";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
@@ -161,6 +161,41 @@ export class ServerMetrics {
         this.#compensationsRun.inc({ workflow });
         this.#compensationsFailed.inc({ workflow });
         break;
+      case "StateEntered":
+      case "StepAttemptStarted":
+      case "StepAttemptAbandoned":
+      case "StepFailed":
+      case "StepWarned":
+      case "StepResolved":
+      case "ChoiceTaken":
+      case "TimerStarted":
+      case "TimerFired":
+      case "SignalAwaited":
+      case "SignalReceived":
+      case "ParallelStarted":
+      case "BranchCompleted":
+      case "BranchFailed":
+      case "ParallelCompleted":
+      case "MapStarted":
+      case "IterationStarted":
+      case "IterationCompleted":
+      case "IterationFailed":
+      case "MapCompleted":
+      case "ScopeCanceled":
+      case "CompensationStarted":
+      case "CompensationStepStarted":
+      case "CompensationStepResolved":
+      case "CompensationRetried":
+      case "RunSucceeded":
+      case "RunFailed":
+      case "RunCompensated":
+      case "RunSuspended":
+      case "RunResumed":
+      case "RunCanceled":
+      case "HistoryRestored":
+        break; // not counted on their own: the run's status below covers them
+      default:
+        assertNever(event, "run event");
     }
     // The run's status after the commit: the record is the same for every event of one commit.
     if (stored.seq !== run.lastSeq) return;

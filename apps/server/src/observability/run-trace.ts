@@ -1,4 +1,4 @@
-import type { StoredEvent } from "@sagaflow/engine";
+import { assertNever, type StoredEvent } from "@sagaflow/engine";
 import type { RunError, RunEvent, RunStatus } from "@sagaflow/shared";
 import { attemptSpanKey } from "./trace-ids";
 
@@ -356,6 +356,8 @@ export class RunTrace {
       case "RunSuspended":
         // The run span ends with the run's status (see `apply`).
         return;
+      default:
+        assertNever(event, "run event");
     }
   }
 

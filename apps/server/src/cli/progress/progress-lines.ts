@@ -1,4 +1,4 @@
-import { applyEvent, assertNever } from "@sagaflow/engine";
+import { applyEvent, assertNever } from "@sagaflow/engine/core";
 import type { RunError, RunEvent, RunEventOf, RunSnapshot } from "@sagaflow/shared";
 
 /**
