@@ -21,5 +21,8 @@ describe("command arguments", () => {
   it("says where JSON is malformed", () => {
     expect(parseJsonArgument('{"a":[1,2]}', "--input")).toEqual({ a: [1, 2] });
     expect(() => parseJsonArgument("{a:1}", "--input")).toThrow(/--input is not valid JSON \(column 2\)/);
+    expect(() => parseJsonArgument('{"a":{"__proto__":{"x":1}}}', "--input")).toThrow(
+      /--input\.a: the key "__proto__" is reserved/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { type JsonValue, parseJsonText } from "@sagaflow/shared";
+import { describeReservedKey, findReservedKeys, type JsonValue, parseJsonText } from "@sagaflow/shared";
 
 /** Bad usage: a missing argument, an unknown option, malformed JSON. The CLI prints it and exits 64. */
 export class UsageError extends Error {
@@ -47,10 +47,17 @@ export function parseCommandArgs<O extends Options>(
   return parsed;
 }
 
-/** Parses a JSON option's text; `what` names it in the error (e.g. "--input"). */
+/**
+ * Parses a JSON option's text; `what` names it in the error (e.g. "--input"). A reserved key
+ * (`__proto__`, `constructor`, `prototype`) is refused by name, as the API does.
+ */
 export function parseJsonArgument(text: string, what: string): JsonValue {
   const parsed = parseJsonText(text);
-  if (parsed.ok) return parsed.value as JsonValue;
+  if (parsed.ok) {
+    const [reserved] = findReservedKeys(parsed.value);
+    if (reserved) throw new UsageError(describeReservedKey(reserved, what));
+    return parsed.value as JsonValue;
+  }
   const where = text.includes("\n")
     ? `line ${parsed.line}, column ${parsed.column}`
     : `column ${parsed.column}`;
