@@ -40,7 +40,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   verify: { usage: "verify --db F", load: () => import("./commands/verify") },
   test: {
     usage:
-      "test <scenarios.json> [--json | --reporter junit] [--actions M]  ·  test --each-failure <definition> [--input JSON] [--json]",
+      "test <scenarios.json> [--json | --reporter junit] [--actions M]  ·  test --each-failure <definition> [--input JSON | --input-file F] [--json]",
     load: () => import("./commands/test"),
   },
 };

@@ -10,7 +10,7 @@ import {
 } from "@sagaflow/engine";
 import type { JsonValue } from "@sagaflow/shared";
 import { checkRunInput } from "../../run-input";
-import { parseJsonArgument, UsageError } from "../args";
+import { parseJsonArgument, readJsonFile, UsageError } from "../args";
 import { EXIT } from "../exit-codes";
 import type { CliIo } from "../io";
 import { formatMs } from "./test-format";
@@ -24,11 +24,15 @@ import { loadDefinition } from "./test-scenarios";
  */
 export async function eachFailure(
   file: string,
-  options: { json: boolean; input?: string | undefined; actions?: string | undefined },
+  options: {
+    json: boolean;
+    input: { inline?: string | undefined; file?: string | undefined };
+    actions?: string | undefined;
+  },
   io: CliIo,
 ): Promise<number> {
   const { definition, catalog } = await loadDefinition(path.resolve(io.cwd, file), io, options.actions);
-  const input: JsonValue = options.input === undefined ? {} : parseJsonArgument(options.input, "--input");
+  const input = readInput(options.input, io.cwd);
   const inputCheck = checkRunInput(`test:${file}`, definition.inputSchema, input);
   if (!inputCheck.ok) throw new UsageError(`invalid --input: ${inputCheck.problems.join("; ")}`);
   const reports = await simulateEachFailure({
@@ -116,4 +120,15 @@ function jsonBudget(budget: TimeoutBudget) {
     worstMs: ms(budget.worstMs),
     paths: budget.paths.map((path) => ({ ...path, worstMs: ms(path.worstMs) })),
   };
+}
+
+function readInput(
+  input: { inline?: string | undefined; file?: string | undefined },
+  cwd: string,
+): JsonValue {
+  if (input.inline !== undefined && input.file !== undefined) {
+    throw new UsageError("give --input or --input-file, not both");
+  }
+  if (input.file !== undefined) return readJsonFile(path.resolve(cwd, input.file), "input file");
+  return input.inline === undefined ? {} : parseJsonArgument(input.inline, "--input");
 }

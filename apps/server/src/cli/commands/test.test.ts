@@ -496,5 +496,27 @@ describe("sagaflow test --each-failure", { timeout: 60_000 }, () => {
     const input = await sagaflow("test", "--each-failure", "saga.json", "--input", "{oops");
     expect(input.code).toBe(64);
     expect(input.stderr).toMatch(/--input is not valid JSON/);
+    const both = await sagaflow(
+      "test",
+      "--each-failure",
+      "saga.json",
+      "--input",
+      "{}",
+      "--input-file",
+      "x.json",
+    );
+    expect(both.stderr).toMatch(/not both/);
+    expect(both.code).toBe(64);
+    write("input.json", { id: "9" });
+    const fromFile = await sagaflow(
+      "test",
+      "--each-failure",
+      "saga.json",
+      "--input-file",
+      "input.json",
+      "--json",
+    );
+    expect(fromFile.code).toBe(0);
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({ definition: "saga" });
   });
 });

@@ -14,6 +14,7 @@ const OPTIONS = {
   reporter: { type: "string" },
   "each-failure": { type: "boolean" },
   input: { type: "string" },
+  "input-file": { type: "string" },
   actions: { type: "string" },
 } as const;
 
@@ -32,14 +33,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError("give --json or --reporter, not both");
   if (values["each-failure"]) {
     if (values.reporter !== undefined) throw new UsageError("--each-failure prints a table or --json");
-    return eachFailure(
-      file,
-      { json: values.json === true, input: values.input, actions: values.actions },
-      io,
-    );
+    const input = { inline: values.input, file: values["input-file"] };
+    return eachFailure(file, { json: values.json === true, input, actions: values.actions }, io);
   }
-  if (values.input !== undefined)
+  if (values.input !== undefined || values["input-file"] !== undefined) {
     throw new UsageError("--input is for --each-failure; scenarios give their own");
+  }
 
   const loaded = await loadScenarios(file, io, values.actions);
   const actions = simulatedBuiltins();
