@@ -1,4 +1,5 @@
 import type { Definition } from "@sagaflow/shared";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createJsonataEvaluator } from "../runtime/jsonata-evaluator";
 import { foldHistory } from "./fold";
@@ -182,6 +183,36 @@ describe("simulate", () => {
     expect(result.snapshot.error?.error).toBe("RunTimedOut");
     expect(result.calls.find((call) => call.stateId === "ship")?.result).toBe("aborted");
     expect(result.elapsedMs).toBe(5000);
+  });
+
+  it("any mix of outcomes: the history folds to the snapshot, and what completed is undone in reverse", async () => {
+    const outcome = fc.oneof(
+      fc.constant(undefined),
+      fc.record({ fail: fc.constantFrom("A", "B") }),
+      fc.constant({ timeout: true }),
+      fc.record({ failTimes: fc.integer({ min: 0, max: 4 }) }),
+      fc.record({ delay: fc.constantFrom("0ms", "5s", "25s", "2m") }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(outcome, outcome, outcome), async (picked) => {
+        const outcomes: SimulatedOutcomes = {};
+        ["reserve", "charge", "ship"].forEach((state, i) => {
+          const chosen = picked[i];
+          if (chosen) outcomes[state] = chosen;
+        });
+        const result = await sim(saga, { outcomes });
+        expect(JSON.stringify(foldHistory(result.history))).toBe(JSON.stringify(result.snapshot));
+        const completed = result.events.flatMap((e) => (e.type === "StepSucceeded" ? [e.stateId] : []));
+        if (result.snapshot.status === "succeeded") expect(completed).toEqual(["reserve", "charge", "ship"]);
+        else {
+          expect(result.snapshot.status).toBe("compensated");
+          expect(result.compensated).toEqual([...completed].reverse());
+        }
+        const last = result.history.at(-1)?.at as string;
+        expect(result.elapsedMs).toBe(Date.parse(last) - Date.parse(result.snapshot.startedAt));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("checkOutcomes names unknown states and outcomes a state cannot take", () => {
