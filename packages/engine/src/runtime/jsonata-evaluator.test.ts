@@ -20,6 +20,14 @@ describe("createJsonataEvaluator", () => {
     const forever = "{% ($loop := function($i) { $loop($i + 1) }; $loop(0)) %}";
     await expect(evaluateDeep(forever, bindings, evaluate)).rejects.toMatchObject({
       name: "ExpressionError",
+      message: expect.stringContaining("ran longer than its 50 ms time limit"),
     });
+  });
+
+  it("reports JSONata's own errors by their message, never [object Object]", async () => {
+    const evaluate = createJsonataEvaluator();
+    const error = await evaluateDeep("{% $nosuch(1) %}", bindings, evaluate).catch((caught: Error) => caught);
+    expect((error as Error).message).toMatch(/Attempted to invoke a non-function \(at \d+\)/);
+    expect((error as Error).message).not.toContain("[object Object]");
   });
 });

@@ -32,6 +32,32 @@ export function createJsonataEvaluator(options: { timeoutMs?: number } = {}): Ev
       variables.index = bindings.index;
       variables.item = bindings.item ?? null;
     }
-    return compile(expression).evaluate(bindings.input, variables);
+    try {
+      return await compile(expression).evaluate(bindings.input, variables);
+    } catch (error) {
+      throw asError(error, timeout);
+    }
   };
+}
+
+/** JSONata's time limit error (its code for "Evaluation timeout after … milliseconds"). */
+const JSONATA_TIMEOUT = "D1012";
+
+/**
+ * JSONata throws plain objects ({code, message, position}), which read "[object Object]" once
+ * stringified: each becomes an Error with JSONata's message, and a timeout names the limit.
+ */
+export function asError(error: unknown, timeoutMs: number): Error {
+  if (error instanceof Error) return error;
+  if (typeof error === "object" && error !== null && "message" in error) {
+    const { message, code, position } = error as { message: unknown; code?: unknown; position?: unknown };
+    if (code === JSONATA_TIMEOUT) {
+      return new Error(
+        `the expression ran longer than its ${timeoutMs} ms time limit and was stopped (an endless loop?)`,
+      );
+    }
+    const where = typeof position === "number" ? ` (at ${position})` : "";
+    return new Error(`${String(message)}${where}`);
+  }
+  return new Error(String(error));
 }
