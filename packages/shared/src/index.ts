@@ -7,3 +7,4 @@ export * from "./events";
 export * from "./run";
 export * from "./snapshot";
 export * from "./validator";
+export * from "./payload-limits";

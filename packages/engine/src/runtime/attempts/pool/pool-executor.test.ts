@@ -1,0 +1,103 @@
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { AttemptRequest } from "../attempt-executor";
+import { createPoolExecutor } from "./pool-executor";
+
+const lines: string[] = [];
+const pool = createPoolExecutor({
+  setup: () => ({
+    actionsModule: path.join(import.meta.dirname, "fixtures/hostile-actions.ts"),
+    roots: [],
+    protectedFiles: [],
+    workingDir: process.cwd(),
+    http: { allow: [], deny: [] },
+  }),
+  logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) },
+  memoryMb: 64,
+  threads: 2,
+});
+afterAll(() => pool.close());
+
+const request = (action: string, params: unknown = {}): AttemptRequest => ({
+  runId: "r",
+  stateId: "s",
+  attempt: 1,
+  idempotencyKey: "r:s:1",
+  action,
+  params: params as AttemptRequest["params"],
+  timeoutMs: 1000,
+});
+
+const timeoutAfter = (ms: number) => {
+  const controller = new AbortController();
+  setTimeout(
+    () => controller.abort(Object.assign(new Error(`timed out after ${ms} ms`), { name: "Timeout" })),
+    ms,
+  );
+  return controller.signal;
+};
+
+describe("the worker pool executor", () => {
+  it("runs built-in actions in a worker and returns their output as data", async () => {
+    expect(
+      await pool.execute(request("transform", { value: { a: [1, 2] } }), new AbortController().signal),
+    ).toEqual({
+      ok: true,
+      output: { a: [1, 2] },
+    });
+  });
+
+  it("terminates a thread that never yields at its timeout, while this thread stays free", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 10);
+    const started = Date.now();
+    const outcome = await pool.execute(request("test.spin"), timeoutAfter(200));
+    clearInterval(timer);
+    expect(outcome.ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(ticks).toBeGreaterThan(5);
+    // The pool replaced the thread.
+    expect((await pool.execute(request("transform", { value: 1 }), new AbortController().signal)).ok).toBe(
+      true,
+    );
+  });
+
+  it("fails a step that exhausts its heap with ResourceExhausted, naming the limit", async () => {
+    const outcome = await pool.execute(request("test.hog"), new AbortController().signal);
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { name: "ResourceExhausted", code: "RESOURCE_EXHAUSTED", fatal: false },
+    });
+    expect(outcome.ok || outcome.error.message).toMatch(/more than 64 MB/);
+  });
+
+  it("refuses outputs that are too deep or not JSON before they cross", async () => {
+    const deep = await pool.execute(request("test.deep"), new AbortController().signal);
+    expect(deep).toMatchObject({ ok: false, error: { name: "PayloadLimitExceeded" } });
+    expect(deep.ok || deep.error.message).toMatch(/deeper than 64 levels/);
+    const big = await pool.execute(request("test.bigint"), new AbortController().signal);
+    expect(big.ok || big.error.message).toMatch(/a BigInt at \$\.n/);
+  });
+
+  it("passes a cancel to the action's signal and still returns its outcome; forwards its log", async () => {
+    const controller = new AbortController();
+    setTimeout(
+      () => controller.abort(Object.assign(new Error("canceled by ops"), { name: "AbortError" })),
+      100,
+    );
+    const outcome = await pool.execute(request("test.wait"), controller.signal);
+    expect(outcome).toEqual({
+      ok: false,
+      error: { name: "Stopped", message: "stopped: canceled by ops", fatal: false },
+    });
+    expect(lines).toContain("waiting");
+  });
+
+  it("keeps FatalError fatal across the thread boundary", async () => {
+    const outcome = await pool.execute(
+      request("sql.query", { database: "/nope.db", sql: "SELECT 1" }),
+      new AbortController().signal,
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { fatal: true } });
+  });
+});

@@ -1,0 +1,111 @@
+import { availableParallelism } from "node:os";
+import { MessageChannel } from "node:worker_threads";
+import { DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from "@sagaflow/shared";
+import { Piscina } from "piscina";
+import type { Logger } from "../../logger";
+import type { AttemptExecutor, AttemptOutcome, AttemptRequest } from "../attempt-executor";
+import type { ActionTask, PortMessage } from "./action-worker";
+import type { WorkerSetup } from "./worker-setup";
+
+export const DEFAULT_WORKER_MEMORY_MB = 256;
+
+export interface PoolExecutorOptions {
+  /** Read when the pool starts (the server's own address is known only once it listens). */
+  setup: () => WorkerSetup;
+  logger: Logger;
+  /** Heap limit of each worker thread. */
+  memoryMb?: number;
+  /** Threads at most; an attempt has a thread to itself while it runs. */
+  threads?: number;
+  limits?: PayloadLimits;
+}
+
+/**
+ * Runs actions in a pool of worker threads (piscina), one attempt per thread at a time, so a definition's
+ * work never runs on the orchestrator's thread. A cancel is passed on to the action's AbortSignal; a
+ * timeout terminates the thread at once, whatever the action is doing (a synchronous SQLite call, a
+ * regex, a loop), and piscina replaces it. A thread that runs out of heap fails its attempt with
+ * ResourceExhausted. (One single huge allocation can still abort the whole process: recovery counts
+ * those crashes per step and stops after a few, see docs/reliability.md.)
+ */
+export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecutor {
+  const memoryMb = options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB;
+  const limits = options.limits ?? DEFAULT_PAYLOAD_LIMITS;
+  let pool: Piscina | undefined;
+  let setup: { value: WorkerSetup; key: string } | undefined;
+
+  const start = () => {
+    const value = options.setup();
+    setup = { value, key: JSON.stringify(value) };
+    pool = new Piscina({
+      filename: new URL("./action-worker-entry.mjs", import.meta.url).href,
+      minThreads: 1,
+      maxThreads: options.threads ?? Math.max(4, availableParallelism() * 2),
+      concurrentTasksPerWorker: 1,
+      // Actions await I/O: the worker's event loop must run between tasks.
+      atomics: "disabled",
+      idleTimeout: 30_000,
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    });
+    return pool;
+  };
+
+  return {
+    async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
+      const running = pool ?? start();
+      const { port1, port2 } = new MessageChannel();
+      port1.on("message", (message: PortMessage) => {
+        if (message.type === "log") options.logger[message.level](message.message, message.fields);
+      });
+      // Terminates the thread: past its timeout an attempt is abandoned whatever it does.
+      const terminate = new AbortController();
+      const onAbort = () => {
+        const reason = signal.reason as Error | undefined;
+        port1.postMessage({
+          type: "abort",
+          name: reason?.name ?? "AbortError",
+          message: reason?.message ?? "aborted",
+        } satisfies PortMessage);
+        if (reason?.name === "Timeout") terminate.abort();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      const task: ActionTask = {
+        setup: setup!.value,
+        setupKey: setup!.key,
+        request,
+        limits,
+        port: port2,
+      };
+      try {
+        return (await running.run(task, {
+          transferList: [port2],
+          signal: terminate.signal,
+        })) as AttemptOutcome;
+      } catch (error) {
+        return { ok: false, error: workerFailure(error, memoryMb) };
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+        port1.close();
+      }
+    },
+    async close() {
+      await pool?.destroy();
+      pool = undefined;
+    },
+  };
+}
+
+/** A thread that died under an attempt, as the attempt's error. */
+function workerFailure(error: unknown, memoryMb: number) {
+  const code = (error as { code?: unknown }).code;
+  if (code === "ERR_WORKER_OUT_OF_MEMORY") {
+    return {
+      name: "ResourceExhausted",
+      message: `the step used more than ${memoryMb} MB of memory and was stopped`,
+      fatal: false,
+      code: "RESOURCE_EXHAUSTED",
+    };
+  }
+  const name = (error as Error)?.name === "AbortError" ? "Timeout" : "WorkerCrashed";
+  return { name, message: (error as Error)?.message ?? String(error), fatal: false };
+}
