@@ -509,7 +509,7 @@ function recover(w: Working): void {
     w.emit({
       type: "RunSuspended",
       reason: "outcome_unknown",
-      message: `outcome unknown: ${unsafe.stateId} (attempt ${unsafe.attempt}, key ${unsafe.idempotencyKey}) was running when the engine stopped and is not idempotent${cancelDraining(s) ? "; the run was being canceled" : ""}`,
+      message: `outcome unknown: ${unsafe.stateId} (attempt ${unsafe.attempt}, key ${unsafe.idempotencyKey}) started but its result was never saved (the engine stopped, or the database refused the commit) and is not idempotent${cancelDraining(s) ? "; the run was being canceled" : ""}`,
       scope: unsafe.scope,
       stateId: unsafe.stateId,
     });
