@@ -1,3 +1,4 @@
+import { foldHistory } from "@sagaflow/engine/core";
 import type { RunEvent } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
 import {
@@ -232,6 +233,18 @@ describe("progress lines", () => {
     const step = nextProgress(state, { seq: 4, event: succeeded("a", 1) }, options);
     expect(step.lines).toEqual(["  ✓ a (1 ms) · checkpoint 4"]);
     expect(nextProgress(step.state, { seq: 5, event: entered("b") }, options).lines).toEqual(["[a] → b"]);
+  });
+
+  it("words where the run stands from the engine's own fold of the same events", () => {
+    const events: RunEvent[] = [runStarted, entered("a"), started("a"), succeeded("a", 3), entered("b")];
+    const history = events.map((event, index) => ({ seq: index + 1, at: AT, event }));
+    const state = replayProgress(history, options);
+    expect(state.snapshot).toEqual(foldHistory(history));
+    expect(state.snapshot?.scopes[""]?.current).toBe("b");
+    // Delivered twice (a reconnect), an event is worded again but folded once.
+    const again = nextProgress(state, history[4]!, options);
+    expect(again.lines).toEqual(["[b] → b"]);
+    expect(again.state.snapshot?.stateRuns.b?.visits).toBe(1);
   });
 
   it("names the failed compensation and how to retry it", () => {

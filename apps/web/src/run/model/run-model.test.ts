@@ -338,3 +338,84 @@ describe("a long loop in the Gantt", () => {
     expect(bars.at(-1)!.label).toContain(`visit ${MAX_BARS_PER_ROW + 50}`);
   });
 });
+
+describe("one fold: the run view reads where the run stands from the engine", () => {
+  const runStarted: RunEvent = {
+    type: "RunStarted",
+    runId: "r1",
+    workflow: "fan",
+    version: 1,
+    input: {},
+    deadlineAt: null,
+  };
+  const inBranch = (scope: string, stateId: string): { scope: string; stateId: string; visit: number } => ({
+    scope,
+    stateId,
+    visit: 1,
+  });
+  /** Branch b's task runs, then branch a starts waiting on a timer (the web used to call that "waiting"). */
+  const fanOut: RunEvent[] = [
+    runStarted,
+    entered("fan", "parallel"),
+    { type: "ParallelStarted", scope: "", stateId: "fan", visit: 1, branches: { a: "fan.a", b: "fan.b" } },
+    { type: "StateEntered", ...inBranch("fan.b", "work"), stateType: "task" },
+    {
+      type: "StepAttemptStarted",
+      ...inBranch("fan.b", "work"),
+      attempt: 1,
+      idempotencyKey: "r1:fan.b/work:1",
+      action: "x",
+      params: {},
+      timeoutMs: 1000,
+    },
+    { type: "StateEntered", ...inBranch("fan.a", "pause"), stateType: "wait" },
+    {
+      type: "TimerStarted",
+      timerId: "wait:r1:fan.a/pause:1",
+      purpose: "wait",
+      fireAt: "2026-11-30T10:05:00.000Z",
+      ...inBranch("fan.a", "pause"),
+    },
+  ];
+
+  it("is running while a branch waits and another branch's attempt runs, as the engine says", () => {
+    const model = fold(fanOut);
+    expect(model.snapshot?.status).toBe("running");
+    expect(model.status).toBe("running");
+    expect(model.steps.pause?.status).toBe("waiting");
+    expect(model.steps.work?.status).toBe("running");
+  });
+
+  it("waits once nothing runs, and shows the engine's words for a timeout", () => {
+    const model = fold([
+      ...fanOut,
+      {
+        type: "StepTimedOut",
+        ...inBranch("fan.b", "work"),
+        attempt: 1,
+        idempotencyKey: "r1:fan.b/work:1",
+        timeoutMs: 1000,
+        willRetry: false,
+        retryAt: null,
+        nextTimeoutMs: 2000,
+        extended: false,
+      },
+    ]);
+    expect(model.status).toBe("waiting");
+    const error = model.snapshot?.stateRuns.work?.lastError;
+    expect(error).toEqual({ error: "Timeout", message: "attempt 1 timed out after 1000 ms" });
+    expect(model.steps.work?.error).toBe(error);
+    expect(model.steps.work?.attempts[0]).toMatchObject({ outcome: "timed_out", error });
+  });
+
+  it("keeps every step's status equal to the engine's record where the engine has one", () => {
+    const model = fold(badMigration);
+    const engine = model.snapshot!.stateRuns;
+    expect(model.steps.backup_database?.status).toBe(engine.backup_database?.status);
+    expect(model.steps.apply_migration?.status).toBe(engine.apply_migration?.status);
+    expect(model.steps.validate_data?.status).toBe(engine.validate_data?.status);
+    // A compensation state's "succeeded" is drawn as "compensated".
+    expect(engine.restore_backup?.status).toBe("succeeded");
+    expect(model.steps.restore_backup?.status).toBe("compensated");
+  });
+});
