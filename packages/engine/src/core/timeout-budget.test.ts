@@ -1,5 +1,7 @@
 import type { Definition, TaskState } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
+import { createJsonataEvaluator } from "../runtime/jsonata-evaluator";
+import { simulate } from "./simulate";
 import { taskWorstMs, timeoutBudget } from "./timeout-budget";
 
 const task = (extra: Partial<TaskState> = {}): TaskState => ({ type: "task", action: "x", ...extra });
@@ -18,6 +20,24 @@ describe("taskWorstMs", () => {
     expect(taskWorstMs(retried)).toBe(73_000);
     const jittered = task({ timeout: "10s", retry: { maxAttempts: 2, initialDelay: "4s", jitter: true } });
     expect(taskWorstMs(jittered)).toBe(10_000 + 20_000 + 4000 + 20_000);
+  });
+
+  it("equals the time a simulated run takes when every attempt times out", async () => {
+    for (const retry of [
+      undefined,
+      { maxAttempts: 4, backoff: "exponential" as const, initialDelay: "2s", maxDelay: "5s" },
+      { maxAttempts: 2, onTimeout: { retries: 3, multiplier: 1.5 } },
+    ]) {
+      const slow = task({ timeout: "10s", ...(retry ? { retry } : {}), end: true });
+      const definition: Definition = { name: "one", startAt: "slow", states: { slow } };
+      const run = await simulate({
+        definition,
+        outcomes: { slow: { timeout: true } },
+        evaluate: createJsonataEvaluator(),
+      });
+      expect(run.snapshot.error?.error).toBe("Timeout");
+      expect(run.elapsedMs).toBe(taskWorstMs(slow));
+    }
   });
 
   it("an empty retryOn and no timeout rule: one attempt", () => {
