@@ -3,7 +3,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createJsonataEvaluator } from "../runtime/jsonata-evaluator";
 import { foldHistory } from "./fold";
-import { checkOutcomes, type SimulatedOutcomes, type SimulateOptions, simulate } from "./simulate";
+import {
+  checkOutcomes,
+  type SimulatedOutcome,
+  type SimulatedOutcomes,
+  type SimulateOptions,
+  simulate,
+} from "./simulate";
 
 const evaluate = createJsonataEvaluator();
 const sim = (definition: Definition, rest: Partial<SimulateOptions> = {}) =>
@@ -195,7 +201,7 @@ describe("simulate", () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.tuple(outcome, outcome, outcome), async (picked) => {
-        const outcomes: SimulatedOutcomes = {};
+        const outcomes: Record<string, SimulatedOutcome> = {};
         ["reserve", "charge", "ship"].forEach((state, i) => {
           const chosen = picked[i];
           if (chosen) outcomes[state] = chosen;
