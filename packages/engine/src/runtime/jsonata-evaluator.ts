@@ -1,5 +1,6 @@
 import jsonata from "jsonata";
 import type { Evaluator, ExpressionBindings } from "../core/expressions";
+import { JSONATA_LIMITS, limitNatives } from "./jsonata-limits";
 
 export const DEFAULT_EXPRESSION_TIMEOUT_MS = 1000;
 const CACHE_SIZE = 500;
@@ -15,7 +16,9 @@ export function createJsonataEvaluator(options: { timeoutMs?: number } = {}): Ev
   const compile = (expression: string) => {
     let found = compiled.get(expression);
     if (!found) {
-      found = jsonata(expression, { timeout });
+      // Limits on single native steps, so the time limit (checked between steps) holds: jsonata-limits.ts.
+      found = jsonata(expression, { timeout, ...JSONATA_LIMITS });
+      limitNatives(found);
       if (compiled.size >= CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);
       compiled.set(expression, found);
     }
