@@ -157,6 +157,12 @@ describe("a run's page", () => {
     await page.locator("[data-testid=operator-actions] [data-testid=cancel]").click();
     await dialog.getByRole("button", { name: "Stop without undoing" }).click();
     await waitForStatus(page, "canceled");
+    // The history says who, in words.
+    await page.locator("[data-testid=tab-events]").click();
+    const canceled = page.locator('[data-event-type="RunCanceled"]');
+    await canceled.waitFor();
+    expect(await canceled.textContent()).toContain("from this machine");
+    expect(await canceled.textContent()).not.toContain("local");
     expect(pageErrors).toEqual([]);
   });
 

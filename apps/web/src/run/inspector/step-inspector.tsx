@@ -1,5 +1,6 @@
 import type { JsonValue, RunError } from "@sagaflow/shared";
 import type { ReactNode } from "react";
+import { whoInWords } from "../actions/who";
 import { useRunSession } from "../live/run-session-context";
 import type { AttemptRecord, CompensationTraceEntry, StepRecord } from "../model/run-model";
 import { formatDuration, formatTime } from "../ui/status";
@@ -72,7 +73,7 @@ export function StepInspector() {
                   ? formatDuration(Date.parse(step.endedAt) - Date.parse(step.lastEnteredAt))
                   : "–",
               ],
-              ["Resolved by", step.resolvedBy],
+              ["Resolved", step.resolvedBy && whoInWords(step.resolvedBy)],
               ["Signal", step.signal],
             ]}
           />
@@ -156,7 +157,7 @@ function CompensationBox({ record }: { record: CompensationTraceEntry }) {
         {record.taskStateId} ↩ {record.compensationStateId}
         <span className="ml-auto font-normal text-[11px]">{record.status}</span>
       </div>
-      {record.resolvedBy && <div className="mt-1 text-[11px]">resolved by {record.resolvedBy}</div>}
+      {record.resolvedBy && <div className="mt-1 text-[11px]">resolved {whoInWords(record.resolvedBy)}</div>}
       {record.error && (
         <div className="mt-1 text-rose-700">{`${record.error.error}: ${record.error.message}`}</div>
       )}

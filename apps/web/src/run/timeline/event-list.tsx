@@ -1,6 +1,7 @@
 import type { RunEventType } from "@sagaflow/shared";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
+import { withWhoInWords } from "../actions/who";
 import { useRunSession, useRunSessionStore } from "../live/run-session-context";
 import { describeEvent, stateOfEvent } from "../model/describe-event";
 import type { RunHistoryEvent } from "../model/run-model";
@@ -132,7 +133,9 @@ const EventRow = memo(function EventRow(props: {
       <span className={`w-52 shrink-0 truncate font-semibold ${TONE[event.event.type] ?? "text-slate-700"}`}>
         {event.event.type}
       </span>
-      <span className="min-w-0 flex-1 truncate font-sans text-slate-600">{describeEvent(event.event)}</span>
+      <span className="min-w-0 flex-1 truncate font-sans text-slate-600">
+        {withWhoInWords(describeEvent(event.event), "by" in event.event ? event.event.by : undefined)}
+      </span>
     </button>
   );
 });
