@@ -17,8 +17,8 @@ export interface OtelConfig {
   headers: Record<string, string>;
   serviceName: string;
   sampler: Sampler;
-  /** OTEL_BSP_SCHEDULE_DELAY: how long ended spans wait to be batched (ms). */
-  scheduleDelayMillis: number | undefined;
+  /** The batch span processor: OTEL_BSP_SCHEDULE_DELAY, _MAX_QUEUE_SIZE, _MAX_EXPORT_BATCH_SIZE. */
+  batch: { scheduledDelayMillis?: number; maxQueueSize: number; maxExportBatchSize: number };
   /** Set when the variables asked for something this build does not do (logged once at start). */
   warnings: string[];
 }
@@ -40,16 +40,29 @@ export function readOtelConfig(env: NodeJS.ProcessEnv): OtelConfig | undefined {
       `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported; spans are sent as OTLP/HTTP JSON (http/json), which collectors accept on the same port`,
     );
   }
-  const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY);
+  const delay = count(env.OTEL_BSP_SCHEDULE_DELAY);
   return {
     url,
     headers: parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS),
     serviceName: env.OTEL_SERVICE_NAME?.trim() || "sagaflow",
     sampler: samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG, warnings),
-    scheduleDelayMillis:
-      Number.isFinite(delay) && delay >= 0 && env.OTEL_BSP_SCHEDULE_DELAY ? delay : undefined,
+    batch: {
+      ...(delay === undefined ? {} : { scheduledDelayMillis: delay }),
+      // Runs end in bursts (a few spans per step, many runs at once): the SDK's 2048 drops spans under
+      // load, so the queue is larger unless the variables say otherwise.
+      maxQueueSize: count(env.OTEL_BSP_MAX_QUEUE_SIZE) ?? DEFAULT_MAX_QUEUE_SIZE,
+      maxExportBatchSize: count(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE) ?? DEFAULT_MAX_EXPORT_BATCH_SIZE,
+    },
     warnings,
   };
+}
+
+const DEFAULT_MAX_QUEUE_SIZE = 16_384;
+const DEFAULT_MAX_EXPORT_BATCH_SIZE = 1_024;
+
+function count(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text?.trim() && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 /** `key1=value1,key2=value2`, values URL-encoded (the spec's format for OTEL_EXPORTER_OTLP_HEADERS). */

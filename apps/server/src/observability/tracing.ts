@@ -1,5 +1,7 @@
 import {
   type Context,
+  DiagLogLevel,
+  diag,
   ROOT_CONTEXT,
   type Span,
   SpanStatusCode,
@@ -12,6 +14,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
+  type BufferConfig,
   type IdGenerator,
   RandomIdGenerator,
   type Sampler,
@@ -51,7 +54,7 @@ export class RunTracer {
     headers: Record<string, string>;
     serviceName: string;
     sampler: Sampler;
-    scheduleDelayMillis?: number | undefined;
+    batch: BufferConfig;
     store: Pick<RunStore, "getHistory">;
     logger: Logger;
   }) {
@@ -65,14 +68,7 @@ export class RunTracer {
       }),
       sampler: options.sampler,
       idGenerator: this.#ids,
-      spanProcessors: [
-        new BatchSpanProcessor(
-          exporter,
-          options.scheduleDelayMillis === undefined
-            ? {}
-            : { scheduledDelayMillis: options.scheduleDelayMillis },
-        ),
-      ],
+      spanProcessors: [new BatchSpanProcessor(exporter, options.batch)],
     });
     this.#tracer = this.#provider.getTracer("sagaflow", "0.1.0");
   }
@@ -282,6 +278,21 @@ export function createRunTracer(
   const config = readOtelConfig(env);
   if (!config) return undefined;
   for (const warning of config.warnings) deps.logger.warn(warning);
+  // The SDK's own warnings (spans dropped, exports failing) go to the server log. diag is process-wide.
+  const say =
+    (log: (message: string) => void) =>
+    (message: string, ...args: unknown[]) =>
+      log(`opentelemetry: ${[message, ...args.map(String)].join(" ")}`);
+  diag.setLogger(
+    {
+      error: say((m) => deps.logger.error(m)),
+      warn: say((m) => deps.logger.warn(m)),
+      info() {},
+      debug() {},
+      verbose() {},
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
   deps.logger.info("tracing: exporting spans over OTLP/HTTP", {
     url: config.url,
     service: config.serviceName,
