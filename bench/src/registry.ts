@@ -6,6 +6,7 @@ import { liveLatency } from "./benchmarks/live-latency";
 import { memory } from "./benchmarks/memory";
 import { recovery } from "./benchmarks/recovery";
 import { runViewHistory } from "./benchmarks/run-view-history";
+import { runsList } from "./benchmarks/runs-list";
 import { server } from "./benchmarks/server";
 import { throughput } from "./benchmarks/throughput";
 import { xstateOverhead } from "./benchmarks/xstate-overhead";
@@ -24,4 +25,5 @@ export const registry: readonly Benchmark[] = [
   browser,
   liveLatency,
   runViewHistory,
+  runsList,
 ];
