@@ -1,3 +1,4 @@
+/// <reference path="./elk-worker-url.d.ts" />
 import type { ELK as ElkApi, ElkNode } from "elkjs/lib/elk.bundled.js";
 import type { FlowEdge, FlowNode } from "../types";
 import { isStateNode } from "../types";
@@ -12,10 +13,18 @@ export interface Box {
   height: number;
 }
 
-/** ELK is big (≈1.5 MB): loaded on the first layout, not with the page. */
+/**
+ * ELK is big (≈1.5 MB): loaded on the first layout, not with the page, and run in a web worker so a big
+ * layout does not freeze the page. Where there are no workers (unit tests and benches under Node), in-thread.
+ */
 let elkInstance: Promise<ElkApi> | undefined;
 const loadElk = (): Promise<ElkApi> => {
-  elkInstance ??= import("elkjs/lib/elk.bundled.js").then(({ default: ELK }) => new ELK());
+  elkInstance ??=
+    "Worker" in globalThis
+      ? Promise.all([import("elkjs/lib/elk-api.js"), import("elkjs/lib/elk-worker.min.js?url")]).then(
+          ([{ default: ELK }, { default: workerUrl }]) => new ELK({ workerUrl }),
+        )
+      : import("elkjs/lib/elk.bundled.js").then(({ default: ELK }) => new ELK());
   return elkInstance;
 };
 const COMPENSATION_GAP = 28;
