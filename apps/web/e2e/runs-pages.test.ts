@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, launchBrowser } from "./support/browser";
-import { openRun, startRun, waitForRunStatus, waitForStatus } from "./support/run-view";
+import { callApi, openRun, startRun, waitForRunStatus, waitForStatus } from "./support/run-view";
 import { type RunningServer, startServer } from "./support/server";
 
 /**
@@ -189,6 +189,36 @@ describe("a run's page", () => {
     await fresh.locator('[data-state-id="wait_for_approval"]').waitFor();
     expect(scripts.some((url) => url.includes("/assets/"))).toBe(true);
     expect(scripts.filter((url) => /elk/i.test(url))).toEqual([]);
+    expect(freshErrors).toEqual([]);
+    await fresh.close();
+  });
+
+  it("lays out a definition without a saved layout with ELK in a web worker", async () => {
+    const definition = {
+      name: "no-layout",
+      startAt: "first",
+      states: {
+        first: { type: "task", action: "transform", params: { value: 1 }, next: "second" },
+        second: { type: "task", action: "transform", params: { value: 2 }, next: "done" },
+        done: { type: "succeed" },
+      },
+    };
+    await callApi(server.url, "definitions.save", { definition }, "mutation");
+    const runId = await startRun(server.url, "no-layout", {});
+    const fresh = await context.newPage();
+    const freshErrors = collectPageErrors(fresh);
+    const workers: string[] = [];
+    const requests: string[] = [];
+    fresh.on("worker", (worker) => workers.push(worker.url()));
+    fresh.on("request", (request) => requests.push(request.url()));
+    await openRun(fresh, server.url, runId);
+    await waitForStatus(fresh, "succeeded");
+    const first = await fresh.locator('[data-state-id="first"]').boundingBox();
+    const second = await fresh.locator('[data-state-id="second"]').boundingBox();
+    // Laid out left to right: the second state sits to the right of the first, not on top of it.
+    expect((second?.x ?? 0) - (first?.x ?? 0)).toBeGreaterThan(50);
+    expect(workers.some((url) => /elk-worker/.test(url))).toBe(true);
+    expect(requests.filter((url) => /elk\.bundled/.test(url))).toEqual([]);
     expect(freshErrors).toEqual([]);
     await fresh.close();
   });
