@@ -1,16 +1,16 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { OpsRoute } from "../observability/routes";
 import { presentedToken, tokenMatches } from "./auth";
-
 import type { HostAllowList } from "./host-allow-list";
+
 export interface RequestListenerOptions {
   /** The tRPC handler, mounted with basePath `/trpc/`. */
   trpc: RequestListener;
   /** The web app (static files with SPA fallback). */
   web: RequestListener;
-  /** When set, every /trpc call must present it. */
   /** The Host names this server answers to (DNS rebinding); checked before any routing. */
   hosts: HostAllowList;
+  /** When set, every /trpc call must present it. */
   token: string | undefined;
   /** Larger declared bodies get 413 at once; tRPC enforces the same limit on streamed bodies. */
   maxBodyBytes: number;
@@ -28,20 +28,7 @@ const TRPC_PREFIX = "/trpc/";
 export function createRequestListener(options: RequestListenerOptions): RequestListener {
   return (req, res) => {
     setSecurityHeaders(res);
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const ops = options.ops && Object.hasOwn(options.ops, url.pathname) ? options.ops[url.pathname] : undefined;
-    if (ops) {
-      if (req.method !== "GET" && req.method !== "HEAD")
-        return sendError(res, 405, "METHOD_NOT_SUPPORTED", "Use GET");
-      if (ops.auth && options.token !== undefined && !tokenMatches(options.token, presentedToken(req, url))) {
-        return sendError(res, 401, "UNAUTHORIZED", "Missing or wrong token: send `Authorization: Bearer <token>`");
-      }
-      return ops.handler(req, res);
-    }
-    if (!url.pathname.startsWith(TRPC_PREFIX)) {
-      if (req.method !== "GET" && req.method !== "HEAD")
     if (!options.hosts.allows(req.headers.host)) {
-      res.setHeader("Connection", "close");
       return sendError(
         res,
         421,
@@ -50,6 +37,24 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
           `(${options.hosts.describe()}); start it with --allowed-host <name> to add one`,
       );
     }
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const ops =
+      options.ops && Object.hasOwn(options.ops, url.pathname) ? options.ops[url.pathname] : undefined;
+    if (ops) {
+      if (req.method !== "GET" && req.method !== "HEAD")
+        return sendError(res, 405, "METHOD_NOT_SUPPORTED", "Use GET");
+      if (ops.auth && options.token !== undefined && !tokenMatches(options.token, presentedToken(req, url))) {
+        return sendError(
+          res,
+          401,
+          "UNAUTHORIZED",
+          "Missing or wrong token: send `Authorization: Bearer <token>`",
+        );
+      }
+      return ops.handler(req, res);
+    }
+    if (!url.pathname.startsWith(TRPC_PREFIX)) {
+      if (req.method !== "GET" && req.method !== "HEAD")
         return sendError(res, 405, "METHOD_NOT_SUPPORTED", "Use GET");
       return options.web(req, res);
     }
@@ -131,7 +136,7 @@ const JSON_RPC_CODES: Record<string, number> = {
   UNAUTHORIZED: -32001,
   FORBIDDEN: -32003,
   METHOD_NOT_SUPPORTED: -32005,
+  MISDIRECTED_REQUEST: -32021,
   PAYLOAD_TOO_LARGE: -32013,
   UNSUPPORTED_MEDIA_TYPE: -32015,
 };
-  MISDIRECTED_REQUEST: -32021,
