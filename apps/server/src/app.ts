@@ -85,6 +85,8 @@ export class ServeRefusedError extends Error {
 export interface RunningSagaflow {
   url: string;
   port: number;
+  /** The folders open to action file paths (the engine's database is refused in any of them). */
+  roots: readonly string[];
   services: ServerServices;
   /** Graceful stop: no new requests, running actions finish (up to the grace period), the store closes. */
   close(): Promise<void>;
@@ -98,8 +100,6 @@ export const DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   shutdownGraceMs: 10_000,
 } as const;
-  /** The folders open to action file paths (the engine's database is refused in any of them). */
-  roots: readonly string[];
 
 /** The composition root: opens the store, builds the engine and the API, listens, recovers. */
 export async function startSagaflowServer(options: SagaflowServerOptions): Promise<RunningSagaflow> {
@@ -218,6 +218,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     },
   });
   const listener = createRequestListener({
+    hosts,
     trpc,
     web: createWebAppHandler(options.webDist),
     ops: opsRoutes(readiness, metrics),
@@ -251,7 +252,6 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       // Let running actions finish and commit; engine.close records the queued ones as abandoned (they
       // never began), so recovery runs them again instead of suspending them as outcome unknown.
       const grace = options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs;
-    hosts,
       slots.stopTaking();
       await Promise.race([slots.whenIdle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
       await engine.close();
