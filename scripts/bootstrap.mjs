@@ -104,6 +104,8 @@ async function test(args) {
     const web = path.join(root, "apps", "web");
     runs.push(await tee(bin("vitest"), ["run"], web));
   }
+  // The bootstrap's own tests (scripts/ is no workspace package, so turbo does not see it).
+  if (filters.length === 0) runs.push(await tee(bin("vitest"), ["run", "--dir", "scripts"]));
   for (const run of runs) output += run.output;
   const { passed, failed } = sumVitestTotals(output);
   if (!chromium.ok) console.log(`browser tests not run: ${chromium.reason}`);

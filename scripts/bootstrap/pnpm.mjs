@@ -1,15 +1,16 @@
 // The pinned pnpm, found or fetched once, never left half-working.
 import { spawnSync } from "node:child_process";
 
-const quiet = {
+// Read at each call: the environment (PATH) is the one of the moment, not of the import.
+const quiet = () => ({
   encoding: "utf8",
   timeout: 20_000,
   env: { ...process.env, COREPACK_ENABLE_DOWNLOAD_PROMPT: "0" },
-};
+});
 
 /** The version `command --version` prints, or undefined when it does not run. */
 function versionOf(command, prefix = []) {
-  const result = spawnSync(command, [...prefix, "--version"], quiet);
+  const result = spawnSync(command, [...prefix, "--version"], quiet());
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
@@ -22,10 +23,10 @@ function versionOf(command, prefix = []) {
 export function findPnpm(version, log) {
   if (versionOf("pnpm") === version) return ["pnpm"];
   if (versionOf("corepack") !== undefined) {
-    const enabled = spawnSync("corepack", ["enable", "pnpm"], quiet).status === 0;
+    const enabled = spawnSync("corepack", ["enable", "pnpm"], quiet()).status === 0;
     if (enabled && versionOf("pnpm") === version) return ["pnpm"];
     if (enabled) {
-      spawnSync("corepack", ["disable", "pnpm"], quiet);
+      spawnSync("corepack", ["disable", "pnpm"], quiet());
       log(`corepack could not provide pnpm ${version}; its shim was removed again`);
     }
   }
