@@ -5,17 +5,19 @@ import {
   actionCatalog,
   builtinActionsWith,
   createActionRegistry,
+  createIsolatedExecutor,
   createOutboundPolicy,
   createPathPolicy,
   Engine,
   type HttpRequestOptions,
   type Logger,
   loadActionsModule,
-  openSqliteStore,
+  openRunStore,
   type RunStore,
 } from "@sagaflow/engine";
+import { DEFAULT_PAYLOAD_LIMITS } from "@sagaflow/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { alertFromCompensation, alertFromRun } from "./alerts/alert";
+import { alertFromCompensation, alertFromCrashLoop, alertFromRun, needsPerson } from "./alerts/alert";
 import { AlertCenter } from "./alerts/alert-center";
 import { createHostAllowList } from "./http/host-allow-list";
 import { listen } from "./http/http-server";
@@ -51,13 +53,6 @@ export interface SagaflowServerOptions {
   workingDir?: string;
   /** The allowed roots for action file paths (besides examples/ when seeding from it). */
   allowPaths?: string[];
-  /** A module of custom actions (like the CLI's --actions). */
-  actionsModule?: string | undefined;
-  /** At most this many action handlers run at once. */
-  concurrency?: number;
-  /** examples/ to seed an empty database from (and to allow as a root); null: neither. */
-  examplesDir?: string | null;
-  webDist?: string;
   /** Host names (name or name:port) served besides the loopback names and the bound address. */
   allowedHosts?: string[];
   /** http.request's outbound policy: hosts, addresses and CIDR ranges. */
@@ -65,12 +60,25 @@ export interface SagaflowServerOptions {
   httpDeny?: string[];
   /** http.request answers larger than this fail; default 1 MiB. */
   httpMaxResponseBytes?: number;
+  /** A module of custom actions (like the CLI's --actions). */
+  actionsModule?: string | undefined;
+  /** At most this many action handlers run at once. */
+  concurrency?: number;
+  /** examples/ to seed an empty database from (and to allow as a root); null: neither. */
+  examplesDir?: string | null;
+  webDist?: string;
   maxBodyBytes?: number;
   /** How long shutdown waits for running actions to finish before aborting them. */
   shutdownGraceMs?: number;
   logger?: Logger;
   /** Used when no `logger` is given: `human` (default) or `json` lines on stderr. */
   logFormat?: LogFormat;
+  /** Payload limits (input, outputs, params, signals); default 256 KiB, 64 levels (--max-payload). */
+  maxPayloadBytes?: number;
+  /** Heap limit of each action worker thread; default 256 MB. */
+  workerMemoryMb?: number;
+  /** Process deaths during one step before recovery suspends its run; default 3. */
+  crashLimit?: number;
   /** Where the OTEL_* variables are read (tracing); default: process.env. */
   env?: NodeJS.ProcessEnv;
   /** Decorates the store the engine uses (tests: a store that is slow, or fails). */
@@ -148,7 +156,11 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
         : requested,
     );
 
-  const store = openSqliteStore(dbPath);
+  const payloadLimits = {
+    ...DEFAULT_PAYLOAD_LIMITS,
+    ...(options.maxPayloadBytes ? { maxBytes: options.maxPayloadBytes } : {}),
+  };
+  const store = openRunStore(dbPath);
   const feed = new LiveFeed();
   const alerts = new AlertCenter({
     logError: (message, details) => logger.error(message, details),
@@ -164,9 +176,33 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const readiness = new Readiness(engineStore);
   const tracer = createRunTracer(options.env ?? process.env, { store: engineStore, logger });
   const logRun = logRunLifecycle(logger);
+  // User work runs off this thread: SQL, files, HTTP and custom actions in a worker pool built from the
+  // same settings, expressions in the engine's isolate (SPEC §8, docs/semantics.md "Isolation").
+  const executor = createIsolatedExecutor({
+    actions: createActionRegistry(actions),
+    resolvePath,
+    logger,
+    setup: () => ({
+      ...(options.actionsModule ? { actionsModule: path.resolve(options.actionsModule) } : {}),
+      roots: [...pathPolicy.roots],
+      protectedFiles: [dbPath],
+      workingDir,
+      http: {
+        allow: options.httpAllow ?? [],
+        deny: options.httpDeny ?? [],
+        ...(listening ? { self: listening } : {}),
+        ...(options.httpMaxResponseBytes ? { maxResponseBytes: options.httpMaxResponseBytes } : {}),
+      },
+    }),
+    ...(options.workerMemoryMb ? { memoryMb: options.workerMemoryMb } : {}),
+    limits: payloadLimits,
+  });
   const engine = new Engine({
     store: engineStore,
     actions,
+    executor,
+    payloadLimits,
+    ...(options.crashLimit ? { crashLimit: options.crashLimit } : {}),
     // The engine takes a slot before each handler, so a shutdown knows which attempts never began.
     slots,
     resolvePath,
@@ -181,7 +217,11 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       feed.publishEvent(event);
       // One change per commit: the run record is the same for every event of it.
       if (event.seq !== run.lastSeq) return;
-      if (run.status !== "compensation_failed") alerts.clear(run.id);
+      if (!needsPerson(run)) alerts.clear(run.id);
+      else if (event.event.type === "RunSuspended") {
+        const alert = alertFromCrashLoop(run, event.at);
+        if (alert) alerts.raise(alert);
+      }
       feed.publishChange({ kind: "run", run: toRunSummary(run) });
     },
     onCompensationFailed: (alert) => alerts.raise(alertFromCompensation(alert, new Date().toISOString())),
@@ -228,6 +268,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   let server: Awaited<ReturnType<typeof listen>>;
   try {
     server = await listen(listener, options.port ?? DEFAULTS.port, host);
+    listening = { host, port: server.port };
   } catch (error) {
     await engine.close();
     await store.close();
@@ -271,7 +312,6 @@ function refuseOnError<T>(build: () => T): T {
   } catch (error) {
     throw new ServeRefusedError((error as Error).message);
   }
-    listening = { host, port: server.port };
 }
 
 async function loadActions(
@@ -290,7 +330,7 @@ async function restoreOpenAlerts(store: RunStore, alerts: AlertCenter): Promise<
   let cursor: string | undefined;
   do {
     const page = await store.listRuns({
-      status: ["compensation_failed"],
+      status: ["compensation_failed", "suspended"],
       limit: 500,
       ...(cursor ? { cursor } : {}),
     });

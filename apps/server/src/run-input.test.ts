@@ -33,3 +33,20 @@ describe("checkRunInput", () => {
     expect(checkRunInput("d7@1", draft7, 1).ok).toBe(false);
   });
 });
+
+describe("a catastrophic pattern", () => {
+  it("is cut at its time limit with a clear problem, and this thread moves on", () => {
+    const started = Date.now();
+    const check = checkRunInput(
+      "bomb@1",
+      { type: "object", properties: { name: { type: "string", pattern: "^(a+)+$" } } },
+      { name: `${"a".repeat(31)}!` },
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(check).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^input: the pattern \^\(a\+\)\+\$ took longer than 50 ms/)],
+    });
+    expect(checkRunInput("bomb@1", { type: "object" }, { name: "aaa" })).toEqual({ ok: true });
+  });
+});

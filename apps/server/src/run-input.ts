@@ -1,9 +1,24 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import { boundedRegExp, PatternTimeoutError } from "@sagaflow/engine";
+import { Ajv, type Options, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import type { RegExpEngine } from "ajv/dist/types/index.js";
 
 /** Checks a run's input against its definition's `inputSchema` (compiled once per definition version). */
 
-const options = { allErrors: true, strict: false, validateFormats: false, logger: false } as const;
+const regExp: RegExpEngine = Object.assign(
+  (pattern: string, flags: string) => boundedRegExp(pattern, flags),
+  {
+    code: "boundedRegExp",
+  },
+);
+const options: Options = {
+  allErrors: true,
+  strict: false,
+  validateFormats: false,
+  logger: false,
+  // A definition's `pattern`s are user code: each test runs in an isolate with a time limit.
+  code: { regExp },
+};
 const draft7 = new Ajv(options);
 const draft2020 = new Ajv2020(options);
 const compiled = new Map<string, ValidateFunction>();
@@ -24,7 +39,12 @@ export function checkRunInput(
     validate = ajv.compile(rest);
     compiled.set(key, validate);
   }
-  if (validate(input)) return { ok: true };
+  try {
+    if (validate(input)) return { ok: true };
+  } catch (error) {
+    if (error instanceof PatternTimeoutError) return { ok: false, problems: [`input: ${error.message}`] };
+    throw error;
+  }
   const problems = (validate.errors ?? []).map((error) => {
     const where = error.instancePath ? `input${error.instancePath.replaceAll("/", ".")}` : "input";
     if (error.keyword === "required")

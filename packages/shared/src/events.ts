@@ -262,8 +262,11 @@ export const runEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("RunCompensated"), error: runErrorSchema.nullable(), canceled: z.boolean() }),
   z.object({
     type: z.literal("RunSuspended"),
-    /** outcome_unknown: an interrupted non-idempotent attempt; internal_error: the engine could not decide. */
-    reason: z.enum(["outcome_unknown", "corrupt_history", "internal_error"]),
+    /**
+     * outcome_unknown: an interrupted non-idempotent attempt; internal_error: the engine could not decide;
+     * crash_loop: the process died while the same step ran, too many times (a poison pill).
+     */
+    reason: z.enum(["outcome_unknown", "corrupt_history", "internal_error", "crash_loop"]),
     message: z.string(),
     scope: z.string().optional(),
     stateId: z.string().optional(),
@@ -292,6 +295,20 @@ export const runEventSchema = z.discriminatedUnion("type", [
     awaitedAttempts: awaitedAttempts.optional(),
   }),
   z.object({ type: z.literal("HistoryRestored"), ...operator, keepThroughSeq: z.number().int() }),
+  /**
+   * A person moved the stopped run to another version of its workflow (resume on a fixed version): what
+   * follows runs on `to`; completed steps are kept. Always followed by the RunResumed or CompensationRetried
+   * of the same call. `compensations`: stack entries whose undo the new version names differently.
+   */
+  z.object({
+    type: z.literal("RunMovedToVersion"),
+    ...operator,
+    from: z.number().int(),
+    to: z.number().int(),
+    compensations: z
+      .array(z.object({ taskStateId: z.string(), from: z.string(), to: z.string() }))
+      .optional(),
+  }),
 ]);
 
 export type RunEvent = z.infer<typeof runEventSchema>;
@@ -312,4 +329,5 @@ export const OPERATOR_EVENT_TYPES: readonly RunEventType[] = [
   "RunResumed",
   "RunCanceled",
   "HistoryRestored",
+  "RunMovedToVersion",
 ];

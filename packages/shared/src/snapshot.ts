@@ -122,6 +122,8 @@ export interface InFlightAttempt {
   interrupted?: boolean;
   /** A graceful shutdown stopped it before it began executing (StepAttemptAbandoned): recovery re-runs it. */
   abandoned?: boolean;
+  /** How many times the process died while this attempt ran (recovery re-ran it after each). */
+  crashes?: number;
   /**
    * Its scope was abandoned (a sibling failed, a cancel, the deadline): it was aborted and the run waits for
    * its outcome before the parallel/map state fails or compensation begins. A success still counts.
@@ -193,7 +195,7 @@ export interface StateRunInfo {
 }
 
 export interface Suspension {
-  reason: "outcome_unknown" | "corrupt_history" | "internal_error";
+  reason: "outcome_unknown" | "corrupt_history" | "internal_error" | "crash_loop";
   message: string;
   scope?: string;
   stateId?: string;

@@ -14,6 +14,7 @@ import { attemptsToAwait, cancelDraining, canceledWithoutCompensation } from "./
 import { compensationRetryTimerId, DEADLINE_TIMER, idempotencyKey, retryTimerId } from "./names";
 import { planRetry, resolveRetry, TIMEOUT_ERROR } from "./retry";
 import type { DecideContext, Decision, Trigger } from "./types";
+import { checkVersionMove, remappedCompensations, VersionMoveRefusedError } from "./version-compat";
 import { Working } from "./working";
 
 /*
@@ -61,8 +62,11 @@ export async function decide(
   trigger: Trigger,
   context: DecideContext,
 ): Promise<Decision> {
-  const w = new Working(snapshot, indexDefinition(definition), context);
+  // A resume on another version goes on with that version's states (checked in moveToVersion).
+  const moveTo = trigger.type === "resume" ? trigger.moveTo : undefined;
+  const w = new Working(snapshot, indexDefinition(moveTo?.definition ?? definition), context);
   const before = snapshot ? Object.values(snapshot.inFlight) : [];
+  if (moveTo) moveToVersion(w, trigger.type === "resume" ? trigger.by : "", definition, moveTo.version);
   await handle(w, trigger);
   if (w.started) await advance(w);
   if (!w.started) return { events: [], commands: [], snapshot: snapshot as RunSnapshot };
@@ -381,6 +385,26 @@ function cancel(w: Working, compensate: boolean, by: string): void {
   w.emit({ type: "RunCanceled", by, compensate, awaitedAttempts: attemptsToAwait(w.snapshot, [""]) });
 }
 
+/**
+ * Resume on another version (a fixed one): refused, with every reason, unless the compatibility check
+ * passes; then RunMovedToVersion, and the resume goes on with the new version's states. Completed steps
+ * keep their outputs and are never run again.
+ */
+function moveToVersion(w: Working, by: string, from: Definition, version: number): void {
+  const s = w.snapshot;
+  if (version === s.version) return;
+  const report = checkVersionMove(s, from, w.index.definition, version);
+  if (!report.compatible) throw new VersionMoveRefusedError(report);
+  const compensations = remappedCompensations(report);
+  w.emit({
+    type: "RunMovedToVersion",
+    by,
+    from: s.version,
+    to: version,
+    ...(compensations.length > 0 ? { compensations } : {}),
+  });
+}
+
 function resume(w: Working, by: string): void {
   const s = w.snapshot;
   if (s.status === "compensation_failed") {
@@ -490,6 +514,9 @@ function stuckStep(
   return { scope: failed.id, stateId: failed.current, visit: failed.visit };
 }
 
+/** How many process deaths during one attempt recovery tolerates before it suspends the run. */
+export const DEFAULT_CRASH_LIMIT = 3;
+
 /**
  * After a crash every in-flight attempt died with its process. Idempotent tasks, compensations and
  * attempts abandoned before they began run again with the same key; any other interrupted task suspends
@@ -499,6 +526,20 @@ function recover(w: Working): void {
   const s = w.snapshot;
   if (s.status !== "running" && s.status !== "waiting" && s.status !== "compensating") return;
   const attempts = Object.values(s.inFlight).filter((attempt) => !attempt.interrupted);
+  // A step that kept killing the process (a memory bomb, a native crash) is not run again: a person
+  // looks at it first. Counted per attempt across restarts (InFlightAttempt.crashes).
+  const limit = w.context.crashLimit ?? DEFAULT_CRASH_LIMIT;
+  const poison = attempts.find((attempt) => !attempt.abandoned && (attempt.crashes ?? 0) + 1 >= limit);
+  if (poison) {
+    w.emit({
+      type: "RunSuspended",
+      reason: "crash_loop",
+      message: `crashed the engine ${(poison.crashes ?? 0) + 1} times at ${poison.stateId} (attempt ${poison.attempt}, key ${poison.idempotencyKey}); fix the step, then resume, resolve or cancel the run`,
+      scope: poison.scope,
+      stateId: poison.stateId,
+    });
+    return;
+  }
   const unsafe = attempts.find(
     (attempt) =>
       attempt.kind === "task" &&

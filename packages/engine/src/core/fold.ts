@@ -1,5 +1,6 @@
 import type {
   AttemptProgress,
+  InFlightAttempt,
   JsonValue,
   RunEvent,
   RunEventOf,
@@ -65,6 +66,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       const id = attemptId(event.idempotencyKey, event.attempt);
       // A re-run after a crash of an attempt whose scope was being canceled is still awaited.
       const canceling = event.recovered === true && s.inFlight[id]?.canceling === true;
+      const crashes = crashesBefore(s.inFlight[id], event.recovered);
       s.inFlight[id] = {
         id,
         kind: "task",
@@ -78,6 +80,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         timeoutMs: event.timeoutMs,
         startedAt: at,
         ...(canceling ? { canceling } : {}),
+        ...(crashes > 0 ? { crashes } : {}),
       };
       scope.task = beginAttempt(scope.task, id, event);
       scope.phase = "active";
@@ -324,6 +327,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       const compensation = s.compensation;
       if (!compensation) break;
       const id = attemptId(event.idempotencyKey, event.attempt);
+      const crashes = crashesBefore(s.inFlight[id], event.recovered);
       s.inFlight[id] = {
         id,
         kind: "compensation",
@@ -337,6 +341,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         params: event.params,
         timeoutMs: event.timeoutMs,
         startedAt: at,
+        ...(crashes > 0 ? { crashes } : {}),
       };
       compensation.exec = beginAttempt(compensation.exec, id, event);
       const run = stateRun(s, event.compensationStateId, at);
@@ -498,6 +503,19 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       s.suspension = null;
       break;
     }
+    case "RunMovedToVersion": {
+      // What follows runs on the new version; completed work and its outputs stay as they are.
+      s.version = event.to;
+      // Stack records are shared with earlier snapshots (clone-snapshot.ts): replaced, never edited.
+      for (const remap of event.compensations ?? []) {
+        s.compensationStack = s.compensationStack.map((entry) =>
+          entry.taskStateId === remap.taskStateId && entry.compensationStateId === remap.from
+            ? { ...entry, compensationStateId: remap.to }
+            : entry,
+        );
+      }
+      break;
+    }
     default:
       assertNever(event, "run event");
   }
@@ -553,6 +571,15 @@ function beginAttempt(
   next.retryTimer = null;
   next.timeoutMs = event.timeoutMs;
   return next;
+}
+
+/**
+ * A recovered re-run counts one more crash of its attempt, unless a graceful shutdown abandoned it before it
+ * began (not a crash): the count recovery stops crash loops with.
+ */
+function crashesBefore(previous: InFlightAttempt | undefined, recovered: boolean | undefined): number {
+  if (!recovered || !previous) return 0;
+  return (previous.crashes ?? 0) + (previous.abandoned ? 0 : 1);
 }
 
 export function newProgress(): AttemptProgress {

@@ -1,4 +1,4 @@
-import type { InFlightAttempt, JsonValue, RunError, RunEvent, RunSnapshot } from "@sagaflow/shared";
+import type { Definition, InFlightAttempt, JsonValue, RunError, RunEvent, RunSnapshot } from "@sagaflow/shared";
 import type { Evaluator } from "./expressions";
 
 /** What happened that the run must react to. Each trigger gives one decision, committed at once. */
@@ -18,7 +18,11 @@ export type Trigger =
   | { type: "timersDue" }
   | { type: "signal"; signal: string; payload: JsonValue; by: string }
   | { type: "cancel"; compensate: boolean; by: string }
-  | { type: "resume"; by: string }
+  /**
+   * `moveTo`: go on on another version of the workflow (its definition): checked for compatibility, then
+   * recorded (RunMovedToVersion), and what follows is decided on it.
+   */
+  | { type: "resume"; by: string; moveTo?: { version: number; definition: Definition } }
   | { type: "retryCompensation"; by: string }
   | { type: "resolveStep"; output: JsonValue; by: string; stateId?: string }
   /** A new process took the run over: attempts in flight died with the old one. */
@@ -55,6 +59,8 @@ export interface DecideContext {
   evaluate: Evaluator;
   /** In [0, 1): jitter. Injected so tests are deterministic. */
   random: () => number;
+  /** Process deaths during one attempt before recovery suspends the run instead (default 3). */
+  crashLimit?: number;
 }
 
 export interface Decision {

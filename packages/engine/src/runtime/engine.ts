@@ -1,8 +1,11 @@
 import {
   type ActionCatalog,
+  checkPayload,
+  DEFAULT_PAYLOAD_LIMITS,
   type Definition,
   isTerminalStatus,
   type JsonValue,
+  type PayloadLimits,
   type RunEvent,
   type RunSnapshot,
   type RunStatus,
@@ -18,6 +21,7 @@ import {
   DefinitionNotFoundError,
   EngineClosedError,
   InvalidDefinitionError,
+  InvalidInputError,
   InvalidOperationError,
   LeaseHeldError,
   RunNotFoundError,
@@ -28,7 +32,7 @@ import { type ActionSlots, AttemptRunner } from "./attempts/attempt-runner";
 import { createInProcessExecutor } from "./attempts/in-process-executor";
 import { type Clock, createRealClock, type TimerHandle } from "./clock";
 import { DefinitionCache } from "./definition-cache";
-import { createJsonataEvaluator } from "./jsonata-evaluator";
+import { createIsolateEvaluator, type IsolateEvaluator } from "./expressions/isolate-evaluator";
 import { type LiveRun, newLiveRun, type RunRef } from "./live-run";
 import { type Logger, silentLogger } from "./logger";
 import { newRunId } from "./run-id";
@@ -57,6 +61,12 @@ export interface EngineOptions {
   executor?: AttemptExecutor;
   /** How long a claim on a run lasts without a commit or a renewal; renewed every third of it. */
   leaseMs?: number;
+  /** Process deaths during one attempt before recovery suspends its run (a poison pill); default 3. */
+  crashLimit?: number;
+  /** Size and depth limits of run input, signal payloads, params and outputs (SPEC §8). */
+  payloadLimits?: PayloadLimits;
+  /** The expression sandbox's limits, when `evaluator` is not given. */
+  expressionLimits?: { timeoutMs?: number; memoryMb?: number };
   /** The W3C traceparent an attempt hands its action (ActionContext.traceparent), e.g. its trace span. */
   traceparentFor?: (run: RunRef, attemptId: string) => string | undefined;
 }
@@ -101,6 +111,8 @@ export class Engine {
   private readonly executor: AttemptExecutor;
   private readonly leaseMs: number;
   private leaseRenewal: NodeJS.Timeout | null = null;
+  private readonly payloadLimits: PayloadLimits;
+  private readonly sandbox: IsolateEvaluator | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -111,7 +123,17 @@ export class Engine {
             [...(options.actions as Iterable<ActionDefinition>)].map((action) => [action.name, action]),
           );
     this.clock = options.clock ?? createRealClock();
-    this.evaluate = options.evaluator ?? createJsonataEvaluator();
+    this.payloadLimits = options.payloadLimits ?? DEFAULT_PAYLOAD_LIMITS;
+    if (options.evaluator) this.evaluate = options.evaluator;
+    else {
+      // Definitions' expressions are user code: by default they run in a V8 isolate of their own.
+      this.sandbox = createIsolateEvaluator({
+        ...options.expressionLimits,
+        maxResultBytes: this.payloadLimits.maxBytes,
+        maxDepth: this.payloadLimits.maxDepth,
+      });
+      this.evaluate = this.sandbox.evaluate;
+    }
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
     this.owner = options.owner ?? "local";
@@ -129,6 +151,7 @@ export class Engine {
       executor: this.executor,
       clock: this.clock,
       slots: options.slots,
+      limits: this.payloadLimits,
       settle: (live, trigger) => this.enqueue(live, trigger).catch(() => {}),
       traceparentFor: traceparentFor && ((live, attemptId) => traceparentFor(live.record, attemptId)),
     });
@@ -154,6 +177,7 @@ export class Engine {
         : await this.definitions.ensure(this.store, definition, () =>
             new Date(this.clock.now()).toISOString(),
           );
+    this.checkPayload(input, "the run input");
     const runId = options.runId ?? newRunId();
     const now = this.clock.now();
     const decision = await decide(
@@ -254,6 +278,7 @@ export class Engine {
   // ── Operator actions (each recorded with who did it) ─────────────────────────────────────────────
 
   async signal(runId: string, name: string, payload: JsonValue = null, by = "local"): Promise<void> {
+    this.checkPayload(payload, "the signal payload");
     await this.operate(runId, { type: "signal", signal: name, payload, by });
   }
 
@@ -265,9 +290,19 @@ export class Engine {
     });
   }
 
-  /** Redrives a failed, suspended or canceled run from where it stopped; a compensation_failed run retries its compensation. */
-  async resume(runId: string, by = "local"): Promise<void> {
-    await this.operate(runId, { type: "resume", by });
+  /**
+   * Redrives a failed, suspended or canceled run from where it stopped; a compensation_failed run retries its
+   * compensation. With `version`, on that version of its workflow (a fixed one): refused with
+   * VersionMoveRefusedError unless compatible (core/version-compat.ts); see `reportVersionMove` for the preview.
+   */
+  async resume(runId: string, by = "local", options: { version?: number } = {}): Promise<void> {
+    if (options.version === undefined) return this.operate(runId, { type: "resume", by });
+    const record = await this.store.getRun<RunSnapshot>(runId);
+    if (!record) throw new RunNotFoundError(runId);
+    const target = await this.store.getDefinition(record.workflow, options.version);
+    if (!target) throw new DefinitionNotFoundError(record.workflow, options.version);
+    const moveTo = { version: target.version, definition: target.definition };
+    await this.operate(runId, { type: "resume", by, moveTo });
   }
 
   async retryCompensation(runId: string, by = "local"): Promise<void> {
@@ -279,6 +314,7 @@ export class Engine {
     runId: string,
     options: { output: JsonValue; by?: string; stateId?: string },
   ): Promise<void> {
+    this.checkPayload(options.output, "the resolved output");
     await this.operate(runId, {
       type: "resolveStep",
       output: options.output,
@@ -381,6 +417,7 @@ export class Engine {
     await Promise.allSettled(runs.map((live) => live.queue));
     await Promise.allSettled(runs.map((live) => this.store.releaseRun(live.id, this.owner)));
     await this.executor.close();
+    this.sandbox?.close();
   }
 
   /**
@@ -500,6 +537,8 @@ export class Engine {
         status: decision.snapshot.status,
         wakeAt: wakeAtOf(decision.snapshot),
         lease: this.lease(),
+        // A resume on another version moves the run row with its RunMovedToVersion.
+        ...(decision.snapshot.version === live.record.version ? {} : { version: decision.snapshot.version }),
       });
     } catch (error) {
       // The store refused: what is committed is the truth, and this engine no longer knows it. Stop.
@@ -520,8 +559,10 @@ export class Engine {
     }
     this.commitRetryDelays.delete(live.id);
     const last = events[events.length - 1];
+    if (trigger.type === "resume" && trigger.moveTo) live.definition = trigger.moveTo.definition;
     live.record = {
       ...live.record,
+      version: decision.snapshot.version,
       status: decision.snapshot.status,
       updatedAt: at,
       lastSeq: last?.seq ?? live.record.lastSeq,
@@ -628,7 +669,18 @@ export class Engine {
   }
 
   private decideContext(now: number) {
-    return { now, evaluate: this.evaluate, random: this.random };
+    return {
+      now,
+      evaluate: this.evaluate,
+      random: this.random,
+      ...(this.options.crashLimit === undefined ? {} : { crashLimit: this.options.crashLimit }),
+    };
+  }
+
+  /** Run input, signal payloads and resolved outputs are checked before they reach decide or the store. */
+  private checkPayload(value: JsonValue, what: string): void {
+    const check = checkPayload(value, this.payloadLimits, what);
+    if (!check.ok) throw new InvalidInputError(check.reason);
   }
 
   private resolvePath(path: string): string {

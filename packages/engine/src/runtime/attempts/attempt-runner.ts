@@ -1,8 +1,8 @@
-import type { InFlightAttempt } from "@sagaflow/shared";
+import { checkPayload, type InFlightAttempt, type PayloadLimits } from "@sagaflow/shared";
 import type { Trigger } from "../../core/types";
 import type { Clock } from "../clock";
 import type { LiveRun, RunningAttempt } from "../live-run";
-import type { AttemptExecutor } from "./attempt-executor";
+import type { AttemptExecutor, AttemptOutcome } from "./attempt-executor";
 
 /**
  * Admission of action handlers (a worker's concurrency limit). The runner takes a slot right before it
@@ -21,6 +21,8 @@ export interface AttemptRunnerOptions {
   slots?: ActionSlots | undefined;
   /** Where a settled attempt's result goes: the run's trigger queue. */
   settle(live: LiveRun, trigger: Trigger): void;
+  /** Params (after expressions) and outputs over these fail the attempt: they never reach the store. */
+  limits: PayloadLimits;
   /** The W3C traceparent an attempt hands its action. */
   traceparentFor?: ((live: LiveRun, attemptId: string) => string | undefined) | undefined;
 }
@@ -66,7 +68,10 @@ export class AttemptRunner {
       );
       finish({ type: "attemptTimedOut", attemptId: attempt.id, durationMs: durationMs() });
     });
-    const begin = async () => {
+    const begin = async (): Promise<AttemptOutcome> => {
+      const params = checkPayload(attempt.params, this.options.limits, `the params of ${attempt.stateId}`);
+      if (!params.ok)
+        return { ok: false, error: { name: "PayloadLimitExceeded", message: params.reason, fatal: true } };
       if (slots) {
         await slots.acquire(running.controller.signal);
         holdsSlot = true;
@@ -75,7 +80,7 @@ export class AttemptRunner {
       if (running.settled) throw new Error("the attempt ended before it began");
       running.began = true;
       const traceparent = this.options.traceparentFor?.(live, attempt.id);
-      return this.options.executor.execute(
+      const outcome = await this.options.executor.execute(
         {
           runId: live.id,
           stateId: attempt.stateId,
@@ -88,6 +93,11 @@ export class AttemptRunner {
         },
         running.controller.signal,
       );
+      if (!outcome.ok) return outcome;
+      const output = checkPayload(outcome.output, this.options.limits, `the output of ${attempt.stateId}`);
+      return output.ok
+        ? outcome
+        : { ok: false, error: { name: "PayloadLimitExceeded", message: output.reason, fatal: false } };
     };
     begin().then(
       (outcome) =>
