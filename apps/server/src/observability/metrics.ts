@@ -193,6 +193,7 @@ export class ServerMetrics {
       case "RunResumed":
       case "RunCanceled":
       case "HistoryRestored":
+      case "RunMovedToVersion":
         break; // not counted on their own: the run's status below covers them
       default:
         assertNever(event, "run event");

@@ -351,6 +351,15 @@ export class RunTrace {
           "sagaflow.compensate": event.compensate,
         });
         return;
+      case "RunMovedToVersion":
+        // What follows runs on the new version: the spans started from here say so.
+        this.#base["sagaflow.workflow.version"] = event.to;
+        this.#set(this.#segment, {
+          "sagaflow.workflow.version": event.to,
+          "sagaflow.moved.from_version": event.from,
+          "sagaflow.moved.by": event.by,
+        });
+        return;
       case "RunSucceeded":
       case "RunFailed":
       case "RunSuspended":
