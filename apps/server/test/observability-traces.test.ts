@@ -147,6 +147,7 @@ describe("traces over OTLP", () => {
     );
   });
 
+  // The first http.request starts a thread of the action worker pool: allow for it on a busy machine.
   it("sends the attempt's traceparent with http.request, so the called service joins the trace", async () => {
     const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/ship`;
     await server.client.definitions.save.mutate({
@@ -177,5 +178,5 @@ describe("traces over OTLP", () => {
     );
     expect(attempt).toBeDefined();
     expect(calledWith.at(-1)?.traceparent).toBe(`00-${attempt?.traceId}-${attempt?.spanId}-01`);
-  });
+  }, 30_000);
 });
