@@ -1,10 +1,13 @@
 import type { Definition, JsonValue, RunSnapshot } from "@sagaflow/shared";
 import { isTerminalStatus } from "@sagaflow/shared";
+import { afterAll, beforeAll } from "vitest";
 import { z } from "zod";
 import { type ActionDefinition, defineAction } from "../src/actions/types";
 import { FakeClock } from "../src/runtime/clock";
 import { Engine, type EngineOptions } from "../src/runtime/engine";
 import { MemoryRunStore } from "../src/store/memory-store";
+import { stopTestPostgres, testPostgres } from "../src/store/postgres/test-postgres";
+import { openTestPostgresStore } from "../src/store/postgres/test-store";
 import { openSqliteStore } from "../src/store/sqlite";
 import type { RunRecord, RunStore } from "../src/store/types";
 
@@ -98,11 +101,26 @@ export interface Harness {
   restart(store?: RunStore): Harness;
 }
 
-export type StoreKind = "memory" | "sqlite";
-export const STORE_KINDS: StoreKind[] = ["memory", "sqlite"];
+export type StoreKind = "memory" | "sqlite" | "postgres";
+/** Every store the engine runs on: Postgres is a real server (embedded, or DATABASE_URL), one per test file. */
+export const STORE_KINDS: StoreKind[] = ["memory", "sqlite", "postgres"];
 
+/** A fresh, empty store; on Postgres a schema of its own on the file's server. */
 export function openStore(kind: StoreKind): RunStore {
+  if (kind === "postgres") return openTestPostgresStore();
   return kind === "memory" ? new MemoryRunStore() : openSqliteStore(":memory:");
+}
+
+// Hooks of the importing file's root suite. A file with a "… (postgres store)" suite starts the server up
+// front (seconds, too long for a test's own timeout); other files never start one. Stopped at the end.
+// biome-ignore lint/correctness/noEmptyPattern: vitest passes the suite second, after a destructured context.
+beforeAll(async ({}, file) => {
+  if (mentionsPostgres(file)) await testPostgres();
+}, 120_000);
+afterAll(stopTestPostgres, 30_000);
+
+function mentionsPostgres(task: { name: string; tasks?: readonly { name: string }[] }): boolean {
+  return /postgres/i.test(task.name) || (task.tasks ?? []).some(mentionsPostgres);
 }
 
 export function createHarness(

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAction } from "../src/actions/types";
 import { MemoryRunStore } from "../src/store/memory-store";
+import { PostgresRunStore } from "../src/store/postgres";
+import { tamperPostgresEvent, tamperPostgresSnapshot } from "../src/store/postgres/testing";
 import { openSqliteStore, type SqliteRunStore } from "../src/store/sqlite";
 import type { RunStore } from "../src/store/types";
 import { flipByte, tamperEvent, tamperSnapshot } from "../src/testing";
@@ -101,7 +103,7 @@ describe.each(STORE_KINDS)("recovery (%s store)", (kind) => {
 });
 
 /** Damages a stored event or snapshot behind the store's back. */
-function damage(store: RunStore, target: { event: number } | "snapshot"): void {
+async function damage(store: RunStore, target: { event: number } | "snapshot"): Promise<void> {
   if (store instanceof MemoryRunStore) {
     if (target === "snapshot") {
       const run = store.rawRun("c");
@@ -111,6 +113,15 @@ function damage(store: RunStore, target: { event: number } | "snapshot"): void {
       const stored = store.rawHistory("c")[target.event - 1];
       if (stored) stored.event = { ...stored.event, output: "tampered" };
     }
+    return;
+  }
+  if (store instanceof PostgresRunStore) {
+    if (target === "snapshot")
+      await tamperPostgresSnapshot(store, "c", (json) => json.replace('"b":"B"', '"b":"C"'));
+    else
+      await tamperPostgresEvent(store, "c", target.event, (json) =>
+        flipByte(json, json.indexOf('"output"') + 2),
+      );
     return;
   }
   const sqlite = store as SqliteRunStore;
@@ -138,7 +149,7 @@ describe.each(STORE_KINDS)("corruption (%s store)", (kind) => {
     expect((await first.engine.getRun("c"))?.status).toBe("waiting");
     await first.engine.close();
     // Events: 1 RunStarted, 2 StateEntered a, 3 StepAttemptStarted a, 4 StepSucceeded a, …
-    damage(store, target);
+    await damage(store, target);
     const second = createHarness(store, { clock: first.clock, calls: first.calls });
     return { second, report: await second.engine.recover() };
   }

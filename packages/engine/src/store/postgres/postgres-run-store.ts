@@ -71,6 +71,11 @@ export class PostgresRunStore implements RunStore {
     await this.use(async () => undefined);
   }
 
+  /** @internal the pool, for tests that damage or inspect rows behind the store's back (testing.ts). */
+  rawPool(): Promise<pg.Pool> {
+    return this.pool;
+  }
+
   // ── Definitions ──────────────────────────────────────────────────────────────────────────────
 
   async saveDefinition(definition: Definition, at: string): Promise<StoredDefinition> {
