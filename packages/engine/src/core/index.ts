@@ -1,5 +1,13 @@
 export { assertNever } from "./assert-never";
 export { decide } from "./decide";
+export {
+  type DefinitionDiff,
+  diffDefinitions,
+  type Edge,
+  type EdgeChange,
+  edgesOf,
+  type StateChange,
+} from "./definition-diff";
 export { type DefinitionIndex, indexDefinition } from "./definition-index";
 export {
   type EachFailureOptions,
@@ -32,3 +40,11 @@ export type {
   Decision,
   Trigger,
 } from "./types";
+export {
+  type CompatibilityReport,
+  type CompensationMapping,
+  checkVersionMove,
+  describeVersionMove,
+  MOVABLE_STATUSES,
+  VersionMoveRefusedError,
+} from "./version-compat";

@@ -88,7 +88,7 @@ export class MemoryRunStore implements RunStore {
     const record: RunRecord = {
       id: commit.runId,
       workflow: existing?.workflow ?? commit.create?.workflow ?? "",
-      version: existing?.version ?? commit.create?.version ?? 0,
+      version: commit.version ?? existing?.version ?? commit.create?.version ?? 0,
       status: commit.status,
       createdAt: existing?.createdAt ?? commit.at,
       updatedAt: commit.at,

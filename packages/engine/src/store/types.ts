@@ -61,6 +61,11 @@ export interface Commit<S = unknown> {
    * unexpired lease (compared at `at`). Without it the lease is left as it is.
    */
   lease?: { owner: string; until: string };
+  /**
+   * A move to another version of the workflow (RunMovedToVersion): the run's new pinned version, written
+   * in the same transaction as the event, so the row never disagrees with the history.
+   */
+  version?: number;
 }
 
 export interface StoredDefinition {

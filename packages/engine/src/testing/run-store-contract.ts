@@ -88,6 +88,19 @@ export function describeRunStore(name: string, open: () => Promise<OpenedStore>)
       expect((await store.getHistory("r1")).length).toBe(2);
     });
 
+    it("moves a run to another version with the commit of its move, and only then", async () => {
+      await store.commit(create("r1"));
+      await store.commit(next("r1", 2, { events: events("RunMovedToVersion"), version: 3 }));
+      expect(await store.getRun("r1")).toMatchObject({ version: 3, lastSeq: 3 });
+      await store.commit(next("r1", 3));
+      expect((await store.getRun("r1"))?.version).toBe(3);
+      // A refused commit moves nothing.
+      await expect(store.commit(next("r1", 1, { version: 4 }))).rejects.toBeInstanceOf(
+        ConcurrentModificationError,
+      );
+      expect((await store.getRun("r1"))?.version).toBe(3);
+    });
+
     it("restores a history to a checkpoint and chains new events from it", async () => {
       await store.commit(create("r1"));
       await store.commit(next("r1", 2));

@@ -252,6 +252,8 @@ function linesOf(state: ProgressState, stored: ProgressEvent, options: ProgressO
       return say(`[CANCELED] by ${event.by}${event.compensate ? ", compensating" : ""}`);
     case "HistoryRestored":
       return say(`[RESTORED] history kept through checkpoint ${event.keepThroughSeq} (by ${event.by})`);
+    case "RunMovedToVersion":
+      return say(`[MOVED] v${event.from} → v${event.to} (by ${event.by}): what follows runs on v${event.to}`);
     default:
       return assertNever(event, "run event");
   }

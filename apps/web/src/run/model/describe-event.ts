@@ -66,6 +66,8 @@ export function describeEvent(event: RunEvent): string {
       return `${event.reason}: ${event.message}`;
     case "RunResumed":
       return `from ${event.from} by ${event.by}`;
+    case "RunMovedToVersion":
+      return `v${event.from} → v${event.to} by ${event.by}`;
     case "RunCanceled":
       return `by ${event.by}${event.compensate ? ", compensating" : ""}`;
     case "StepAttemptAbandoned":

@@ -137,6 +137,8 @@ export interface RunModel {
   pendingVia: Record<string, TakenTransition["via"]>;
   /** When the run was suspended: the engine leaves `endedAt` unset, the view ends its bars there. */
   suspendedAt: string | null;
+  /** Resumes on another version, in order: events after `seq` ran on `to`. */
+  moves: { from: number; to: number; by: string; seq: number }[];
 }
 
 export function createRunModel(runId: string): RunModel {
@@ -157,6 +159,7 @@ export function createRunModel(runId: string): RunModel {
     compensations: [],
     transitions: {},
     pendingVia: {},
+    moves: [],
     suspendedAt: null,
   };
 }

@@ -262,6 +262,10 @@ const PROJECTIONS: Projections = {
     for (const step of Object.values(model.steps)) if (isOpen(step)) endStep(step, "canceled", at);
   },
   HistoryRestored: nothing,
+  RunMovedToVersion(model, event, { seq }) {
+    // Steps that ended before the move ran on the old version; the fold's `version` is the new one.
+    model.moves.push({ from: event.from, to: event.to, by: event.by, seq });
+  },
 };
 
 /** How the view names the engine's status of a compensation state. */

@@ -73,6 +73,8 @@ export function prepareRunStatements(sqlite: Database.Database) {
       `UPDATE runs SET snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?,
        ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
     ),
+    /** A move to another version (RunMovedToVersion), in the transaction of its commit. */
+    setVersion: sqlite.prepare<[number, string]>("UPDATE runs SET version = ? WHERE id = ?"),
     lease: sqlite.prepare<[string], { owner: string | null; until: string | null }>(
       "SELECT lease_owner AS owner, lease_until AS until FROM runs WHERE id = ?",
     ),

@@ -357,6 +357,7 @@ export class SqliteRunStore implements RunStore {
           `run ${commit.runId} moved past checkpoint ${commit.expectedSeq} (or was restored)`,
         );
       }
+      if (commit.version !== undefined) this.statements.setVersion.run(commit.version, commit.runId);
     }
     for (const row of rows) this.statements.insertEvent.run(...row);
   }
