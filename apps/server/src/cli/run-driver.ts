@@ -1,10 +1,13 @@
 import {
   type ActionDefinition,
   ConcurrentModificationError,
+  createActionRegistry,
+  createIsolatedExecutor,
   createPathPolicy,
   Engine,
   type RunStore,
   type StoredEvent,
+  type WorkerSetup,
 } from "@sagaflow/engine";
 import {
   isTerminalStatus,
@@ -13,6 +16,7 @@ import {
   type RunStatus,
   TERMINAL_STATUSES,
 } from "@sagaflow/shared";
+import { silentLogger } from "../logger";
 
 /**
  * How far a command follows a run: to its end; until it waits for anything (`run --no-wait`); or until
@@ -27,6 +31,8 @@ export interface RunDriverOptions {
   roots: string[];
   /** The run database: no action may reach it (or its -wal, -shm, backups), whatever the roots. */
   protectedFiles: string[];
+  /** The worker pool's description of the actions; without it actions run on this thread (tests). */
+  setup?: WorkerSetup;
   /** Every committed event of a followed run, once: from this process's engine or read back from the store. */
   onEvent(event: StoredEvent<RunEvent>, snapshot: RunSnapshot): void;
 }
@@ -87,11 +93,24 @@ export class RunDriver {
   }
 
   private createEngine(): Engine {
+    const resolvePath = createPathPolicy(this.options.roots, {
+      protectedFiles: this.options.protectedFiles,
+    }).resolvePath;
+    const setup = this.options.setup;
     return new Engine({
       store: this.options.store,
       actions: this.options.actions,
-      resolvePath: createPathPolicy(this.options.roots, { protectedFiles: this.options.protectedFiles })
-        .resolvePath,
+      resolvePath,
+      ...(setup
+        ? {
+            executor: createIsolatedExecutor({
+              actions: createActionRegistry(this.options.actions),
+              resolvePath,
+              setup: () => setup,
+              logger: silentLogger,
+            }),
+          }
+        : {}),
       onEvent: (event, run) => this.report(event, run.snapshot),
     });
   }

@@ -9,6 +9,7 @@ import {
   loadActionsModule,
   openRunStore,
   type RunStore,
+  type WorkerSetup,
 } from "@sagaflow/engine";
 import type { RunSnapshot } from "@sagaflow/shared";
 import { CliError, UsageError } from "./args";
@@ -41,6 +42,30 @@ export async function loadActions(
   } catch (error) {
     throw new UsageError(`--actions ${modulePath}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * What the worker pool needs to build the same actions as this process (SPEC §8: the command line runs
+ * user work in the same isolation as the server).
+ */
+export function workerSetup(options: {
+  actionsModule: string | undefined;
+  cwd: string;
+  roots: string[];
+  dbFile: string;
+  http: HttpPolicyFlags;
+}): WorkerSetup {
+  return {
+    ...(options.actionsModule ? { actionsModule: path.resolve(options.cwd, options.actionsModule) } : {}),
+    roots: options.roots,
+    protectedFiles: [options.dbFile],
+    workingDir: options.cwd,
+    http: {
+      allow: options.http.httpAllow,
+      deny: options.http.httpDeny,
+      ...(options.http.httpMaxResponseBytes ? { maxResponseBytes: options.http.httpMaxResponseBytes } : {}),
+    },
+  };
 }
 
 /**

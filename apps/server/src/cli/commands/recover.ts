@@ -8,7 +8,7 @@ import type { CliIo } from "../io";
 import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
 import type { RunResult } from "../run-result";
-import { allowedRoots, explainInterrupt, loadActions, openStore } from "../session";
+import { allowedRoots, explainInterrupt, loadActions, openStore, workerSetup } from "../session";
 
 /**
  * `sagaflow recover --db F`: after a crash, continues every unfinished run from its checkpoint (steps
@@ -29,6 +29,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
     protectedFiles: [path.resolve(io.cwd, db)],
+    setup: workerSetup({
+      actionsModule: values.actions,
+      cwd: io.cwd,
+      roots: allowedRoots(io.cwd, values["allow-path"]),
+      dbFile: path.resolve(io.cwd, db),
+      http: httpPolicyOf(values, process.env),
+    }),
     onEvent: (event, snapshot) => {
       if (!announced.has(event.runId)) announce(event.runId, snapshot);
       printer.print(event.runId, progressEvent(event));

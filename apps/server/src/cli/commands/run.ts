@@ -9,7 +9,7 @@ import { httpPolicyOf } from "../http-policy-flags";
 import type { CliIo } from "../io";
 import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
-import { allowedRoots, explainInterrupt, loadActions, openStore } from "../session";
+import { allowedRoots, explainInterrupt, loadActions, openStore, workerSetup } from "../session";
 import { createTempDb, type TempDb } from "../temp-db";
 import { formatDiagnostics } from "./validate";
 
@@ -52,6 +52,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
     protectedFiles: [dbFile],
+    setup: workerSetup({
+      actionsModule: values.actions,
+      cwd: io.cwd,
+      roots: allowedRoots(io.cwd, values["allow-path"]),
+      dbFile: dbFile,
+      http: httpPolicyOf(values, process.env),
+    }),
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),
   });
   let status: RunStatus = "running";

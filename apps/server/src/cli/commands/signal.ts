@@ -8,7 +8,7 @@ import { httpPolicyOf } from "../http-policy-flags";
 import type { CliIo } from "../io";
 import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
 import { RunDriver } from "../run-driver";
-import { allowedRoots, loadActions, openStore, requireRun } from "../session";
+import { allowedRoots, loadActions, openStore, requireRun, workerSetup } from "../session";
 import { signalNames } from "../signal-names";
 
 const OPTIONS = { ...DRIVE_OPTIONS, payload: { type: "string" } } as const;
@@ -33,6 +33,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     actions,
     roots: allowedRoots(io.cwd, values["allow-path"]),
     protectedFiles: [path.resolve(io.cwd, db)],
+    setup: workerSetup({
+      actionsModule: values.actions,
+      cwd: io.cwd,
+      roots: allowedRoots(io.cwd, values["allow-path"]),
+      dbFile: path.resolve(io.cwd, db),
+      http: httpPolicyOf(values, process.env),
+    }),
     onEvent: (event) => printer.print(event.runId, progressEvent(event)),
   });
   try {
