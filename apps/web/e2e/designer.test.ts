@@ -97,7 +97,10 @@ describe("designing a workflow, as a new user would", () => {
 
     // Auto-layout moves the states; undo puts them back, redo lays them out again.
     await page.locator("[data-testid=layout]").click();
-    await page.waitForTimeout(500);
+    // ELK loads on the first layout: wait for the states to move.
+    await expect
+      .poll(async () => JSON.stringify((await definitionInJsonView(page)).layout), { timeout: 15_000 })
+      .not.toBe(JSON.stringify(drawn.layout));
     const laidOut = await definitionInJsonView(page);
     expect(laidOut.layout?.[ship]?.x).toBeGreaterThan(
       laidOut.layout?.[charge]?.x ?? Number.POSITIVE_INFINITY,

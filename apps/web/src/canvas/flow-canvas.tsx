@@ -8,6 +8,7 @@ import {
   type FinalConnectionState,
   MiniMap,
   ReactFlow,
+  type ReactFlowInstance,
   useReactFlow,
 } from "@xyflow/react";
 import { type DragEvent, memo, type ReactNode, useCallback, useEffect, useState } from "react";
@@ -15,10 +16,12 @@ import { edgeTypes } from "./edges";
 import { EdgeMarkers } from "./edges/edge-markers";
 import { nodeTypes } from "./nodes";
 import { DRAG_MIME } from "./panels/palette";
+import { StatePicker } from "./panels/state-picker";
 import { useEditor, useEditorStore } from "./store/editor-context";
 import type { FlowEdge, FlowNode } from "./types";
 import { absolutePosition, withDescendants } from "./utils/graph-ops";
 import { nodeSize, STATE_HEIGHT, STATE_WIDTH } from "./utils/node-size";
+import { readableViewport } from "./utils/readable-viewport";
 
 const MINIMAP_COLORS: Record<string, string> = {
   task: "#6366f1",
@@ -67,15 +70,23 @@ export const FlowCanvas = memo(function FlowCanvas({
       }),
     [store],
   );
+  const [picker, setPicker] = useState<{ x: number; y: number; source: string; handle: string }>();
   const onConnectEnd = useCallback(
-    (_event: MouseEvent | TouchEvent, connection: FinalConnectionState) => {
-      if (
-        connection.isValid ||
-        !connection.toNode ||
-        !connection.fromNode ||
-        connection.fromHandle?.type !== "source"
-      )
+    (event: MouseEvent | TouchEvent, connection: FinalConnectionState) => {
+      if (connection.isValid || !connection.fromNode || connection.fromHandle?.type !== "source") return;
+      if (!connection.toNode) {
+        // Dropped on empty canvas: offer the states that could go there (n8n's node picker).
+        const point = "changedTouches" in event ? event.changedTouches[0] : event;
+        const bounds = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
+        if (point && bounds && connection.fromHandle.id && !store.getState().readOnly)
+          setPicker({
+            x: point.clientX - bounds.left,
+            y: point.clientY - bounds.top,
+            source: connection.fromNode.id,
+            handle: connection.fromHandle.id,
+          });
         return;
+      }
       const problem = store.getState().connectionProblem({
         source: connection.fromNode.id,
         target: connection.toNode.id,
@@ -136,6 +147,44 @@ export const FlowCanvas = memo(function FlowCanvas({
     [store, getInternalNode, getIntersectingNodes],
   );
 
+  /** The picked state goes where the connection was dropped, in the source's scope, linked from its exit. */
+  const pick = useCallback(
+    (type: StateType) => {
+      if (!picker) return;
+      setPicker(undefined);
+      const bounds = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
+      const point = screenToFlowPosition({
+        x: (bounds?.left ?? 0) + picker.x,
+        y: (bounds?.top ?? 0) + picker.y,
+      });
+      const all = store.getState().nodes;
+      const parentId = all.find((n) => n.id === picker.source)?.parentId;
+      const origin = parentId ? absolutePosition(all, parentId) : { x: 0, y: 0 };
+      const id = store
+        .getState()
+        .addState(type, { x: point.x - origin.x, y: point.y - origin.y - STATE_HEIGHT / 2 }, parentId);
+      store
+        .getState()
+        .onConnect({ source: picker.source, sourceHandle: picker.handle, target: id, targetHandle: null });
+    },
+    [picker, store, screenToFlowPosition],
+  );
+  const closePicker = useCallback(() => setPicker(undefined), []);
+
+  /** Opens at a zoom where states can be read: fit when that is readable, else start at the start state. */
+  const onInit = useCallback(
+    (instance: ReactFlowInstance<FlowNode, FlowEdge>) => {
+      const { nodes: all, meta, direction } = store.getState();
+      const bounds = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
+      const viewport = bounds
+        ? readableViewport(all, meta.startAt, { width: bounds.width, height: bounds.height }, direction)
+        : undefined;
+      if (viewport) void instance.setViewport(viewport);
+      else void instance.fitView(FIT_VIEW_OPTIONS);
+    },
+    [store],
+  );
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(DRAG_MIME)) return;
     event.preventDefault();
@@ -183,8 +232,8 @@ export const FlowCanvas = memo(function FlowCanvas({
         connectionLineType={ConnectionLineType.SmoothStep}
         connectionLineStyle={{ stroke: "#6366f1", strokeWidth: 2 }}
         connectionRadius={28}
-        fitView
-        fitViewOptions={FIT_VIEW_OPTIONS}
+        onInit={onInit}
+        onPaneClick={closePicker}
         minZoom={0.08}
         maxZoom={2}
         onlyRenderVisibleElements
@@ -208,6 +257,7 @@ export const FlowCanvas = memo(function FlowCanvas({
         {children}
       </ReactFlow>
       {!readOnly && <EmptyCanvasHint />}
+      {picker && <StatePicker at={picker} handle={picker.handle} onPick={pick} onClose={closePicker} />}
       <HintToast />
     </div>
   );

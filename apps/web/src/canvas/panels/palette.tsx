@@ -23,7 +23,7 @@ export const Palette = memo(function Palette({ onAdd }: { onAdd: (type: StateTyp
             type="button"
             draggable
             data-palette={type}
-            title={`${style.hint} — drag onto the canvas, or click`}
+            title={`${style.hint} — drag onto the canvas, or click to add it after the selected state`}
             onDragStart={(event) => {
               event.dataTransfer.setData(DRAG_MIME, type);
               event.dataTransfer.effectAllowed = "move";

@@ -5,6 +5,7 @@ import { temporal } from "zundo";
 import { createStore } from "zustand/vanilla";
 import type { DefinitionMeta, FlowEdge, FlowNode, Graph } from "../types";
 import { isStateNode } from "../types";
+import { addAfter } from "../utils/add-after";
 import { planConnection } from "../utils/connection-rules";
 import { deriveEdges } from "../utils/derive-edges";
 import { inUiWords } from "../utils/diagnostic-words";
@@ -56,6 +57,8 @@ export interface EditorState extends TrackedGraph {
   /** A drag-to-connect preview: the reason it would be refused, or undefined if fine. */
   connectionProblem(connection: Connection): string | undefined;
   addState(type: StateType, position: { x: number; y: number }, parentId?: string): string;
+  /** Adds a state linked after `anchorId` (see `addAfter`); returns its id. */
+  addAfter(type: StateType, anchorId: string): string;
   updateState(id: string, state: State): void;
   renameState(from: string, to: string): boolean;
   setStart(id: string): void;
@@ -205,6 +208,17 @@ export function createEditorStore() {
               type,
               position,
               parentId,
+            );
+            commit(model);
+            return id;
+          },
+
+          addAfter(type, anchorId) {
+            const { model, id } = addAfter(
+              { nodes: get().nodes, meta: get().meta },
+              type,
+              anchorId,
+              get().direction,
             );
             commit(model);
             return id;

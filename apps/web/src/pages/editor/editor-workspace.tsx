@@ -5,7 +5,7 @@ import { FlowCanvas } from "../../canvas/flow-canvas";
 import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
 import { useShortcuts } from "../../canvas/hooks/use-shortcuts";
 import { HelpOverlay } from "../../canvas/panels/help-overlay";
-import { Inspector } from "../../canvas/panels/inspector";
+import { Inspector, selectedStateId } from "../../canvas/panels/inspector";
 import { JsonView } from "../../canvas/panels/json-view";
 import { Palette } from "../../canvas/panels/palette";
 import { ProblemsPanel } from "../../canvas/panels/problems-panel";
@@ -44,20 +44,47 @@ export function EditorWorkspace({
   const [saving, setSaving] = useState(false);
   const [version, setVersion] = useState(loadedVersion);
 
-  const addAtCenter = useCallback(
+  /** Keeps the zoom: pans only if the state is out of sight (re-fitting on each add shrank the view). */
+  const reveal = useCallback(
+    (id: string) =>
+      requestAnimationFrame(() => {
+        const node = flow.getInternalNode(id);
+        const bounds = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
+        if (!node || !bounds) return;
+        const { x, y } = node.internals.positionAbsolute;
+        const topLeft = flow.flowToScreenPosition({ x, y });
+        const bottomRight = flow.flowToScreenPosition({ x: x + STATE_WIDTH, y: y + STATE_HEIGHT });
+        const inside =
+          topLeft.x >= bounds.left &&
+          topLeft.y >= bounds.top &&
+          bottomRight.x <= bounds.right &&
+          bottomRight.y <= bounds.bottom;
+        if (!inside)
+          flow.setCenter(x + STATE_WIDTH / 2, y + STATE_HEIGHT / 2, { zoom: flow.getZoom(), duration: 200 });
+      }),
+    [flow],
+  );
+
+  /** A click in the palette: after the selected state and linked from it, else in the middle of the view. */
+  const addByClick = useCallback(
     (type: StateType) => {
+      const anchor = selectedStateId(store.getState().nodes);
+      if (anchor) {
+        reveal(store.getState().addAfter(type, anchor));
+        return;
+      }
       const bounds = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
       const center = flow.screenToFlowPosition({
         x: (bounds?.left ?? 0) + (bounds?.width ?? 800) / 2,
         y: (bounds?.top ?? 0) + (bounds?.height ?? 600) / 2,
       });
       const after = placeAfter(store.getState().nodes);
-      store
+      const id = store
         .getState()
         .addState(type, after ?? { x: center.x - STATE_WIDTH / 2, y: center.y - STATE_HEIGHT / 2 });
-      if (after) requestAnimationFrame(() => flow.fitView({ ...FIT, duration: 200 }));
+      reveal(id);
     },
-    [flow, store],
+    [flow, store, reveal],
   );
 
   const autoLayout = useCallback(
@@ -168,7 +195,7 @@ export function EditorWorkspace({
         onHelp={() => setShowHelp(true)}
       />
       <div className="flex min-h-0 flex-1">
-        <Palette onAdd={addAtCenter} />
+        <Palette onAdd={addByClick} />
         <div className="flex min-w-0 flex-1 flex-col">
           <div className="min-h-0 flex-1">
             <FlowCanvas />
