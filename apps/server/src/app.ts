@@ -11,8 +11,10 @@ import {
   Engine,
   type HttpRequestOptions,
   type Logger,
+  isPostgresLocation,
   loadActionsModule,
   openRunStore,
+  resolveStoreLocation,
   type RunStore,
 } from "@sagaflow/engine";
 import { DEFAULT_PAYLOAD_LIMITS } from "@sagaflow/shared";
@@ -31,7 +33,7 @@ import { instrumentStore } from "./observability/instrumented-store";
 import { ServerMetrics } from "./observability/metrics";
 import { opsRoutes } from "./observability/routes";
 import { logRunLifecycle } from "./observability/run-log";
-import { RunTraceIds } from "./observability/trace-ids";
+import { RunTraceIds, validTraceparent } from "./observability/trace-ids";
 import { createRunTracer } from "./observability/tracing";
 import { appRouter } from "./router/root";
 import { toRunSummary } from "./run-summary";
@@ -117,9 +119,10 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   // Log lines about a run carry its trace id (observability/trace-ids.ts).
   const traceIds = new RunTraceIds();
   const logger = options.logger ?? createLogger(options.logFormat ?? "human", (runId) => traceIds.of(runId));
-  const dbPath = path.resolve(options.dbPath);
-  const dataDir = path.dirname(dbPath);
-  mkdirSync(dataDir, { recursive: true });
+  // A file path is SQLite (its folder is made, its files protected); a postgres:// URL is PostgreSQL.
+  const dbPath = resolveStoreLocation(options.dbPath, process.cwd());
+  const dbFiles = isPostgresLocation(dbPath) ? [] : [dbPath];
+  for (const file of dbFiles) mkdirSync(path.dirname(file), { recursive: true });
   const examplesDir = options.examplesDir === undefined ? REPO_EXAMPLES_DIR : options.examplesDir;
 
   let listening: { host: string; port: number } | undefined;
@@ -146,7 +149,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const roots = [...(examplesDir ? [examplesDir] : []), ...(options.allowPaths ?? [])].map((root) =>
     path.resolve(root),
   );
-  const pathPolicy = createPathPolicy(roots, { protectedFiles: [dbPath] });
+  const pathPolicy = createPathPolicy(roots, { protectedFiles: dbFiles });
   const workingDir = options.workingDir ?? process.cwd();
   // The policy itself refuses empty and non-string paths with its own clear error.
   const resolvePath = (requested: string) =>
@@ -185,7 +188,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     setup: () => ({
       ...(options.actionsModule ? { actionsModule: path.resolve(options.actionsModule) } : {}),
       roots: [...pathPolicy.roots],
-      protectedFiles: [dbPath],
+      protectedFiles: dbFiles,
       workingDir,
       http: {
         allow: options.httpAllow ?? [],
@@ -250,7 +253,11 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     // fit in a URL. POST bodies must be JSON, so this opens nothing cross-site.
     allowMethodOverride: true,
     maxBodySize: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
-    createContext: (): Context => ({ ...services, by }),
+    createContext: ({ req }): Context => ({
+      ...services,
+      by,
+      traceparent: validTraceparent(req.headers.traceparent),
+    }),
     onError: ({ error, path: procedure }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         logger.error(`${procedure ?? "request"} failed`, { error: String(error.cause ?? error.message) });

@@ -13,6 +13,8 @@ import type { ServerServices } from "./services";
 export interface Context extends ServerServices {
   /** Who is calling, recorded on operator actions: the token's user, or "local". */
   by: string;
+  /** The request's W3C `traceparent` header (an instrumented HTTP client sends it): runs.start continues it. */
+  traceparent?: string | undefined;
 }
 
 const t = initTRPC.context<Context>().create({

@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppRouter } from "../src/router/root";
 import { REPO_EXAMPLES_DIR } from "../src/seed";
 import { eventually, startTestServer, type TestServer } from "./helpers";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./otlp-receiver";
@@ -179,4 +181,32 @@ describe("traces over OTLP", () => {
     expect(attempt).toBeDefined();
     expect(calledWith.at(-1)?.traceparent).toBe(`00-${attempt?.traceId}-${attempt?.spanId}-01`);
   }, 30_000);
+
+  it("continues the trace of a caller whose HTTP client sends a traceparent header", async () => {
+    const headerTrace = "7d1b3c5e9f0a2b4c6d8e0f1a3b5c7d9e";
+    const headerSpan = "1a2b3c4d5e6f7a8b";
+    const instrumented = createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({
+          url: `${server.server.url}/trpc`,
+          headers: { traceparent: `00-${headerTrace}-${headerSpan}-01` },
+        }),
+      ],
+    });
+    const { runId } = await instrumented.runs.start.mutate({
+      name: "order-saga",
+      input: { orderId: "o-2", sku: "s", quantity: 1, amount: 1 },
+    });
+    await eventually(
+      () => server.client.runs.get.query({ runId }),
+      (view) => view.run.status === "succeeded",
+    );
+    const spans = await receiver.waitFor((all) =>
+      all.some((span) => span.name === "run order-saga" && span.attributes["sagaflow.run.id"] === runId),
+    );
+    const run = spans.find(
+      (span) => span.name === "run order-saga" && span.attributes["sagaflow.run.id"] === runId,
+    );
+    expect(run).toMatchObject({ traceId: headerTrace, parentSpanId: headerSpan, status: { code: 1 } });
+  });
 });

@@ -27,6 +27,13 @@ export function parseTraceparent(text: string | undefined): TraceParent | undefi
   return { traceId: match[1], spanId: match[2], sampled: (Number.parseInt(match[3], 16) & 1) === 1 };
 }
 
+/** A `traceparent` header as received: kept when it is valid W3C trace context, else ignored (as the spec says). */
+export function validTraceparent(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const trimmed = value?.trim().toLowerCase();
+  return trimmed !== undefined && parseTraceparent(trimmed) ? trimmed : undefined;
+}
+
 export function formatTraceparent(traceId: string, spanId: string, sampled: boolean): string {
   return `00-${traceId}-${spanId}-${sampled ? "01" : "00"}`;
 }

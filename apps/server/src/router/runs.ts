@@ -2,6 +2,7 @@ import {
   DefinitionNotFoundError,
   formatWorkflowState,
   InvalidInputError,
+  previewVersionMove,
   RunNotFoundError,
   type RunRecord,
   type StoredEvent,
@@ -23,7 +24,12 @@ import { checkRunInput } from "../run-input";
 import { toRunSummary } from "../run-summary";
 import { type Context, publicProcedure } from "../trpc";
 
+const traceparentOption = (traceparent: string | undefined) => (traceparent ? { traceparent } : {});
+
 const runIdInput = z.object({ runId: z.string().min(1).max(200) });
+/** A version of the run's workflow to resume on: its number, or the newest. */
+const versionInput = z.union([z.number().int().min(1), z.literal("latest")]);
+const latestOr = (version: number | "latest") => (version === "latest" ? undefined : version);
 const MAX_PAGE = 500;
 
 /** Reads that need the run itself; operator calls leave "no such run" to the engine (RunNotFoundError). */
@@ -78,7 +84,8 @@ export const runsRouter = {
       const runId = await ctx.engine.start(
         stored,
         runInput,
-        input.traceparent ? { traceparent: input.traceparent } : {},
+        // The input's traceparent, else the request's header: either way the caller's trace goes on.
+        traceparentOption(input.traceparent ?? ctx.traceparent),
       );
       return { runId };
     }),
@@ -149,9 +156,24 @@ export const runsRouter = {
       await ctx.engine.cancel(input.runId, { compensate: input.compensate, by: ctx.by });
     }),
 
-  resume: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
-    await ctx.engine.resume(input.runId, ctx.by);
-  }),
+  /**
+   * Redrives a stopped run; with `version` (a number or "latest") on that version of its workflow, refused
+   * (CONFLICT, the reasons in the message) unless `versionReport` says it is compatible.
+   */
+  resume: publicProcedure
+    .input(runIdInput.extend({ version: versionInput.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.version === undefined) return void (await ctx.engine.resume(input.runId, ctx.by));
+      const { to } = await previewVersionMove(ctx.store, input.runId, latestOr(input.version));
+      await ctx.engine.resume(input.runId, ctx.by, { version: to });
+    }),
+
+  /** What resuming on `version` (default: the latest) would do, before anything runs (core/version-compat.ts). */
+  versionReport: publicProcedure
+    .input(runIdInput.extend({ version: versionInput.optional() }))
+    .query(async ({ ctx, input }) =>
+      previewVersionMove(ctx.store, input.runId, latestOr(input.version ?? "latest")),
+    ),
 
   signal: publicProcedure
     .input(runIdInput.extend({ name: z.string().min(1).max(200), payload: jsonValueSchema.optional() }))
