@@ -5,11 +5,16 @@ import pino from "pino";
 export type LogFormat = "human" | "json";
 export const LOG_FORMATS: readonly LogFormat[] = ["human", "json"];
 
-/** One line per entry on stderr: time, level, message, then the fields as JSON. Errors are alert-worthy. */
+/**
+ * One line per entry on stderr: time, level, message, then the fields as JSON (with the run's `traceId`
+ * when they name a `runId`, as in JSON lines). Errors are alert-worthy.
+ */
 export function createLineLogger(
   write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  traceIdOf?: (runId: string) => string | undefined,
 ): Logger {
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+  const log = (level: string) => (message: string, given?: Record<string, unknown>) => {
+    const fields = withTraceId(given, traceIdOf);
     const details = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
     write(`${new Date().toISOString()} ${level} ${message}${details}`);
   };
@@ -38,15 +43,25 @@ export function createJsonLogger(
     destination,
   );
   const log = (level: "info" | "warn" | "error") => (message: string, fields?: Record<string, unknown>) => {
-    const runId = fields?.runId;
-    const traceId = typeof runId === "string" ? options.traceIdOf?.(runId) : undefined;
-    base[level]({ ...fields, ...(traceId ? { traceId } : {}) }, message);
+    base[level](withTraceId(fields, options.traceIdOf) ?? {}, message);
   };
   return { info: log("info"), warn: log("warn"), error: log("error") };
 }
 
+/** The fields, plus the trace id of the run they name (a line about a run joins the run's trace). */
+function withTraceId(
+  fields: Record<string, unknown> | undefined,
+  traceIdOf: ((runId: string) => string | undefined) | undefined,
+): Record<string, unknown> | undefined {
+  const runId = fields?.runId;
+  const traceId = typeof runId === "string" ? traceIdOf?.(runId) : undefined;
+  return traceId && fields?.traceId === undefined ? { ...fields, traceId } : fields;
+}
+
 export function createLogger(format: LogFormat, traceIdOf?: (runId: string) => string | undefined): Logger {
-  return format === "json" ? createJsonLogger(traceIdOf ? { traceIdOf } : {}) : createLineLogger();
+  return format === "json"
+    ? createJsonLogger(traceIdOf ? { traceIdOf } : {})
+    : createLineLogger(undefined, traceIdOf);
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { createJsonLogger, createLineLogger } from "./logger";
+
+const traceIdOf = (runId: string) => `trace-of-${runId}`;
+
+describe("loggers", () => {
+  it("json: one object per line, level and ISO time, the fields, the run's trace id", () => {
+    const lines: string[] = [];
+    const logger = createJsonLogger({ traceIdOf, write: (line) => lines.push(line) });
+    logger.info("run started", { runId: "r1", workflow: "w" });
+    logger.error("store refused\na commit", {});
+    logger.warn("no run here");
+    expect(lines.every((line) => line.endsWith("\n") && !line.slice(0, -1).includes("\n"))).toBe(true);
+    const [started, refused, plain] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(started).toEqual({
+      level: "info",
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      runId: "r1",
+      workflow: "w",
+      traceId: "trace-of-r1",
+      msg: "run started",
+    });
+    expect(refused).toMatchObject({ level: "error", msg: "store refused\na commit" });
+    expect(plain).not.toHaveProperty("traceId");
+  });
+
+  it("human: the same fields, trace id included, on one readable line", () => {
+    const lines: string[] = [];
+    const logger = createLineLogger((line) => lines.push(line), traceIdOf);
+    logger.warn("run suspended", { runId: "r2" });
+    logger.info("seeded");
+    expect(lines[0]).toMatch(/^\S+Z WARN {2}run suspended \{"runId":"r2","traceId":"trace-of-r2"\}$/);
+    expect(lines[1]).toMatch(/^\S+Z INFO {2}seeded$/);
+  });
+});
