@@ -10,12 +10,12 @@ import {
   createPathPolicy,
   Engine,
   type HttpRequestOptions,
-  type Logger,
   isPostgresLocation,
+  type Logger,
   loadActionsModule,
   openRunStore,
-  resolveStoreLocation,
   type RunStore,
+  resolveStoreLocation,
 } from "@sagaflow/engine";
 import { DEFAULT_PAYLOAD_LIMITS } from "@sagaflow/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";

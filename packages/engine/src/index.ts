@@ -35,6 +35,14 @@ export type { Logger } from "./runtime/logger";
 export { type HistoryVerdict, verifyHistory } from "./runtime/verify";
 export { previewVersionMove, type VersionMovePreview } from "./runtime/version-move";
 export { MemoryRunStore } from "./store/memory-store";
-export { openRunStore, parseStoreLocation, type StoreLocation } from "./store/open-store";
+export {
+  DATABASE_URL_ENV,
+  isPostgresLocation,
+  openRunStore,
+  parseStoreLocation,
+  resolveStoreLocation,
+  type StoreLocation,
+} from "./store/open-store";
+export * from "./store/postgres";
 export * from "./store/sqlite";
 export * from "./store/types";

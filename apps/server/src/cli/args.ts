@@ -77,10 +77,11 @@ export function readJsonFile(file: string, what: string): JsonValue {
   return parseJsonArgument(text, `${what} ${file}`);
 }
 
-/** The `--db` option, required by every command but `run`. */
+/** The `--db` option (a SQLite file or a postgres:// URL), else DATABASE_URL: required by every command but `run`. */
 export function requireDb(db: string | undefined, command: string): string {
-  if (db === undefined || db === "") throw new UsageError(`${command} needs --db <file>`);
-  return db;
+  const named = db || process.env.DATABASE_URL;
+  if (!named) throw new UsageError(`${command} needs --db <file or postgres:// URL> (or DATABASE_URL)`);
+  return named;
 }
 
 /** A clear one-line refusal with its exit code (an unknown run id, a database that is not there). */

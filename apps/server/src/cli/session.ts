@@ -6,6 +6,7 @@ import {
   builtinActionsWith,
   CorruptDatabaseError,
   createActionRegistry,
+  isPostgresLocation,
   loadActionsModule,
   openRunStore,
   type RunStore,
@@ -73,6 +74,8 @@ export function workerSetup(options: {
  * leave an empty database behind a typo.
  */
 export function openStore(file: string, options: { create: boolean; cwd: string }): RunStore {
+  // A postgres:// URL opens as it is: the server is there or not, and its migrations create the tables.
+  if (isPostgresLocation(file)) return openRunStore(file);
   const absolute = path.resolve(options.cwd, file);
   if (!options.create && !existsSync(absolute)) throw new CliError(`no database at ${file}`, EXIT.usage);
   try {

@@ -1,25 +1,36 @@
-import { InvalidInputError } from "../errors";
+import path from "node:path";
+import { openPostgresStore } from "./postgres/postgres-run-store";
 import { openSqliteStore } from "./sqlite/sqlite-run-store";
 import type { RunStore } from "./types";
 
 /** What `--db` names: a PostgreSQL URL, or a SQLite file (the embedded default). */
 export type StoreLocation = { kind: "postgres"; url: string } | { kind: "sqlite"; path: string };
 
+/** The environment variable that names the database when `--db` is absent (a PostgreSQL URL or a file). */
+export const DATABASE_URL_ENV = "DATABASE_URL";
+
 export function parseStoreLocation(urlOrPath: string): StoreLocation {
   if (/^postgres(ql)?:\/\//i.test(urlOrPath)) return { kind: "postgres", url: urlOrPath };
   return { kind: "sqlite", path: urlOrPath };
 }
 
+export function isPostgresLocation(urlOrPath: string): boolean {
+  return parseStoreLocation(urlOrPath).kind === "postgres";
+}
+
+/** A SQLite path made absolute against `cwd`; a PostgreSQL URL as it is. */
+export function resolveStoreLocation(urlOrPath: string, cwd: string): string {
+  return isPostgresLocation(urlOrPath) ? urlOrPath : path.resolve(cwd, urlOrPath);
+}
+
 /**
  * The one way the server and the command line open a store: `--db` (or DATABASE_URL) picks the dialect.
- * A relative SQLite path is the caller's to resolve first.
+ * A relative SQLite path is the caller's to resolve first. A PostgreSQL store returns at once and connects
+ * and migrates in the background: its first call fails with StoreUnavailableError if the server cannot be
+ * reached (`connected()` waits for it explicitly).
  */
 export function openRunStore(urlOrPath: string): RunStore {
   const location = parseStoreLocation(urlOrPath);
-  if (location.kind === "postgres") {
-    throw new InvalidInputError(
-      "PostgreSQL stores are not available in this build yet; use a SQLite file path for --db",
-    );
-  }
+  if (location.kind === "postgres") return openPostgresStore(location.url);
   return openSqliteStore(location.path);
 }

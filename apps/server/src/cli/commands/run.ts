@@ -1,5 +1,5 @@
 import path from "node:path";
-import { actionCatalog } from "@sagaflow/engine";
+import { actionCatalog, resolveStoreLocation } from "@sagaflow/engine";
 import { type Definition, type JsonValue, type RunStatus, validateDefinition } from "@sagaflow/shared";
 import { checkRunInput } from "../../run-input";
 import { DRIVE_OPTIONS, parseCommandArgs, parseJsonArgument, readJsonFile, UsageError } from "../args";
@@ -44,7 +44,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 
   const temp: TempDb | undefined = values.db === undefined ? createTempDb() : undefined;
-  const dbFile = temp?.file ?? path.resolve(io.cwd, values.db as string);
+  const dbFile = temp?.file ?? resolveStoreLocation(values.db as string, io.cwd);
   const dbShown = temp?.file ?? (values.db as string);
   const printer = createProgressPrinter(progressOut, commandsFor(dbShown));
   const driver = new RunDriver({

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { DATABASE_URL_ENV, resolveStoreLocation } from "@sagaflow/engine";
 import { DEFAULTS, ServeRefusedError, startSagaflowServer } from "../../app";
 import { LOG_FORMATS, type LogFormat } from "../../logger";
 import { jsonLinesIo } from "../../observability/json-lines-io";
@@ -42,7 +43,8 @@ export async function main(
   let running: Awaited<ReturnType<typeof startSagaflowServer>>;
   try {
     running = await startSagaflowServer({
-      dbPath: path.resolve(io.cwd, values.db ?? DEFAULTS.dbPath),
+      // --db, else DATABASE_URL, else the SQLite default (docs/deploy.md).
+      dbPath: resolveStoreLocation(values.db || env[DATABASE_URL_ENV] || DEFAULTS.dbPath, io.cwd),
       port,
       host: values.host ?? DEFAULTS.host,
       token: env.SAGAFLOW_TOKEN,
