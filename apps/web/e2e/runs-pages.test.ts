@@ -137,6 +137,20 @@ describe("a run's page", () => {
     await page.goto("about:blank");
     await page.goto(shared);
     await page.locator('[data-testid=step-inspector][data-state="request_approval"]').waitFor();
+
+    // The position on the timeline: an event picked in the list is in the link, and highlighted on opening it.
+    const awaited = page.locator('[data-event-type="SignalAwaited"]');
+    const seq = await awaited.getAttribute("data-seq");
+    await awaited.click();
+    await expect.poll(() => page.url()).toContain(`seq=${seq}`);
+    expect(page.url()).toContain("state=wait_for_approval");
+    const withEvent = page.url();
+    await page.goto("about:blank");
+    await page.goto(withEvent);
+    await page.locator('[data-testid=step-inspector][data-state="wait_for_approval"]').waitFor();
+    await expect
+      .poll(() => page.locator(`[data-seq="${seq}"]`).getAttribute("class"))
+      .toContain("bg-indigo-100");
     expect(pageErrors).toEqual([]);
   });
 
