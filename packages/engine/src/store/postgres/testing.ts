@@ -1,5 +1,9 @@
 import type { PostgresRunStore } from "./postgres-run-store";
 
+/** Test helpers for real PostgreSQL (`@sagaflow/engine/postgres-testing`): the server, and row damage. */
+export { createTestDatabase, stopTestPostgres, testPostgres } from "./test-postgres";
+export { openTestPostgresStore } from "./test-store";
+
 /** Rewrites the stored JSON text of one event (e.g. with `flipByte`), leaving its hash columns as they were. */
 export async function tamperPostgresEvent(
   store: PostgresRunStore,
