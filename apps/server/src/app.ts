@@ -136,6 +136,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const hosts = refuseOnError(() =>
     createHostAllowList({
       port: () => listening?.port ?? 0,
+      bindHost: host,
       allowedHosts: options.allowedHosts ?? [],
     }),
   );

@@ -45,6 +45,13 @@ describe("createHostAllowList", () => {
     expect(list.describe()).toContain("sagaflow.example.com");
   });
 
+  it("serves the name it was bound to (--host box.lan), on any port", () => {
+    const list = createHostAllowList({ port: () => 3000, bindHost: "box.lan" });
+    expect(list.allows("box.lan:3000")).toBe(true);
+    expect(createHostAllowList({ port: () => 3000, bindHost: "0.0.0.0" }).allows("0.0.0.0:3000")).toBe(true);
+    expect(createHostAllowList({ port: () => 3000, bindHost: "0.0.0.0" }).allows("box.lan:3000")).toBe(false);
+  });
+
   it("rejects a malformed --allowed-host", () => {
     expect(() => createHostAllowList({ port: () => 1, allowedHosts: ["http://x/"] })).toThrow(
       /--allowed-host/,

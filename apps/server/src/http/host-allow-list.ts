@@ -27,9 +27,12 @@ function isOwnName(name: string): boolean {
 export function createHostAllowList(options: {
   /** The listening port, known once the server listens. */
   port: () => number;
+  /** `--host`: when it is a name (`--host box.lan`), that name is served too. */
+  bindHost?: string;
   allowedHosts?: readonly string[];
 }): HostAllowList {
-  const extra = (options.allowedHosts ?? []).map((entry) => {
+  const bindName = options.bindHost && !isOwnName(options.bindHost) ? [options.bindHost] : [];
+  const extra = [...bindName, ...(options.allowedHosts ?? [])].map((entry) => {
     const parsed = splitHost(entry);
     if (!parsed) throw new Error(`--allowed-host: "${entry}" is not a host name or host:port`);
     return parsed;
