@@ -24,8 +24,16 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: () => import("./commands/run"),
   },
   resume: {
-    usage: "resume <runId> --db F [--actions M] [--allow-path D]… [--json]",
+    usage: "resume <runId> --db F [--version N|latest] [--actions M] [--allow-path D]… [--json]",
     load: () => import("./commands/resume"),
+  },
+  resolve: {
+    usage: "resolve <runId> [--state S] --output JSON --db F [--actions M] [--allow-path D]… [--json]",
+    load: () => import("./commands/resolve"),
+  },
+  diff: {
+    usage: "diff <a> <b> [--db F] [--json]   (files, or name@N / name@latest from --db)",
+    load: () => import("./commands/diff"),
   },
   recover: {
     usage: "recover --db F [--actions M] [--allow-path D]… [--json]",

@@ -1,51 +1,39 @@
-import path from "node:path";
-import { InvalidOperationError, type RunRef } from "@sagaflow/engine";
+import { InvalidOperationError, previewVersionMove, type RunRef } from "@sagaflow/engine";
+import { describeVersionMove, MOVABLE_STATUSES } from "@sagaflow/engine/core";
 import { isTerminalStatus } from "@sagaflow/shared";
-import { CliError, DRIVE_OPTIONS, parseCommandArgs, requireDb } from "../args";
+import { CliError, DRIVE_OPTIONS, parseCommandArgs, requireDb, UsageError } from "../args";
+import { openDriveSession } from "../drive-session";
 import { EXIT, exitCodeForStatus } from "../exit-codes";
 import { catchUp, storedResult } from "../follow";
-import { httpPolicyOf } from "../http-policy-flags";
 import type { CliIo } from "../io";
-import { commandsFor, createProgressPrinter, progressEvent } from "../progress/progress-printer";
-import { RunDriver } from "../run-driver";
-import { allowedRoots, explainInterrupt, loadActions, openStore, requireRun, workerSetup } from "../session";
+import type { RunDriver } from "../run-driver";
+import { explainInterrupt, requireRun } from "../session";
+
+const OPTIONS = { ...DRIVE_OPTIONS, version: { type: "string" } } as const;
 
 /**
- * `sagaflow resume <runId> --db F`: a run whose process died continues from its checkpoint; a failed,
- * suspended or canceled run is redriven from the step that stopped it; a compensation_failed run retries
- * its compensation; a compensated run starts again (same version and input) as a new run. Then it is
+ * `sagaflow resume <runId> --db F [--version n|latest]`: a run whose process died continues from its
+ * checkpoint; a failed, suspended or canceled run is redriven from the step that stopped it; a
+ * compensation_failed run retries its compensation; a compensated run starts again (same input) as a new
+ * run. With `--version` it goes on on that version of its workflow (a fixed one): the compatibility report
+ * is printed first, and an incompatible move is refused (exit 64) before anything runs. Then the run is
  * followed to its end, like `run`.
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, DRIVE_OPTIONS, ["runId"]);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, ["runId"]);
   const runId = positionals[0] as string;
   const db = requireDb(values.db, "resume");
+  const version = parseVersion(values.version);
   const json = values.json === true;
-  const progressOut = json ? io.err : io.out;
-  const actions = await loadActions(values.actions, io.cwd, httpPolicyOf(values, process.env));
-  const store = openStore(db, { create: false, cwd: io.cwd });
-  const printer = createProgressPrinter(progressOut, commandsFor(db));
-  const driver = new RunDriver({
-    store,
-    actions,
-    roots: allowedRoots(io.cwd, values["allow-path"]),
-    protectedFiles: [path.resolve(io.cwd, db)],
-    setup: workerSetup({
-      actionsModule: values.actions,
-      cwd: io.cwd,
-      roots: allowedRoots(io.cwd, values["allow-path"]),
-      dbFile: path.resolve(io.cwd, db),
-      http: httpPolicyOf(values, process.env),
-    }),
-    onEvent: (event) => printer.print(event.runId, progressEvent(event)),
-  });
+  const { store, driver, printer, progressOut } = await openDriveSession(values, io, db);
   const stopExplaining = explainInterrupt(io, db);
   try {
     const run = await requireRun(store, runId);
     await catchUp(driver, printer, runId);
     let followed = runId;
     try {
-      if (run.status === "compensated") followed = await startAgain(driver, run, progressOut);
+      if (run.status === "compensated") followed = await startAgain(driver, run, version, progressOut);
+      else if (version !== undefined) await moveAndResume(driver, run, version, progressOut);
       else if (isTerminalStatus(run.status)) await driver.engine.resume(runId, "cli");
       else await driver.engine.continueRun(runId);
     } catch (error) {
@@ -61,15 +49,53 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+function parseVersion(text: string | undefined): number | "latest" | undefined {
+  if (text === undefined || text === "latest") return text;
+  const version = Number(text);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new UsageError(`--version takes a version number or "latest", not "${text}"`);
+  }
+  return version;
+}
+
+/** Prints the compatibility report, then moves the run, or refuses with the report's reasons. */
+async function moveAndResume(
+  driver: RunDriver,
+  run: RunRef,
+  version: number | "latest",
+  say: (line: string) => void,
+): Promise<void> {
+  if (!MOVABLE_STATUSES.includes(run.status)) {
+    throw new CliError(
+      `run ${run.id} is ${run.status}; only a failed, suspended, canceled or compensation_failed run can move to another version`,
+      EXIT.usage,
+    );
+  }
+  const report = await previewVersionMove(driver.store, run.id, version === "latest" ? undefined : version);
+  for (const line of describeVersionMove(report)) say(line);
+  if (!report.compatible) {
+    throw new CliError(`run ${run.id} stays on v${report.from}: nothing was run`, EXIT.usage);
+  }
+  await driver.engine.resume(run.id, "cli", { version: report.to });
+}
+
 /**
  * A compensated run has nothing left to continue: every step it did was undone. Once the cause is fixed,
- * resuming it means running it again from the start, on the same definition version, with the same input.
+ * resuming it means running it again from the start with the same input, on its own version or the one
+ * `--version` names.
  */
-async function startAgain(driver: RunDriver, run: RunRef, say: (line: string) => void): Promise<string> {
-  const stored = await driver.store.getDefinition(run.workflow, run.version);
-  if (!stored) throw new CliError(`definition ${run.workflow} v${run.version} is missing`, EXIT.failed);
+async function startAgain(
+  driver: RunDriver,
+  run: RunRef,
+  version: number | "latest" | undefined,
+  say: (line: string) => void,
+): Promise<string> {
+  const wanted = version === "latest" ? undefined : (version ?? run.version);
+  const stored = await driver.store.getDefinition(run.workflow, wanted);
+  if (!stored)
+    throw new CliError(`definition ${run.workflow} v${wanted ?? "latest"} is missing`, EXIT.failed);
   say(`[RESTART] run ${run.id} was compensated: its steps were undone, so it runs again from the start`);
   const runId = await driver.engine.start(stored, run.snapshot.input);
-  say(`Run ${runId} · ${run.workflow} v${run.version}`);
+  say(`Run ${runId} · ${run.workflow} v${stored.version}`);
   return runId;
 }
