@@ -34,10 +34,12 @@ describe("the in-process JSONata time limit holds against huge native steps", ()
     expect((await timed(`$count([1..${MAX_NATIVE_ITEMS}])`, 5000)).value).toBe(MAX_NATIVE_ITEMS);
   });
 
-  it("a loop of large ranges stops within one step of its time limit", async () => {
+  it("a loop of the largest ranges stops within a few steps of its time limit", async () => {
+    // One largest step, timed under the same load, is the unit: before, one step could be ten of these.
+    const step = (await timed(`$count([1..${MAX_NATIVE_ITEMS}])`, 5000)).ms;
     const { error, ms } = await timed(`$sum([1..1000].$count([1..${MAX_NATIVE_ITEMS}]))`, 300);
     expect(error?.message).toMatch(/time limit|timeout/i);
-    expect(ms).toBeLessThan(300 + SLACK_MS);
+    expect(ms - 300).toBeLessThan(3 * step + 50);
   });
 
   it("$pad past the limit fails cleanly (it used to abort the process), and pads as before below it", async () => {
