@@ -55,6 +55,9 @@ beforeAll(async () => {
       };
       response.on("error", () => {});
       write();
+    } else if (request.url === "/proto") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"a":1,"__proto__":{"x":2},"constructor":3}');
     } else if (request.url?.startsWith("/to-self")) {
       response.writeHead(302, { location: `${server.url}/trpc/definitions.list` });
       response.end();
@@ -241,6 +244,16 @@ describe("reserved keys are refused by name", { timeout: 30_000 }, () => {
     const answer = await rawRequest(server.port, "POST", "/trpc/definitions.save", json(), text);
     expect(answer.status).toBe(400);
     expect(answer.body).toContain("reserved-key");
+  });
+
+  it("an action's answer keeps them as data, end to end", async () => {
+    const result = await runOneTask(server.client, "proto-answer", {
+      action: "http.request",
+      params: { url: `${upstreamUrl}/proto`, method: "GET" },
+    });
+    expect(result.status).toBe("succeeded");
+    const body = JSON.stringify((result.output as { body: unknown }).body);
+    expect(body).toBe('{"a":1,"__proto__":{"x":2},"constructor":3}');
   });
 
   it("__proto__ in run input is refused, naming the key", async () => {
