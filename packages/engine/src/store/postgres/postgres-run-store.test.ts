@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConcurrentModificationError, StoreUnavailableError } from "../../errors";
+import { verifyChain } from "../../history/hash";
+import type { Commit } from "../types";
+import { openPostgresStore, type PostgresRunStore } from "./postgres-run-store";
+import { createTestDatabase, stopTestPostgres } from "./test-postgres";
+
+/**
+ * What only a shared database shows: several processes' stores (separate pools) on one database. Each store
+ * here stands for one process. The contract suite (../run-store.contract.test.ts) covers the rest.
+ */
+
+const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second)).toISOString();
+
+function create(runId: string, second = 0): Commit {
+  return {
+    runId,
+    expectedSeq: 0,
+    create: { workflow: "pg", version: 1 },
+    at: at(second),
+    events: [{ type: "RunStarted" }],
+    snapshot: { n: 0 },
+    status: "running",
+    wakeAt: null,
+  };
+}
+
+function step(runId: string, expectedSeq: number, writer: string): Commit {
+  return {
+    runId,
+    expectedSeq,
+    at: at(expectedSeq),
+    events: [{ type: "StepSucceeded", writer }],
+    snapshot: { n: expectedSeq, writer },
+    status: "running",
+    wakeAt: null,
+  };
+}
+
+let url = "";
+const stores: PostgresRunStore[] = [];
+const open = () => {
+  const store = openPostgresStore(url, { poolSize: 4 });
+  stores.push(store);
+  return store;
+};
+
+beforeAll(async () => {
+  url = await createTestDatabase();
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  await stopTestPostgres();
+}, 60_000);
+
+describe("PostgresRunStore across processes", () => {
+  it("migrates once when three processes open a fresh database together", async () => {
+    const [a, b, c] = [open(), open(), open()];
+    await Promise.all([a.connected(), b.connected(), c.connected()]);
+    await a.commit(create("shared"));
+    expect((await c.getRun("shared"))?.lastSeq).toBe(1);
+  });
+
+  it("of writers racing on one checkpoint from two processes, exactly one wins each time", async () => {
+    const [a, b] = [open(), open()];
+    await a.commit(create("race"));
+    let seq = 1;
+    for (let round = 0; round < 20; round += 1) {
+      const outcomes = await Promise.allSettled([
+        a.commit(step("race", seq, "a")),
+        b.commit(step("race", seq, "b")),
+      ]);
+      const won = outcomes.filter((outcome) => outcome.status === "fulfilled");
+      const lost = outcomes.filter((outcome) => outcome.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrentModificationError);
+      seq += 1;
+    }
+    // Each store's cached head went stale half the time; the chain is still whole and gapless.
+    const history = await b.getHistory("race");
+    expect(history.map((stored) => stored.seq)).toEqual(Array.from({ length: 21 }, (_, index) => index + 1));
+    expect(verifyChain(history)).toMatchObject({ ok: true });
+    expect((await a.getRun("race"))?.lastSeq).toBe(21);
+  });
+
+  it("claimFreeRuns: workers claiming at once take disjoint runs (SKIP LOCKED); a live lease is skipped", async () => {
+    const [a, b, c] = [open(), open(), open()];
+    for (let index = 0; index < 30; index += 1)
+      await a.commit(create(`free-${String(index).padStart(2, "0")}`, 1));
+    await a.claimRun("free-00", "other", at(9999), at(2));
+    const claims = await Promise.all(
+      [a, b, c].map((store, index) => store.claimFreeRuns(`w${index}`, at(100), at(2), 12)),
+    );
+    const all = claims.flat().filter((id) => id.startsWith("free-"));
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).not.toContain("free-00");
+    // Others' runs from earlier tests may be claimed too; every free run of this test went to someone.
+    expect(all.sort()).toEqual(
+      Array.from({ length: 29 }, (_, index) => `free-${String(index + 1).padStart(2, "0")}`),
+    );
+    // Claimed until at(100): nobody else gets them before then, anybody after.
+    expect(await b.claimFreeRuns("late", at(200), at(50), 100)).toEqual([]);
+    expect((await b.claimFreeRuns("late", at(300), at(150), 100)).length).toBeGreaterThanOrEqual(29);
+  });
+
+  it("an unreachable server is StoreUnavailableError, on the first call and from connected()", async () => {
+    const port = new URL(url).port;
+    const store = openPostgresStore(url.replace(`:${port}/`, ":1/"));
+    await expect(store.connected()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.getRun("x")).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.close();
+  });
+});
