@@ -88,6 +88,12 @@ describe("the runs page", () => {
     await expect.poll(shownIds).toEqual(secondPage);
     expect(await page.locator("[data-testid=filter-status]").inputValue()).toBe("waiting");
     expect(await page.locator("[data-testid=filter-workflow]").inputValue()).toBe("approval");
+    // Into a run and back with the header's arrow: the same filters and page.
+    await page.locator(`[data-run-id="${secondPage[0]}"]`).click();
+    await page.locator("[data-testid=run-view]").waitFor();
+    await page.locator("[data-testid=back-to-runs]").click();
+    await expect.poll(shownIds).toEqual(secondPage);
+    expect(await page.locator("[data-testid=filter-status]").inputValue()).toBe("waiting");
     // Back to page 1 from a reloaded page 2 (its cursor was not known before the reload).
     await page.locator("[data-testid=page-prev]").click();
     await expect.poll(() => page.locator("[data-testid=page-number]").textContent()).toBe("Page 1");

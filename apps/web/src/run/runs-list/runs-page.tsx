@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "../../lib/trpc";
 import { type RunRow, useSignalStates } from "./needs-person";
 import { RunsFilters } from "./runs-filters";
-import { parseRunsQuery, type RunsQuery, runsQueryHash } from "./runs-query";
+import { parseRunsQuery, type RunsQuery, rememberRunsHash, runsQueryHash } from "./runs-query";
 import { RunsTable } from "./runs-table";
 
 const PAGE_SIZE = 25;
@@ -65,6 +65,7 @@ export function RunsPage() {
   useEffect(() => {
     const hash = runsQueryHash(query);
     if (window.location.hash !== hash) history.replaceState(null, "", hash);
+    rememberRunsHash(hash);
     cursors.current[query.page - 1] = query.after;
   }, [query]);
 

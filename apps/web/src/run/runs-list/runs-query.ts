@@ -71,3 +71,8 @@ export function isoToLocalInput(iso: string): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+// The runs page last shown in this tab, so "back to all runs" from a run returns to the same filters.
+const LAST_RUNS_KEY = "sagaflow.runs-page";
+export const rememberRunsHash = (hash: string) => sessionStorage.setItem(LAST_RUNS_KEY, hash);
+export const lastRunsHash = (): string => sessionStorage.getItem(LAST_RUNS_KEY) ?? "#/runs";

@@ -61,9 +61,7 @@ export function RunsTable(props: {
                   </span>
                 </td>
                 <td className="whitespace-nowrap px-4 py-2.5 font-mono text-[11px] text-slate-500">
-                  <span data-testid="run-row-id" className="select-all">
-                    {run.id}
-                  </span>
+                  <span data-testid="run-row-id">{run.id}</span>
                   <CopyIdButton id={run.id} className="ml-1" />
                 </td>
                 <td className="px-4 py-2.5 text-slate-600">

@@ -3,6 +3,7 @@ import { hrefOf, navigate } from "../../lib/route";
 import { OperatorBar } from "../actions/operator-bar";
 import { useRunSession } from "../live/run-session-context";
 import { CopyIdButton } from "../runs-list/copy-id-button";
+import { lastRunsHash } from "../runs-list/runs-query";
 import { formatDuration, formatTime, StatusBadge } from "../ui/status";
 
 const CONNECTION = {
@@ -28,9 +29,12 @@ export function RunHeader() {
     <header className="flex min-h-14 shrink-0 flex-wrap items-center gap-3 border-slate-200 border-b bg-white px-3 py-2">
       <button
         type="button"
-        onClick={() => navigate({ page: "runs" })}
+        onClick={() => {
+          window.location.hash = lastRunsHash();
+        }}
         className="rounded-lg px-2 py-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800"
-        title="All runs"
+        title="Back to the runs list"
+        data-testid="back-to-runs"
       >
         ←
       </button>
