@@ -1,4 +1,5 @@
 import { navigate, useRoute } from "./lib/route";
+import { ThemeToggle } from "./lib/theme-toggle";
 import { Toasts } from "./lib/toast";
 import { EditorPage } from "./pages/editor/editor-page";
 import { WorkflowListPage } from "./pages/workflow-list/workflow-list-page";
@@ -12,7 +13,10 @@ export function App() {
     <div className="flex h-screen flex-col">
       <AlertBanner />
       {route.page !== "editor" && route.page !== "run" && (
-        <nav className="flex h-12 shrink-0 items-center gap-6 border-slate-200 border-b bg-white px-6">
+        <nav
+          aria-label="Main"
+          className="flex h-12 shrink-0 items-center gap-6 border-slate-200 border-b bg-white px-6"
+        >
           <button
             type="button"
             onClick={() => navigate({ page: "list" })}
@@ -38,22 +42,28 @@ export function App() {
           >
             Runs
           </button>
+          <div className="flex-1" />
+          <ThemeToggle />
         </nav>
       )}
-      {route.page === "editor" ? (
-        <EditorPage
-          key={`${route.name}:${route.isNew}:${route.version ?? ""}`}
-          name={route.name}
-          isNew={route.isNew}
-          version={route.version}
-        />
-      ) : route.page === "runs" ? (
-        <RunsPage />
-      ) : route.page === "run" ? (
-        <RunPage key={route.runId} runId={route.runId} />
-      ) : (
-        <WorkflowListPage />
-      )}
+      <main className="flex min-h-0 flex-1 flex-col">
+        {/* The run header has no heading of its own: name the page for screen readers. */}
+        {route.page === "run" && <h1 className="sr-only">Run {route.runId}</h1>}
+        {route.page === "editor" ? (
+          <EditorPage
+            key={`${route.name}:${route.isNew}:${route.version ?? ""}`}
+            name={route.name}
+            isNew={route.isNew}
+            version={route.version}
+          />
+        ) : route.page === "runs" ? (
+          <RunsPage />
+        ) : route.page === "run" ? (
+          <RunPage key={route.runId} runId={route.runId} />
+        ) : (
+          <WorkflowListPage />
+        )}
+      </main>
       <Toasts />
     </div>
   );

@@ -12,6 +12,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import { type DragEvent, memo, type ReactNode, useCallback, useEffect, useState } from "react";
+import { useTheme } from "../lib/theme";
 import { edgeTypes } from "./edges";
 import { EdgeMarkers } from "./edges/edge-markers";
 import { nodeTypes } from "./nodes";
@@ -57,6 +58,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const readOnly = useEditor((s) => s.readOnly);
+  const theme = useTheme();
   const { screenToFlowPosition, getIntersectingNodes, getInternalNode } = useReactFlow<FlowNode, FlowEdge>();
   const actions = store.getState();
 
@@ -238,16 +240,17 @@ export const FlowCanvas = memo(function FlowCanvas({
         maxZoom={2}
         onlyRenderVisibleElements
         proOptions={PRO_OPTIONS}
+        colorMode={theme}
         className="bg-slate-50"
       >
-        <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
+        <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--color-slate-300)" />
         <MiniMap<FlowNode>
           pannable
           style={MINIMAP_STYLE}
           zoomable
           nodeColor={minimapColor}
           nodeStrokeWidth={0}
-          maskColor="rgba(241,245,249,0.7)"
+          maskColor="color-mix(in oklab, var(--color-slate-100) 70%, transparent)"
           className="!rounded-xl !border !border-slate-200 !shadow-sm"
         />
         <Controls

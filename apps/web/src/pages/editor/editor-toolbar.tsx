@@ -2,6 +2,7 @@ import { memo, type ReactNode, useState } from "react";
 import { useEditor, useEditorStore, useHistory } from "../../canvas/store/editor-context";
 import type { LayoutDirection } from "../../canvas/utils/elk-layout";
 import { navigate } from "../../lib/route";
+import { ThemeToggle } from "../../lib/theme-toggle";
 import { StartRunButton } from "../../run/start/start-run-button";
 import { VersionsMenu } from "./versions-menu";
 
@@ -43,9 +44,9 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       </button>
       <div className="min-w-0 pr-2">
         <div className="flex items-center gap-2">
-          <span className="truncate font-semibold text-slate-800" data-testid="workflow-name">
+          <h1 className="truncate font-semibold text-slate-800" data-testid="workflow-name">
             {title || name}
-          </span>
+          </h1>
           {props.version !== undefined && !props.isNew && (
             <span className="rounded-md bg-slate-100 px-1.5 py-px font-medium text-[11px] text-slate-500">
               v{props.version}
@@ -131,6 +132,7 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       <ToolButton title="Download as JSON" onClick={props.onExport} testId="export">
         Export
       </ToolButton>
+      <ThemeToggle />
       <ToolButton title="Keyboard shortcuts (?)" onClick={props.onHelp} testId="help-button">
         ?
       </ToolButton>

@@ -183,7 +183,7 @@ function Outcome({ outcome }: { outcome: AttemptRecord["outcome"] }) {
 function ErrorBox({ title, error }: { title: string; error: RunError }) {
   return (
     <div className="rounded-xl border border-rose-200 bg-rose-50 p-3" data-testid="step-error">
-      <div className="font-medium text-[10px] text-rose-500 uppercase tracking-wide">{title}</div>
+      <div className="font-medium text-[10px] text-rose-600 uppercase tracking-wide">{title}</div>
       <div className="mt-0.5 font-mono font-semibold text-rose-800">{error.error}</div>
       <div className="text-rose-700">{error.message}</div>
     </div>
