@@ -112,6 +112,8 @@ export class Engine {
   private readonly leaseMs: number;
   private leaseRenewal: NodeJS.Timeout | null = null;
   private readonly payloadLimits: PayloadLimits;
+  /** Attempt results waiting for the next macrotask (see settleSoon). */
+  private settled: [LiveRun, Trigger][] = [];
   private readonly sandbox: IsolateEvaluator | undefined;
 
   constructor(private readonly options: EngineOptions) {
@@ -152,7 +154,7 @@ export class Engine {
       clock: this.clock,
       slots: options.slots,
       limits: this.payloadLimits,
-      settle: (live, trigger) => this.enqueue(live, trigger).catch(() => {}),
+      settle: (live, trigger) => this.settleSoon(live, trigger),
       traceparentFor: traceparentFor && ((live, attemptId) => traceparentFor(live.record, attemptId)),
     });
   }
@@ -398,7 +400,7 @@ export class Engine {
       const before = this.activity;
       await Promise.all([...this.live.values()].map((live) => live.queue));
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.activity === before) return;
+      if (this.activity === before && this.settled.length === 0) return;
     }
   }
 
@@ -491,6 +493,24 @@ export class Engine {
     if (!isTerminalStatus(record.status)) await this.enqueue(live, { type: "recover" });
     else this.scheduleWake(live);
     return live;
+  }
+
+  /**
+   * Fairness: an action that settles at once (transform, log) would otherwise chain the next step as a
+   * microtask, and a run of 10,000 quick steps would never let the HTTP server or a timer have a turn.
+   * Results are handed to decide one macrotask later, all of that turn's together, so their commits still
+   * share one transaction (group commit).
+   */
+  private settleSoon(live: LiveRun, trigger: Trigger): void {
+    this.settled.push([live, trigger]);
+    if (this.settled.length > 1) return;
+    setImmediate(() => {
+      const batch = this.settled;
+      this.settled = [];
+      for (const [run, next] of batch) {
+        if (!run.broken && !this.closed) this.enqueue(run, next).catch(() => {});
+      }
+    });
   }
 
   /** Queues a trigger behind the run's earlier ones; the promise settles when it is committed (or refused). */

@@ -5,13 +5,14 @@ import { LOG_FORMATS, type LogFormat } from "../../logger";
 import { jsonLinesIo } from "../../observability/json-lines-io";
 import { parseCommandArgs, UsageError } from "../args";
 import { EXIT } from "../exit-codes";
-import { HTTP_POLICY_OPTIONS, httpPolicyOf, listFromEnv } from "../http-policy-flags";
+import { HTTP_POLICY_OPTIONS, httpPolicyOf, listFromEnv, parseByteSize } from "../http-policy-flags";
 import type { CliIo } from "../io";
 
 /**
  * `sagaflow serve [--port 3000] [--host 127.0.0.1] [--db ./data/sagaflow.db]`: the web app and the API on
  * one port until SIGTERM/SIGINT. Also: `--concurrency N`, `--actions M`, `--allow-path D`, `--allowed-host H`,
- * `--http-allow`/`--http-deny`/`--http-max-response` (docs/security.md); the token and the alert webhook
+ * `--http-allow`/`--http-deny`/`--http-max-response` (docs/security.md), `--max-payload 256KiB`,
+ * `--worker-memory 256` (MB), `--crash-limit 3` (docs/semantics.md); the token and the alert webhook
  * come from SAGAFLOW_TOKEN and SAGAFLOW_ALERT_WEBHOOK.
  */
 export async function main(
@@ -30,12 +31,20 @@ export async function main(
       "allow-path": { type: "string", multiple: true },
       "log-format": { type: "string" },
       "allowed-host": { type: "string", multiple: true },
+      "max-payload": { type: "string" },
+      "worker-memory": { type: "string" },
+      "crash-limit": { type: "string" },
       ...HTTP_POLICY_OPTIONS,
     },
     [],
   );
   const port = parseInteger(values.port, "--port", DEFAULTS.port, 0, 65_535);
   const concurrency = parseInteger(values.concurrency, "--concurrency", DEFAULTS.concurrency, 1, 10_000);
+  // Isolation and limits (docs/semantics.md "Isolation and limits").
+  const maxPayload = values["max-payload"] ?? env.SAGAFLOW_MAX_PAYLOAD;
+  const maxPayloadBytes = maxPayload ? parseByteSize(maxPayload, "--max-payload") : undefined;
+  const workerMemoryMb = parseInteger(values["worker-memory"], "--worker-memory", 256, 16, 65_536);
+  const crashLimit = parseInteger(values["crash-limit"], "--crash-limit", 3, 1, 1000);
   const logFormat = parseLogFormat(values["log-format"] ?? env.SAGAFLOW_LOG_FORMAT);
   // In JSON mode every line this command prints is a JSON object too (logs on stderr, as in human mode).
   const io = logFormat === "json" ? jsonLinesIo(plainIo) : plainIo;
@@ -57,6 +66,9 @@ export async function main(
       allowedHosts: [...listFromEnv(env.SAGAFLOW_ALLOWED_HOSTS), ...(values["allowed-host"] ?? [])],
       ...httpPolicyOf(values, env),
       actionsModule: values.actions ? path.resolve(io.cwd, values.actions) : undefined,
+      ...(maxPayloadBytes ? { maxPayloadBytes } : {}),
+      workerMemoryMb,
+      crashLimit,
     });
   } catch (error) {
     if (error instanceof ServeRefusedError) {

@@ -1,7 +1,10 @@
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { AttemptRequest } from "../attempt-executor";
 import { createPoolExecutor } from "./pool-executor";
+
+// A new worker thread loads TypeScript (tsx) before its first task: seconds on a loaded machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const lines: string[] = [];
 const pool = createPoolExecutor({

@@ -47,6 +47,11 @@ export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecuto
       idleTimeout: 30_000,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     });
+    // A thread that dies also fails its task (that is how its attempt learns of it); the pool reports it
+    // again as an event, which must not go unheard.
+    pool.on("error", (error: unknown) =>
+      options.logger.warn("an action worker died", { error: String(error) }),
+    );
     return pool;
   };
 
