@@ -8,7 +8,10 @@ export interface RunResult {
   error: RunError | null;
   /** The states entered, in order (branches and iterations included, as they were entered). */
   history: string[];
-  /** The tasks whose compensation ran, in the order it ran. */
+  /**
+   * The tasks whose compensation ran, in the order it ran, by scoped name as the core's simulate names them:
+   * `each[1]/ship_item` for map iteration 1, `fan.a/pay` for branch a (a bare id at the top level).
+   */
   compensated: string[];
 }
 
@@ -20,6 +23,8 @@ export function runResult(snapshot: RunSnapshot, events: readonly RunEvent[]): R
     output: snapshot.output,
     error: snapshot.error,
     history: events.flatMap((event) => (event.type === "StateEntered" ? [event.stateId] : [])),
-    compensated: snapshot.compensated.map((record) => record.taskStateId),
+    compensated: snapshot.compensated.map((record) =>
+      record.scope === "" ? record.taskStateId : `${record.scope}/${record.taskStateId}`,
+    ),
   };
 }
