@@ -30,7 +30,9 @@ export function quoteIdentifier(name: string): string {
 
 /** A pool on `url`, with the schema brought up to date before it is handed out. */
 export async function connectPostgres(url: string, options: PostgresOptions = {}): Promise<pg.Pool> {
-  const settings = [`-c synchronous_commit=${options.synchronousCommit === false ? "off" : "on"}`];
+  // The URL's own `?options=` (say a search_path) is kept: an explicit `options` would replace it.
+  const settings = [new URL(url).searchParams.get("options") ?? ""];
+  settings.push(`-c synchronous_commit=${options.synchronousCommit === false ? "off" : "on"}`);
   if (options.schema) settings.push(`-c search_path=${options.schema}`);
   const pool = new pg.Pool({
     connectionString: url,
@@ -55,10 +57,12 @@ async function migrateLocked(pool: pg.Pool, schema: string | undefined): Promise
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
       if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-      await migrate(drizzle({ client }), {
-        migrationsFolder: PG_MIGRATIONS_FOLDER,
-        ...(schema ? { migrationsSchema: schema } : {}),
-      });
+      // The list of applied migrations lives beside the tables (the first schema of the search path), so two
+      // stores in two schemas of one database each get their tables.
+      const current = await client.query<{ schema: string | null }>("SELECT current_schema() AS schema");
+      const migrationsSchema = current.rows[0]?.schema;
+      if (!migrationsSchema) throw new Error("no schema to create the tables in: check the search_path");
+      await migrate(drizzle({ client }), { migrationsFolder: PG_MIGRATIONS_FOLDER, migrationsSchema });
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
     }

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConcurrentModificationError, StoreUnavailableError } from "../../errors";
 import { verifyChain } from "../../history/hash";
@@ -101,6 +102,19 @@ describe("PostgresRunStore across processes", () => {
     // Claimed until at(100): nobody else gets them before then, anybody after.
     expect(await b.claimFreeRuns("late", at(200), at(50), 100)).toEqual([]);
     expect((await b.claimFreeRuns("late", at(300), at(150), 100)).length).toBeGreaterThanOrEqual(29);
+  });
+
+  it("keeps the URL's own options: ?options=-c search_path=… puts the tables in that schema", async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query("CREATE SCHEMA tenant_a");
+    const store = openPostgresStore(`${url}?options=${encodeURIComponent("-c search_path=tenant_a")}`);
+    stores.push(store);
+    await store.commit(create("in-tenant"));
+    const found = await admin.query("SELECT count(*)::int AS n FROM tenant_a.runs WHERE id = 'in-tenant'");
+    await admin.end();
+    expect(found.rows[0]).toEqual({ n: 1 });
+    expect(await open().getRun("in-tenant")).toBeUndefined();
   });
 
   it("an unreachable server is StoreUnavailableError, on the first call and from connected()", async () => {
