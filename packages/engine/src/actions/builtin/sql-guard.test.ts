@@ -96,11 +96,12 @@ describe("several statements in one text", () => {
       "INSERT INTO t VALUES ('c', 2) /* ; */;",
       "CREATE TABLE log (v TEXT);",
       "CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.v); END;",
-      "INSERT INTO t VALUES ('d', 3);;",
+      "INSERT INTO t VALUES ('d', 3);; INSERT INTO t VALUES ('e', 4);",
     ].join("\n");
-    await expect(exec({ database: "app.db", sql })).resolves.toEqual({ changes: 4 });
-    expect(rows("SELECT v FROM t ORDER BY n")).toEqual([{ v: "a;b" }, { v: "c" }, { v: "d" }]);
-    expect(rows("SELECT v FROM log")).toEqual([{ v: "d" }]);
+    // Four inserts, and two more by the trigger.
+    await expect(exec({ database: "app.db", sql })).resolves.toEqual({ changes: 6 });
+    expect(rows("SELECT v FROM t ORDER BY n")).toEqual([{ v: "a;b" }, { v: "c" }, { v: "d" }, { v: "e" }]);
+    expect(rows("SELECT v FROM log")).toEqual([{ v: "d" }, { v: "e" }]);
   });
 
   it("yields each statement of a text once", () => {

@@ -41,14 +41,16 @@ export function prepareChecked(
   bindings: readonly unknown[] = [],
 ): Database.Statement {
   const statement = db.prepare(text);
+  // SQLite skips empty statements (a leading `;`), EXPLAIN does not: leave them out.
+  const body = text.replace(/^[\s;]+/, "");
   // EXPLAIN of an EXPLAIN is not valid SQL; an EXPLAIN itself runs nothing.
-  if (/^\s*explain\b/i.test(text)) return statement;
-  const program = db.prepare(`EXPLAIN ${text}`).all(...bindings) as ProgramRow[];
+  if (/^explain\b/i.test(body)) return statement;
+  const program = db.prepare(`EXPLAIN ${body}`).all(...bindings) as ProgramRow[];
   for (const row of program) {
     const reason = forbiddenReason(row);
     if (reason !== undefined) {
       throw new ForbiddenSqlError(
-        `Statement refused: ${reason}: ${JSON.stringify(text.trim().slice(0, 200))}`,
+        `Statement refused: ${reason}: ${JSON.stringify(body.trim().slice(0, 200))}`,
       );
     }
   }
@@ -67,35 +69,40 @@ function isRangeError(error: unknown, text: string): boolean {
  * only after the previous one ran, so it may use a table the previous one created. better-sqlite3
  * compiles one statement per call and refuses a non-empty tail, so a `;` ends a statement exactly when
  * the text up to it, followed by another statement, is refused for holding more than one: a `;` inside
- * a string, a comment or a trigger's body gives a syntax error or one statement instead.
+ * a string, a comment or a trigger's body gives a syntax error or one statement instead. Only the text
+ * up to each candidate `;` is compiled, so a long migration costs about its length, not its square.
  */
 export function* statementsOf(db: Database.Database, sql: string): Generator<string> {
   let rest = sql;
   for (;;) {
-    try {
-      db.prepare(rest);
-      yield rest;
-      return;
-    } catch (error) {
-      if (isRangeError(error, NONE)) return;
-      // An error of the first statement itself (syntax, unknown table): report it as is.
-      if (!isRangeError(error, MULTIPLE)) throw error;
-    }
     const end = firstStatementEnd(db, rest);
+    if (end === undefined) {
+      // The rest holds one statement, or only blanks and comments.
+      if (!isEmpty(db, rest)) yield rest;
+      return;
+    }
     yield rest.slice(0, end);
     rest = rest.slice(end);
   }
 }
 
-function firstStatementEnd(db: Database.Database, text: string): number {
+function firstStatementEnd(db: Database.Database, text: string): number | undefined {
   for (let index = text.indexOf(";"); index !== -1; index = text.indexOf(";", index + 1)) {
-    const head = text.slice(0, index + 1);
     try {
-      db.prepare(`${head}\nSELECT 1`);
+      db.prepare(`${text.slice(0, index + 1)}\nSELECT 1`);
     } catch (error) {
       if (isRangeError(error, MULTIPLE)) return index + 1;
     }
   }
-  // Unreachable when the text was refused for holding several statements; whole text as a last resort.
-  return text.length;
+  return undefined;
+}
+
+function isEmpty(db: Database.Database, text: string): boolean {
+  try {
+    db.prepare(text);
+    return false;
+  } catch (error) {
+    // Any other error (syntax, unknown table) belongs to the statement: prepareChecked reports it.
+    return isRangeError(error, NONE);
+  }
 }
