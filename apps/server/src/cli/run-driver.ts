@@ -1,5 +1,6 @@
 import {
   type ActionDefinition,
+  type CompensationAlert,
   ConcurrentModificationError,
   createActionRegistry,
   createIsolatedExecutor,
@@ -16,6 +17,8 @@ import {
   type RunStatus,
   TERMINAL_STATUSES,
 } from "@sagaflow/shared";
+import { alertFromCompensation } from "../alerts/alert";
+import { postAlert } from "../alerts/webhook";
 import { silentLogger } from "../logger";
 
 /**
@@ -35,6 +38,13 @@ export interface RunDriverOptions {
   setup?: WorkerSetup;
   /** Every committed event of a followed run, once: from this process's engine or read back from the store. */
   onEvent(event: StoredEvent<RunEvent>, snapshot: RunSnapshot): void;
+  /**
+   * Where compensation_failed alerts are POSTed, as `serve` does; SAGAFLOW_ALERT_WEBHOOK when omitted,
+   * none when null. `close()` waits for their delivery, so a command never exits with an alert unsent.
+   */
+  alertWebhook?: string | null;
+  /** Told when an alert could not be delivered (after the webhook's retries). */
+  onAlertUndelivered?(message: string): void;
 }
 
 const POLL_MS = 250;
@@ -50,6 +60,7 @@ const ABANDONED_AFTER_MS = 2000;
 export class RunDriver {
   private current: Engine;
   private readonly lastSeq = new Map<string, number>();
+  private readonly alerts = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: RunDriverOptions) {
@@ -89,6 +100,7 @@ export class RunDriver {
     if (this.closed) return;
     this.closed = true;
     await this.current.close();
+    await Promise.all(this.alerts);
     await this.options.store.close();
   }
 
@@ -112,7 +124,28 @@ export class RunDriver {
           }
         : {}),
       onEvent: (event, run) => this.report(event, run.snapshot),
+      onCompensationFailed: (alert) => this.sendAlert(alert),
     });
+  }
+
+  /** compensation_failed reached from the command line alerts like the server (alerts/webhook.ts). */
+  private sendAlert(alert: CompensationAlert): void {
+    const url =
+      this.options.alertWebhook === undefined
+        ? process.env.SAGAFLOW_ALERT_WEBHOOK
+        : this.options.alertWebhook;
+    if (!url) return;
+    const delivery = postAlert(alertFromCompensation(alert, new Date().toISOString()), { url }).then(
+      (result) => {
+        if (!result.delivered) {
+          this.options.onAlertUndelivered?.(
+            `the alert for run ${alert.runId} could not be sent to ${url} (${result.attempts} tries: ${result.lastError})`,
+          );
+        }
+      },
+    );
+    this.alerts.add(delivery);
+    void delivery.finally(() => this.alerts.delete(delivery));
   }
 
   private report(event: StoredEvent<RunEvent>, snapshot: RunSnapshot): void {

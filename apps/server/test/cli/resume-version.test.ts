@@ -104,6 +104,17 @@ describe("sagaflow resume --version, resolve, diff", { timeout: 120_000 }, () =>
     expect(JSON.parse(status.stdout)).toMatchObject({ status: "failed" });
   });
 
+  it.concurrent("run of a file that differs from the stored latest says it saved a new version", async () => {
+    const db = freshDb();
+    const first = await sagaflow(dir, "run", write("trip", trip(0)), "--db", db);
+    expect(first.code).toBe(0);
+    expect(first.stdout).not.toContain("[SAVED]");
+    const same = await sagaflow(dir, "run", write("trip", trip(0, true)), "--db", db);
+    expect(same.stdout).toContain("[SAVED] saved as trip v2: the file differs from the stored v1");
+    const again = await sagaflow(dir, "run", write("trip", trip(0, true)), "--db", db);
+    expect(again.stdout).not.toContain("[SAVED]");
+  });
+
   it.concurrent("resolve marks the failed step done with its output and the run goes on (0)", async () => {
     const db = freshDb();
     const failed = await sagaflow(dir, "run", write("trip", trip(99)), "--db", db, "--json");

@@ -64,7 +64,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let status: RunStatus = "running";
   const stopExplaining = explainInterrupt(io, dbShown);
   try {
+    const latestBefore = temp ? undefined : await driver.store.getDefinition(definition.name);
     const runId = await driver.engine.start(definition, input);
+    if (!temp) await saySaved(driver, runId, latestBefore?.version, progressOut);
     status = await driver.follow(runId, values["no-wait"] ? "waiting" : "end");
     if (status === "waiting") {
       progressOut(
@@ -89,4 +91,23 @@ function readInput(inline: string | undefined, file: string | undefined, cwd: st
   if (inline !== undefined) return parseJsonArgument(inline, "--input");
   if (file !== undefined) return readJsonFile(path.resolve(cwd, file), "input file");
   return {};
+}
+
+/**
+ * `run file.json --db F` runs the file as the stored latest version when they are the same, and otherwise
+ * saves it as a new latest version first: said, never silent, since other runs' resumes may move to it.
+ */
+async function saySaved(
+  driver: RunDriver,
+  runId: string,
+  latestBefore: number | undefined,
+  say: (line: string) => void,
+): Promise<void> {
+  // A database without this workflow gets its v1 quietly: there was no latest to replace.
+  if (latestBefore === undefined) return;
+  const run = await driver.store.getRun(runId);
+  if (!run || run.version === latestBefore) return;
+  say(
+    `[SAVED] saved as ${run.workflow} v${run.version}: the file differs from the stored v${latestBefore} (runs stay on their version; \`sagaflow resume <runId> --version latest\` moves one)`,
+  );
 }
