@@ -1,6 +1,7 @@
 import { memo, useEffect, useRef, useState } from "react";
 import { useEditorStore } from "../store/editor-context";
 import { definitionToGraph } from "../utils/definition-to-graph";
+import { placeAfter } from "../utils/graph-ops";
 import { graphToDefinition } from "../utils/graph-to-definition";
 import { looseDefinition } from "../utils/loose-definition";
 
@@ -67,11 +68,14 @@ export const JsonView = memo(function JsonView() {
     // States the JSON gives no position keep the one they had on the canvas.
     const previous = new Map(store.getState().nodes.map((n) => [n.id, n]));
     const layout = result.definition.layout ?? {};
-    const nodes = graph.nodes.map((n) => {
+    const nodes: typeof graph.nodes = [];
+    for (const n of graph.nodes) {
       const before = previous.get(n.id);
-      if (layout[n.id] || !before) return n;
-      return { ...n, position: before.position };
-    });
+      if (layout[n.id]) nodes.push(n);
+      else if (before) nodes.push({ ...n, position: before.position });
+      // A state typed in without a position goes right of the others, not on top of one at (0, 0).
+      else nodes.push(n.parentId ? n : { ...n, position: placeAfter(nodes) ?? n.position });
+    }
     applying.current = true;
     try {
       store.getState().replaceModel({ nodes, meta: graph.meta });

@@ -13,7 +13,7 @@ export const ProblemsPanel = memo(function ProblemsPanel({
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   return (
     <div
-      className="flex max-h-[34vh] min-h-0 flex-col border-slate-200 border-t bg-white"
+      className="flex max-h-[min(30vh,11rem)] min-h-0 flex-col border-slate-200 border-t bg-white"
       data-testid="problems"
     >
       <div className="flex items-center gap-3 border-slate-100 border-b px-4 py-2">

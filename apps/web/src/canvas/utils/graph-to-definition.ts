@@ -47,5 +47,13 @@ export function graphToDefinition(nodes: readonly FlowNode[], meta: DefinitionMe
     layout[node.id] = entry;
   }
 
-  return { ...meta, states: build(undefined), layout };
+  // An emptied title or description is no title: the definition leaves it out rather than keep "".
+  const { title, description, ...rest } = meta;
+  return {
+    ...rest,
+    ...(title ? { title } : {}),
+    ...(description ? { description } : {}),
+    states: build(undefined),
+    layout,
+  };
 }

@@ -19,6 +19,8 @@ interface ToolbarProps {
   onToggleProblems: () => void;
   onExport: () => void;
   onHelp: () => void;
+  /** Saves before a run; answers the saved version, or undefined when it was not saved. */
+  onSaveForRun: () => Promise<number | undefined>;
 }
 
 export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
@@ -136,7 +138,12 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       <ToolButton title="Keyboard shortcuts (?)" onClick={props.onHelp} testId="help-button">
         ?
       </ToolButton>
-      <StartRunButton name={name} version={props.isNew ? undefined : props.version} dirty={props.dirty} />
+      <StartRunButton
+        name={name}
+        version={props.isNew ? undefined : props.version}
+        dirty={props.dirty}
+        saveFirst={props.onSaveForRun}
+      />
       <button
         type="button"
         onClick={props.onSave}

@@ -121,8 +121,9 @@ export function EditorWorkspace({
 
   useSelectionInUrl(focusState);
 
-  const save = useCallback(async () => {
-    if (saving) return;
+  /** Saves a new version; answers its number, or undefined when it was not saved. */
+  const save = useCallback(async (): Promise<number | undefined> => {
+    if (saving) return undefined;
     const { nodes, meta } = store.getState();
     const definition = graphToDefinition(nodes, meta);
     setSaving(true);
@@ -130,18 +131,20 @@ export function EditorWorkspace({
       const result = await api.definitions.save.mutate({ definition });
       markSaved();
       setVersion(result.version);
-      toast(`Saved ${result.name} v${result.version}`, "success");
+      toast(`Saved ${result.name} v${result.version}`, "success", { topic: "save" });
       if (isNew || result.name !== window.location.hash.split("/")[2]) {
         setLeaveGuard(undefined);
         navigate({ page: "editor", name: result.name, isNew: false }, { replace: true });
       }
+      return result.version;
     } catch (error) {
       const diagnostics = errorDiagnostics(error);
       if (diagnostics) {
         store.getState().setDiagnostics(diagnostics);
         setShowProblems(true);
-        toast("Not saved: fix the errors listed under Problems first.", "error");
-      } else toast(`Not saved: ${errorMessage(error)}`, "error");
+        toast("Not saved: fix the errors listed under Problems first.", "error", { topic: "save" });
+      } else toast(`Not saved: ${errorMessage(error)}`, "error", { topic: "save" });
+      return undefined;
     } finally {
       setSaving(false);
     }
@@ -188,6 +191,7 @@ export function EditorWorkspace({
         showJson={showJson}
         showProblems={showProblems}
         onSave={() => void save()}
+        onSaveForRun={save}
         onLayout={(direction) => void autoLayout(direction)}
         onToggleJson={() => setShowJson((v) => !v)}
         onToggleProblems={() => setShowProblems((v) => !v)}

@@ -10,4 +10,4 @@ export async function graphForDefinition(definition: Definition): Promise<Graph>
   return { ...graph, nodes: await layoutGraph(graph.nodes, graph.edges, "LR") };
 }
 
-export const blankDefinition = (name: string): Definition => ({ name, title: "", startAt: "", states: {} });
+export const blankDefinition = (name: string): Definition => ({ name, startAt: "", states: {} });

@@ -1,11 +1,13 @@
 import { WORKFLOW_NAME_PATTERN } from "@sagaflow/shared";
 import { useState } from "react";
 
-export const slugify = (text: string): string =>
+/** What the name box shows while typing: a slug already, but a trailing "-" may still grow into a word. */
+export const slugWhileTyping = (text: string): string =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, "-")
-    .replace(/^[-_]+|-+$/g, "")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[-_]+/, "")
     .slice(0, 60);
 
 /** Asks for a new workflow's name; the workflow exists once it is first saved. */
@@ -18,7 +20,8 @@ export function NewWorkflowDialog({
   onCreate: (name: string) => void;
   onClose: () => void;
 }) {
-  const [name, setName] = useState("");
+  const [typed, setName] = useState("");
+  const name = typed.replace(/-+$/, "");
   const error =
     name === ""
       ? undefined
@@ -48,12 +51,9 @@ export function NewWorkflowDialog({
           autoFocus
           name="workflow-name"
           placeholder="order-saga"
-          value={name}
-          onChange={(e) =>
-            setName(
-              slugify(e.target.value) === e.target.value ? e.target.value : e.target.value.toLowerCase(),
-            )
-          }
+          aria-label="Workflow name"
+          value={typed}
+          onChange={(e) => setName(slugWhileTyping(e.target.value))}
           className="w-full rounded-lg border border-slate-200 px-3 py-2 font-mono text-sm outline-none focus:border-indigo-400 focus:ring-2 focus:ring-indigo-100"
         />
         {error && <p className="text-[12px] text-rose-600">{error}</p>}

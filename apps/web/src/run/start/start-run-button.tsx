@@ -7,15 +7,34 @@ import { StartRunDialog } from "./start-run-dialog";
  * The editor's "Run" button: runs the saved version (a run is pinned to one), so it asks to save first
  * when the canvas has unsaved changes.
  */
-export function StartRunButton(props: { name: string; version: number | undefined; dirty: boolean }) {
-  const [open, setOpen] = useState<{ inputSchema: Record<string, unknown> | undefined } | null>(null);
+export function StartRunButton(props: {
+  name: string;
+  version: number | undefined;
+  dirty: boolean;
+  /** Saves the canvas; answers the new version (undefined: not saved). */
+  saveFirst?: () => Promise<number | undefined>;
+}) {
+  const [open, setOpen] = useState<{
+    version: number;
+    inputSchema: Record<string, unknown> | undefined;
+  } | null>(null);
   const disabled = props.version === undefined;
   const openDialog = async () => {
-    if (props.version === undefined) return;
-    if (props.dirty) toast("Unsaved changes are not part of the run: it starts the saved version.", "info");
+    let version = props.version;
+    if (version === undefined) return;
+    if (props.dirty) {
+      // A run starts a saved version: running the old one silently would surprise.
+      if (
+        !props.saveFirst ||
+        !window.confirm("This workflow has unsaved changes. Save them and run the new version?")
+      )
+        return;
+      version = await props.saveFirst();
+      if (version === undefined) return;
+    }
     try {
-      const stored = await api.definitions.get.query({ name: props.name, version: props.version });
-      setOpen({ inputSchema: stored.definition.inputSchema as Record<string, unknown> | undefined });
+      const stored = await api.definitions.get.query({ name: props.name, version });
+      setOpen({ version, inputSchema: stored.definition.inputSchema as Record<string, unknown> | undefined });
     } catch (error) {
       toast(errorMessage(error), "error");
     }
@@ -34,10 +53,10 @@ export function StartRunButton(props: { name: string; version: number | undefine
       >
         ▶ Run
       </button>
-      {open && props.version !== undefined && (
+      {open && (
         <StartRunDialog
           name={props.name}
-          version={props.version}
+          version={open.version}
           inputSchema={open.inputSchema}
           onClose={() => setOpen(null)}
         />
