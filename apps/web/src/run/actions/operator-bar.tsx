@@ -6,10 +6,15 @@ import { useRunSession } from "../live/run-session-context";
 import { availableActions } from "../model/operator-actions";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { JsonInput, type ParsedJson } from "../ui/json-input";
+import { RunAgainDialog } from "./run-again-dialog";
+import { useLatestVersionReport, type VersionReport } from "./use-version-report";
+import { VersionMoveDialog } from "./version-move-dialog";
 
 type Dialog =
   | { kind: "cancel" }
   | { kind: "resume" }
+  | { kind: "move"; report: VersionReport }
+  | { kind: "again" }
   | { kind: "retry" }
   | { kind: "restore" }
   | { kind: "resolve"; stateId: string; compensation: boolean }
@@ -24,6 +29,7 @@ export function OperatorBar() {
   const definition = useRunSession((s) => s.definition);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [busy, setBusy] = useState(false);
+  const newer = useLatestVersionReport(runId, snapshot?.status ?? status, snapshot?.version ?? null);
 
   const comments: Record<string, string | undefined> = {};
   for (const [id, state] of Object.entries(definition?.states ?? {}))
@@ -80,6 +86,20 @@ export function OperatorBar() {
           ↻ {status === "canceled" ? "Redrive" : "Resume"}
         </ActionButton>
       )}
+      {newer && (
+        <ActionButton
+          testId="resume-latest"
+          tone="primary"
+          onClick={() => setDialog({ kind: "move", report: newer })}
+        >
+          ↻ Resume on v{newer.to} (latest)…
+        </ActionButton>
+      )}
+      {(status === "compensated" || status === "canceled") && snapshot && (
+        <ActionButton testId="run-again" onClick={() => setDialog({ kind: "again" })}>
+          ▶ Run again
+        </ActionButton>
+      )}
       {actions.retryCompensation && (
         <ActionButton testId="retry-compensation" tone="primary" onClick={() => setDialog({ kind: "retry" })}>
           ↻ Retry compensation
@@ -104,7 +124,14 @@ export function OperatorBar() {
         </ActionButton>
       )}
       {dialog && (
-        <OperatorDialog dialog={dialog} runId={runId} busy={busy} onClose={() => setDialog(null)} act={act} />
+        <OperatorDialog
+          dialog={dialog}
+          runId={runId}
+          busy={busy}
+          newer={newer?.to ?? null}
+          onClose={() => setDialog(null)}
+          act={act}
+        />
       )}
     </div>
   );
@@ -114,10 +141,13 @@ function OperatorDialog(props: {
   dialog: Dialog;
   runId: string;
   busy: boolean;
+  /** A newer version the run could move to, named in the plain resume's dialog. */
+  newer: number | null;
   onClose: () => void;
   act: (label: string, call: () => Promise<unknown>) => Promise<void>;
 }) {
-  const { dialog, runId, busy, onClose, act } = props;
+  const { dialog, runId, busy, newer, onClose, act } = props;
+  const snapshot = useRunSession((s) => s.snapshot);
   const [reason, setReason] = useState("");
   const [json, setJson] = useState<ParsedJson>({ ok: true, value: {} });
   const jsonValue = (): JsonValue | undefined => (json.ok ? json.value : undefined);
@@ -161,11 +191,31 @@ function OperatorDialog(props: {
           onConfirm={() => void act("Run resumed", () => api.runs.resume.mutate({ runId }))}
         >
           <p>
-            It continues from the step that stopped it, on the same definition version. Completed steps are
-            kept, not run again.
+            It continues from the step that stopped it, on the same definition version
+            {snapshot ? ` (v${snapshot.version})` : ""}. Completed steps are kept, not run again.
           </p>
+          {newer !== null && (
+            <p data-testid="newer-version-note" className="rounded-lg bg-amber-50 p-2 text-amber-900">
+              v{newer} exists. To go on with it (a fix), close this and choose “Resume on v{newer} (latest)…”.
+            </p>
+          )}
         </ConfirmDialog>
       );
+    case "move":
+      return (
+        <VersionMoveDialog
+          report={dialog.report}
+          busy={busy}
+          onClose={onClose}
+          onConfirm={() =>
+            void act(`Run resumed on v${dialog.report.to}`, () =>
+              api.runs.resume.mutate({ runId, version: dialog.report.to }),
+            )
+          }
+        />
+      );
+    case "again":
+      return snapshot ? <RunAgainDialog snapshot={snapshot} newer={newer} onClose={onClose} /> : null;
     case "retry":
       return (
         <ConfirmDialog

@@ -46,6 +46,7 @@ const REFETCH_AT_ONCE = new Set([
   "RunCanceled",
   "SignalAwaited",
   "RunResumed",
+  "RunMovedToVersion",
 ]);
 
 /** The server's largest history page. */
@@ -105,6 +106,8 @@ export function followRun(options: RunSessionOptions): () => void {
         status: fresh.run.status,
         snapshot: asSnapshot(fresh.run.snapshot),
         stateFormat: fresh.stateFormat,
+        // A resume on another version moves the run to that version's definition.
+        definition: fresh.definition,
       });
     } catch {
       // the next batch refetches again

@@ -47,6 +47,7 @@ export function RunsFilters(props: {
         >
           <option value="">All statuses</option>
           <option value="attention">Needs a person</option>
+          <option value="ended_badly">Ended badly (failed, compensated, canceled)</option>
           {RUN_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s.replace("_", " ")}

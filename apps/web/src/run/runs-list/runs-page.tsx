@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "../../lib/trpc";
 import { type RunRow, useSignalStates } from "./needs-person";
 import { RunsFilters } from "./runs-filters";
-import { parseRunsQuery, type RunsQuery, rememberRunsHash, runsQueryHash } from "./runs-query";
+import { parseRunsQuery, type RunsQuery, rememberRunsHash, runsQueryHash, statusesOf } from "./runs-query";
 import { RunsTable } from "./runs-table";
 
 const PAGE_SIZE = 25;
@@ -19,12 +19,7 @@ interface ListInput {
 
 /** The API filter of a query, without its page. */
 function listInput(query: RunsQuery): ListInput {
-  const status: RunStatus[] | undefined =
-    query.status === "attention"
-      ? ["compensation_failed", "suspended", "waiting"]
-      : query.status
-        ? [query.status]
-        : undefined;
+  const status = statusesOf(query.status);
   return {
     ...(status ? { status } : {}),
     ...(query.workflow ? { workflow: query.workflow } : {}),

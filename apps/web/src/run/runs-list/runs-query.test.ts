@@ -1,3 +1,4 @@
+import { runStatusSchema } from "@sagaflow/shared";
 import { describe, expect, it } from "vitest";
 import {
   EMPTY_RUNS_QUERY,
@@ -6,6 +7,7 @@ import {
   normaliseIdPrefix,
   parseRunsQuery,
   runsQueryHash,
+  statusesOf,
 } from "./runs-query";
 
 describe("the runs page URL", () => {
@@ -28,6 +30,18 @@ describe("the runs page URL", () => {
   it("reads malformed parts as no filter, and a page without its cursor as page 1", () => {
     expect(parseRunsQuery("#/runs?status=exploded&from=yesterday&page=4")).toEqual(EMPTY_RUNS_QUERY);
     expect(parseRunsQuery("#/runs?status=attention").status).toBe("attention");
+  });
+
+  it("finds runs that ended badly, compensated ones included, and reaches every status from a filter", () => {
+    const query = parseRunsQuery("#/runs?status=ended_badly");
+    expect(query.status).toBe("ended_badly");
+    expect(statusesOf(query.status)).toEqual(["failed", "compensated", "compensation_failed", "canceled"]);
+    expect(statusesOf("")).toBeUndefined();
+    for (const status of runStatusSchema.options) {
+      expect(statusesOf(parseRunsQuery(runsQueryHash({ ...EMPTY_RUNS_QUERY, status })).status)).toEqual([
+        status,
+      ]);
+    }
   });
 
   it("upper-cases a ULID prefix typed in lower case, and converts local times to UTC and back", () => {

@@ -1,8 +1,24 @@
 import { type RunStatus, runStatusSchema } from "@sagaflow/shared";
 
 /** What the runs page shows, all of it in the URL so a reload or a shared link shows the same page. */
+/**
+ * Filters that take several statuses: runs that need a person, and runs that ended badly (the failed ones,
+ * whether or not they compensated, and canceled ones). Every single status is a filter of its own too.
+ */
+export const STATUS_GROUPS = {
+  attention: ["compensation_failed", "suspended", "waiting"],
+  ended_badly: ["failed", "compensated", "compensation_failed", "canceled"],
+} as const satisfies Record<string, readonly RunStatus[]>;
+export type StatusGroup = keyof typeof STATUS_GROUPS;
+
+/** The statuses a query's status filter lists (undefined: all). */
+export function statusesOf(status: RunsQuery["status"]): RunStatus[] | undefined {
+  if (status === "") return undefined;
+  return status in STATUS_GROUPS ? [...STATUS_GROUPS[status as StatusGroup]] : [status as RunStatus];
+}
+
 export interface RunsQuery {
-  status: RunStatus | "attention" | "";
+  status: RunStatus | StatusGroup | "";
   workflow: string;
   /** A run id or the start of one. */
   q: string;
@@ -17,7 +33,7 @@ export interface RunsQuery {
 export const EMPTY_RUNS_QUERY: RunsQuery = { status: "", workflow: "", q: "", from: "", to: "", page: 1 };
 
 const isStatus = (text: string): text is RunsQuery["status"] =>
-  text === "" || text === "attention" || runStatusSchema.safeParse(text).success;
+  text === "" || text in STATUS_GROUPS || runStatusSchema.safeParse(text).success;
 const isoOrEmpty = (text: string | null) => (text && !Number.isNaN(Date.parse(text)) ? text : "");
 
 /** The runs query in `#/runs?…`; anything missing or malformed reads as "no filter", page 1. */
