@@ -39,9 +39,9 @@ async function raw(url: string, synchronousCommit: boolean): Promise<number> {
   return rate;
 }
 
-async function store(url: string, synchronousCommit: boolean): Promise<number> {
-  const runs = openPostgresStore(url, { poolSize: concurrency, synchronousCommit });
-  const tag = `${synchronousCommit ? "on" : "off"}-${Date.now()}`;
+async function store(url: string, synchronousCommit: boolean, notifyCommits = false): Promise<number> {
+  const runs = openPostgresStore(url, { poolSize: concurrency, synchronousCommit, notifyCommits });
+  const tag = `${synchronousCommit ? "on" : "off"}-${notifyCommits}-${Date.now()}`;
   const seqs: number[] = [];
   for (let worker = 0; worker < concurrency; worker += 1) {
     await runs.commit({
@@ -81,8 +81,10 @@ try {
     const limit = await raw(url, synchronousCommit);
     const commits = await store(url, synchronousCommit);
     const mode = `synchronous_commit=${synchronousCommit ? "on " : "off"}`;
+    const notified = await store(url, synchronousCommit, true);
+    const share = (rate: number) => `${((rate / limit) * 100).toFixed(0)}% of raw`;
     console.log(
-      `${mode}  raw commits/s ${limit.toFixed(0).padStart(6)}  store commits/s ${commits.toFixed(0).padStart(6)}  (${((commits / limit) * 100).toFixed(0)}% of raw)`,
+      `${mode}  raw commits/s ${limit.toFixed(0).padStart(6)}  store commits/s ${commits.toFixed(0).padStart(6)} (${share(commits)})  with NOTIFY ${notified.toFixed(0).padStart(6)} (${share(notified)})`,
     );
   }
 } finally {

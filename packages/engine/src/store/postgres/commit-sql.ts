@@ -15,6 +15,9 @@ const APPEND_EVENTS = `
   )
   SELECT (SELECT count(*)::int FROM written) AS written`;
 
+/** The NOTIFY channel's prefix; the schema's name completes it, so stores in two schemas do not mix. */
+export const COMMITS_CHANNEL = "sagaflow_commits";
+
 /**
  * $1 id, $2 workflow, $3 version, $4 status, $5 at, $6 snapshot, $7 wake_at, $8 last_seq, $9 last_hash,
  * $10 lease_owner, $11 lease_until, $12..$16 the events.

@@ -117,6 +117,28 @@ describe("PostgresRunStore across processes", () => {
     expect(await open().getRun("in-tenant")).toBeUndefined();
   });
 
+  it("LISTEN/NOTIFY: a listener hears every commit another process's notifying store made, and only those", async () => {
+    const writer = openPostgresStore(url, { notifyCommits: true });
+    const quiet = open();
+    const reader = open();
+    stores.push(writer);
+    const heard: { runId: string; lastSeq: number }[] = [];
+    const listener = await reader.listenCommits((notice) => heard.push(notice));
+    await writer.commit(create("loud"));
+    await writer.commit(step("loud", 1, "w"));
+    await expect(writer.commit(step("loud", 1, "again"))).rejects.toBeInstanceOf(ConcurrentModificationError);
+    await quiet.commit(create("silent"));
+    await writer.commit(step("loud", 2, "w"));
+    await waitFor(() => heard.at(-1)?.lastSeq === 3);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Commits of one turn share a notice (the latest seq per run): in order, never the quiet store's.
+    expect(heard.every((notice) => notice.runId === "loud")).toBe(true);
+    const seqs = heard.map((notice) => notice.lastSeq);
+    expect(seqs).toEqual([...new Set(seqs)].sort());
+    expect(seqs.at(-1)).toBe(3);
+    await listener.close();
+  });
+
   it("an unreachable server is StoreUnavailableError, on the first call and from connected()", async () => {
     const port = new URL(url).port;
     const store = openPostgresStore(url.replace(`:${port}/`, ":1/"));
@@ -125,3 +147,11 @@ describe("PostgresRunStore across processes", () => {
     await store.close();
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -16,6 +16,8 @@ import type {
   StoredDefinition,
   StoredEvent,
 } from "../types";
+import { CommitAnnouncer } from "./commit-announcer";
+import { type CommitListener, type CommitNotice, listenCommits } from "./commit-listener";
 import { ADVANCE_RUN, CREATE_RUN } from "./commit-sql";
 import { connectPostgres, type PostgresOptions } from "./connection";
 import { PostgresDefinitions } from "./definitions";
@@ -32,7 +34,7 @@ export const MAX_RUN_PAGE_SIZE = 500;
  * to wait explicitly and see why it failed).
  */
 export function openPostgresStore(url: string, options?: PostgresOptions): PostgresRunStore {
-  return new PostgresRunStore(redactUrl(url), connectPostgres(url, options));
+  return new PostgresRunStore(redactUrl(url), connectPostgres(url, options), options);
 }
 
 /** The URL without its password, to name the database in messages. */
@@ -55,13 +57,17 @@ export class PostgresRunStore implements RunStore {
   private readonly heads = new HeadCache();
   private readonly pool: Promise<pg.Pool>;
   private closed = false;
+  /** Announces this store's commits to other processes (notifyCommits). */
+  private readonly announcer: CommitAnnouncer | undefined;
 
   constructor(
     /** The database, password hidden: named in messages. */
     readonly where: string,
     pool: Promise<pg.Pool>,
+    options: Pick<PostgresOptions, "notifyCommits"> = {},
   ) {
     this.pool = pool;
+    if (options.notifyCommits) this.announcer = new CommitAnnouncer(pool);
     // Failing to connect is reported by the first call (and by connected()), not as an unhandled rejection.
     pool.catch(() => undefined);
   }
@@ -136,6 +142,7 @@ export class PostgresRunStore implements RunStore {
         });
         if (result.rows[0]?.written !== 1) throw await this.refusal(pool, commit);
         this.remember(commit, next);
+        this.announcer?.announce(commit.runId, next.seq);
         return chained.map((entry) => entry.stored);
       } catch (error) {
         this.heads.forget(commit.runId);
@@ -230,6 +237,17 @@ export class PostgresRunStore implements RunStore {
     });
   }
 
+  /**
+   * Calls `onCommit` for every commit of any process whose store has `notifyCommits` on this database and
+   * schema (LISTEN/NOTIFY): how one instance's live streams learn of runs another instance drives.
+   */
+  async listenCommits(
+    onCommit: (notice: CommitNotice) => void,
+    options?: { onError?: (error: unknown) => void },
+  ): Promise<CommitListener> {
+    return this.use((pool) => listenCommits(pool, onCommit, options));
+  }
+
   // ── Leases ───────────────────────────────────────────────────────────────────────────────────
 
   async claimRun(runId: string, owner: string, leaseUntil: string, now?: string): Promise<boolean> {
@@ -287,6 +305,7 @@ export class PostgresRunStore implements RunStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.announcer?.flush();
     const pool = await this.pool.catch(() => undefined);
     await pool?.end();
   }
