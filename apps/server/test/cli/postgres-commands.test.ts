@@ -83,8 +83,11 @@ describe("sagaflow on PostgreSQL", { timeout: 120_000 }, () => {
 
   it("DATABASE_URL stands for --db; a signal from another process reaches the waiting run", async () => {
     const child = startSagaflow(
-      ["run", path.join(examplesDir, "approval.json"), "--input", '{"change":"deploy"}', "--db", db],
+      ["run", path.join(examplesDir, "approval.json"), "--input", '{"change":"deploy"}'],
       dir,
+      {
+        DATABASE_URL: db,
+      },
     );
     const outcome = collect(child);
     const runId = await new Promise<string>((resolve) => {

@@ -43,9 +43,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
 
-  const temp: TempDb | undefined = values.db === undefined ? createTempDb() : undefined;
-  const dbFile = temp?.file ?? resolveStoreLocation(values.db as string, io.cwd);
-  const dbShown = temp?.file ?? (values.db as string);
+  // --db, else DATABASE_URL, else a throwaway SQLite file (docs/deploy.md).
+  const named = values.db || process.env.DATABASE_URL || undefined;
+  const temp: TempDb | undefined = named === undefined ? createTempDb() : undefined;
+  const dbFile = temp?.file ?? resolveStoreLocation(named as string, io.cwd);
+  const dbShown = temp?.file ?? (named as string);
   const printer = createProgressPrinter(progressOut, commandsFor(dbShown));
   const driver = new RunDriver({
     store: openStore(dbFile, { create: true, cwd: io.cwd }),
