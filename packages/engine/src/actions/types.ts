@@ -10,6 +10,8 @@ export interface ActionContext {
   idempotencyKey: string;
   /** Aborted on timeout and on cancel. */
   signal: AbortSignal;
+  /** When the attempt times out (epoch ms): a blocking call (a SQLite lock wait) must not outlast it. */
+  deadline?: number;
   log(message: string, level?: "debug" | "info" | "warn" | "error"): void;
   heartbeat(details?: unknown): void;
   /** Resolves a file path inside the allowed roots, or throws ForbiddenPath. */

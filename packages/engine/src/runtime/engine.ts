@@ -311,6 +311,11 @@ export class Engine {
     await this.operate(runId, { type: "retryCompensation", by });
   }
 
+  /** "Compensate now": a run that failed (onError abort) or was canceled without compensating undoes its completed steps. */
+  async compensate(runId: string, by = "local"): Promise<void> {
+    await this.operate(runId, { type: "compensate", by });
+  }
+
   /** Marks the stuck step (or failed compensation) done with `output`, and continues. */
   async resolveStep(
     runId: string,
@@ -758,7 +763,9 @@ function suspendedBy(snapshot: RunSnapshot, error: unknown, now: number): Decisi
 }
 
 function isOperatorTrigger(trigger: Trigger): boolean {
-  return ["signal", "cancel", "resume", "retryCompensation", "resolveStep"].includes(trigger.type);
+  return ["signal", "cancel", "resume", "retryCompensation", "resolveStep", "compensate"].includes(
+    trigger.type,
+  );
 }
 
 function isSnapshot(value: unknown): value is RunSnapshot {

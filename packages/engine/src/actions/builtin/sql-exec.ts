@@ -3,7 +3,15 @@ import { z } from "zod";
 import { throwIfAborted } from "../errors";
 import { defineAction } from "../types";
 import { prepareChecked, statementsOf } from "./sql-guard";
-import { argsParam, databaseParam, sqlParam, textsOf, toBindable, withDatabase } from "./sqlite";
+import {
+  argsParam,
+  busyTimeoutFor,
+  databaseParam,
+  sqlParam,
+  textsOf,
+  toBindable,
+  withDatabase,
+} from "./sqlite";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -51,7 +59,7 @@ export const sqlExec = defineAction({
     throwIfAborted(ctx.signal);
     const bound = toBindable(params.args);
     const ledger = params.idempotencyTable;
-    const result = withDatabase(file, { readonly: false }, (db) => {
+    const result = withDatabase(file, { readonly: false, busyTimeoutMs: busyTimeoutFor(ctx) }, (db) => {
       const totalChanges = () => (db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
       // Must be set outside the transaction: SQLite ignores it inside one.
       db.pragma(`foreign_keys = ${params.foreignKeys ? "ON" : "OFF"}`);

@@ -4,6 +4,7 @@ import { defineAction } from "../types";
 import { prepareChecked } from "./sql-guard";
 import {
   argsParam,
+  busyTimeoutFor,
   databaseParam,
   requireExistingFile,
   sqlParam,
@@ -48,7 +49,7 @@ export const sqlQuery = defineAction({
     throwIfAborted(ctx.signal);
     const bound = toBindable(params.args);
     const bindings = bound === undefined ? [] : [bound];
-    const rows = withDatabase(file, { readonly: true }, (db) =>
+    const rows = withDatabase(file, { readonly: true, busyTimeoutMs: busyTimeoutFor(ctx) }, (db) =>
       db.transaction(() => {
         let last: unknown[] = [];
         for (const text of textsOf(params.sql)) {

@@ -51,8 +51,25 @@ export function requireExistingFile(file: string, what: string): void {
   if (!statSync(file).isFile()) throw new ActionError("NotAFile", `${what} "${file}" is not a file`);
 }
 
-export function openDatabase(file: string, options: { readonly: boolean }): Database.Database {
-  return new Database(file, { readonly: options.readonly, fileMustExist: options.readonly });
+export function openDatabase(
+  file: string,
+  options: { readonly: boolean; busyTimeoutMs?: number },
+): Database.Database {
+  return new Database(file, {
+    readonly: options.readonly,
+    fileMustExist: options.readonly,
+    ...(options.busyTimeoutMs === undefined ? {} : { timeout: options.busyTimeoutMs }),
+  });
+}
+
+/**
+ * How long a statement may wait for another process's lock: until just past the step's timeout, never
+ * SQLite's default 5 s. The engine times the attempt out first (the timeout rule applies), and the worker
+ * thread, blocked in SQLite meanwhile, is let go and replaced right after.
+ */
+export function busyTimeoutFor(context: { deadline?: number }): number | undefined {
+  if (context.deadline === undefined) return undefined;
+  return Math.max(0, context.deadline - Date.now()) + 50;
 }
 
 /**
@@ -62,10 +79,13 @@ export function openDatabase(file: string, options: { readonly: boolean }): Data
  */
 export function withDatabase<T>(
   file: string,
-  options: { readonly: boolean },
+  options: { readonly: boolean; busyTimeoutMs?: number | undefined },
   work: (db: Database.Database) => T,
 ): T {
-  const db = openDatabase(file, options);
+  const db = openDatabase(file, {
+    readonly: options.readonly,
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+  });
   try {
     return work(db);
   } catch (error) {

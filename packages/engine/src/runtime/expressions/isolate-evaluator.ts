@@ -120,7 +120,7 @@ function asExpressionError(error: unknown, timeoutMs: number): Error {
   // JSONata throws plain objects ({code, message, position}).
   if (typeof error === "object" && error !== null && "message" in error) {
     const { message, code } = error as { message: unknown; code?: unknown };
-    if (code === "U1001") {
+    if (code === "D1012" || code === "U1001") {
       return Object.assign(new Error(`the expression ran longer than its ${timeoutMs} ms time limit`), {
         name: "Timeout",
       });

@@ -1,0 +1,257 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunSnapshot } from "@sagaflow/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, createClient } from "./helpers";
+
+/**
+ * User work never freezes or kills the server (issue 12): each attack of the issue against a real
+ * `sagaflow serve` on a real SQLite file, while a concurrent `runs.list` keeps answering.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const serverDir = path.resolve(here, "..");
+const dir = mkdtempSync(path.join(tmpdir(), "sagaflow-hostile-"));
+const dbPath = path.join(dir, "sagaflow.db");
+const actionsModule = path.join(here, "fixtures/hostile-actions.ts");
+const children: ChildProcess[] = [];
+
+interface Serve {
+  child: ChildProcess;
+  url: string;
+  client: Client;
+  exited: Promise<number | null>;
+}
+
+function serve(extra: string[] = []): Promise<Serve> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "src/cli/main.ts",
+      "serve",
+      "--port",
+      "0",
+      "--db",
+      dbPath,
+      "--actions",
+      actionsModule,
+      ...extra,
+    ],
+    { cwd: serverDir, env: { ...process.env, SAGAFLOW_TOKEN: "" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+      const match = /Sagaflow is running at (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1]) resolve({ child, url: match[1], client: createClient(match[1]), exited });
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+}
+
+let server: Serve;
+let upstream: Server;
+let upstreamUrl: string;
+
+beforeAll(async () => {
+  // A service whose answer is 20 KB of JSON nested 10,000 deep.
+  upstream = createServer((_request, response) => {
+    response.setHeader("content-type", "application/json");
+    response.end(`${"[".repeat(10_000)}${"]".repeat(10_000)}`);
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  const address = upstream.address();
+  upstreamUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/deep`;
+  server = await serve();
+}, 60_000);
+
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Calls runs.list over and over while `work` runs; returns the latencies (ms). */
+async function listLatencies<T>(
+  client: Client,
+  work: Promise<T>,
+): Promise<{ result: T; latencies: number[] }> {
+  const latencies: number[] = [];
+  let done = false;
+  const poller = (async () => {
+    while (!done) {
+      const started = performance.now();
+      await client.runs.list.query({ limit: 10 });
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  const result = await work.finally(() => {
+    done = true;
+  });
+  await poller;
+  return { result, latencies };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function settle(client: Client, runId: string) {
+  for (;;) {
+    const { run } = await client.runs.get.query({ runId });
+    if (!["running", "waiting", "compensating"].includes(run.status)) return run;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function runOne(client: Client, name: string, states: Record<string, unknown>, startAt = "go") {
+  await client.definitions.save.mutate({ definition: { name, startAt, states } });
+  const { runId } = await client.runs.start.mutate({ name });
+  return runId;
+}
+
+const task = (action: string, params: unknown) => ({
+  type: "task",
+  action,
+  params,
+  idempotent: true,
+  end: true,
+});
+
+describe("a hostile definition hurts only its own run", () => {
+  it("a catastrophic regex in an expression: the run fails naming the time limit, the API stays quick", async () => {
+    const work = (async () => {
+      const runId = await runOne(server.client, "regex-bomb", {
+        go: task("transform", {
+          value: "{% $contains('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', /^(a+)+$/) %}",
+        }),
+      });
+      return settle(server.client, runId);
+    })();
+    const { result: run, latencies } = await listLatencies(server.client, work);
+    expect(["failed", "compensated"]).toContain(run.status);
+    expect(JSON.stringify((run.snapshot as RunSnapshot).error)).toMatch(/time limit/);
+    expect(median(latencies)).toBeLessThan(100);
+  }, 60_000);
+
+  it("a catastrophic inputSchema pattern: runs.start answers 400 naming the pattern, quickly", async () => {
+    await server.client.definitions.save.mutate({
+      definition: {
+        name: "pattern-bomb",
+        inputSchema: { type: "object", properties: { name: { type: "string", pattern: "^(a+)+$" } } },
+        startAt: "go",
+        states: { go: { type: "succeed" } },
+      },
+    });
+    const started = performance.now();
+    const failure = await server.client.runs.start
+      .mutate({ name: "pattern-bomb", input: { name: `${"a".repeat(31)}!` } })
+      .catch((error: unknown) => error as Error & { data?: { httpStatus?: number } });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect((failure as { data?: { httpStatus?: number } }).data?.httpStatus).toBe(400);
+    expect((failure as Error).message).toMatch(/pattern \^\(a\+\)\+\$ took longer than 50 ms/);
+  }, 60_000);
+
+  it("$pad('x', 300000000): the run fails with a memory error; the server lives", async () => {
+    const runId = await runOne(server.client, "pad-bomb", {
+      go: task("transform", { value: "{% $length($pad('x', 300000000)) %}" }),
+    });
+    const run = await settle(server.client, runId);
+    expect(["failed", "compensated"]).toContain(run.status);
+    expect(JSON.stringify((run.snapshot as RunSnapshot).error)).toMatch(
+      /more than \d+ MB|time limit|payload/,
+    );
+    expect((await server.client.runs.list.query({ limit: 1 })).runs.length).toBe(1);
+  }, 60_000);
+
+  it("an http.request answer nested 10,000 deep fails its step with the depth limit, in a worker", async () => {
+    const runId = await runOne(server.client, "deep-json", {
+      go: task("http.request", { url: upstreamUrl, method: "GET" }),
+    });
+    const run = await settle(server.client, runId);
+    expect(["failed", "compensated"]).toContain(run.status);
+    expect(JSON.stringify((run.snapshot as RunSnapshot).error)).toMatch(/deeper than 64 levels/);
+  }, 60_000);
+
+  it("custom actions answering a BigInt or a cycle fail their step: not plain JSON", async () => {
+    for (const [action, what] of [
+      ["hostile.bigint", /a BigInt at \$\.n/],
+      ["hostile.circular", /a cycle at \$\.self/],
+    ] as const) {
+      const runId = await runOne(server.client, action.replace(".", "-"), { go: task(action, {}) });
+      const run = await settle(server.client, runId);
+      expect(JSON.stringify((run.snapshot as RunSnapshot).error)).toMatch(what);
+    }
+  }, 60_000);
+
+  it("a run of 10,000 quick steps leaves the API answering", async () => {
+    const work = (async () => {
+      const runId = await runOne(
+        server.client,
+        "hot-loop",
+        {
+          count: {
+            type: "task",
+            action: "transform",
+            params: { value: "{% ($steps.count ? $steps.count : 0) + 1 %}" },
+            maxVisits: 6000,
+            next: "again",
+          },
+          again: {
+            type: "choice",
+            choices: [{ when: "{% $steps.count < 5000 %}", next: "count" }],
+            otherwise: "done",
+            maxVisits: 6000,
+          },
+          done: { type: "succeed" },
+        },
+        "count",
+      );
+      return settle(server.client, runId);
+    })();
+    const { result: run, latencies } = await listLatencies(server.client, work);
+    expect(run.status).toBe("succeeded");
+    expect(latencies.length).toBeGreaterThan(10);
+    expect(median(latencies)).toBeLessThan(100);
+  }, 300_000);
+
+  it("a step that kills the process each time: suspended after 3 deaths, with an alert, no crash loop", async () => {
+    const runId = await runOne(server.client, "poison", { go: task("hostile.abort", {}) });
+    let deaths = 0;
+    for (;;) {
+      expect(await server.exited).not.toBe(0);
+      deaths += 1;
+      expect(deaths).toBeLessThanOrEqual(3);
+      server = await serve();
+      // Either recovery runs the step again (and the process dies again) or it stops the loop.
+      const outcome = await Promise.race([
+        server.exited.then(() => "died" as const),
+        settle(server.client, runId).catch(async () => {
+          // The connection broke: the process is dying.
+          await server.exited;
+          return "died" as const;
+        }),
+      ]);
+      if (outcome === "died") continue;
+      expect(outcome.status).toBe("suspended");
+      expect((outcome.snapshot as RunSnapshot).suspension).toMatchObject({
+        reason: "crash_loop",
+        message: expect.stringMatching(/^crashed the engine 3 times at go/),
+      });
+      break;
+    }
+    expect(deaths).toBe(3);
+    const alerts = await server.client.alerts.list.query();
+    expect(alerts).toContainEqual(expect.objectContaining({ runId, kind: "crash_loop" }));
+  }, 300_000);
+});
