@@ -225,6 +225,78 @@ describe("a hostile definition hurts only its own run", () => {
     expect(median(latencies)).toBeLessThan(100);
   }, 300_000);
 
+  it("a SQLite file locked by another process: attempts cut at 200 and 400 ms, then compensation; a parallel delay is not held up", async () => {
+    const locked = path.join(dir, "locked.db");
+    // Another process creates the file, takes its write lock and keeps it for 8 s.
+    const locker = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const Database = require("better-sqlite3"); const db = new Database(${JSON.stringify(locked)});
+         db.exec("CREATE TABLE IF NOT EXISTS t (n INTEGER)"); db.exec("BEGIN EXCLUSIVE");
+         console.log("locked"); setTimeout(() => db.close(), 8000);`,
+      ],
+      { cwd: path.resolve(serverDir, "../../packages/engine"), stdio: ["ignore", "pipe", "inherit"] },
+    );
+    children.push(locker);
+    await new Promise<void>((resolve) => locker.stdout?.once("data", () => resolve()));
+    const runId = await runOne(
+      server.client,
+      "locked-db",
+      {
+        reserve: {
+          type: "task",
+          action: "transform",
+          params: { value: "reserved" },
+          compensateWith: "unreserve",
+          next: "both",
+        },
+        both: {
+          type: "parallel",
+          branches: {
+            write: {
+              startAt: "insert",
+              states: {
+                insert: {
+                  type: "task",
+                  action: "sql.exec",
+                  params: { database: locked, sql: "INSERT INTO t VALUES (1)" },
+                  timeout: "200ms",
+                  compensateWith: null,
+                  end: true,
+                },
+              },
+            },
+            pause: {
+              startAt: "nap",
+              states: { nap: { type: "task", action: "delay", params: { duration: "300ms" }, end: true } },
+            },
+          },
+          end: true,
+        },
+        unreserve: { type: "compensation", action: "transform", params: { value: "released" } },
+      },
+      "reserve",
+    );
+    const run = await settle(server.client, runId);
+    expect(run.status).toBe("compensated");
+    const { events } = await server.client.runs.history.query({ runId, limit: 1000 });
+    const at = (seq: number) => Date.parse(events.find((e) => e.seq === seq)?.at ?? "");
+    const started = events.filter(
+      (e) => e.event.type === "StepAttemptStarted" && e.event.stateId === "insert",
+    );
+    const timedOut = events.filter((e) => e.event.type === "StepTimedOut" && e.event.stateId === "insert");
+    expect(started.map((e) => (e.event as { timeoutMs: number }).timeoutMs)).toEqual([200, 400]);
+    const cut = timedOut.map((e, i) => at(e.seq) - at(started[i]?.seq ?? 0));
+    expect(cut[0]).toBeGreaterThanOrEqual(190);
+    expect(cut[0]).toBeLessThan(1000);
+    expect(cut[1]).toBeGreaterThanOrEqual(390);
+    expect(cut[1]).toBeLessThan(1500);
+    const nap = events.find((e) => e.event.type === "StepSucceeded" && e.event.stateId === "nap");
+    expect((nap?.event as { durationMs?: number } | undefined)?.durationMs).toBeLessThan(1000);
+    expect(events.some((e) => e.event.type === "CompensationStepSucceeded")).toBe(true);
+  }, 60_000);
+
   it("a step that kills the process each time: suspended after 3 deaths, with an alert, no crash loop", async () => {
     const runId = await runOne(server.client, "poison", { go: task("hostile.abort", {}) });
     let deaths = 0;
