@@ -10,8 +10,8 @@ import { JsonView } from "../../canvas/panels/json-view";
 import { Palette } from "../../canvas/panels/palette";
 import { ProblemsPanel } from "../../canvas/panels/problems-panel";
 import { useEditorStore } from "../../canvas/store/editor-context";
+import { autoLayout as layoutNodes } from "../../canvas/utils/auto-layout";
 import type { LayoutDirection } from "../../canvas/utils/elk-layout";
-import { layoutGraph } from "../../canvas/utils/elk-layout";
 import { placeAfter } from "../../canvas/utils/graph-ops";
 import { graphToDefinition } from "../../canvas/utils/graph-to-definition";
 import { STATE_HEIGHT, STATE_WIDTH } from "../../canvas/utils/node-size";
@@ -90,7 +90,7 @@ export function EditorWorkspace({
   const autoLayout = useCallback(
     async (direction: LayoutDirection = store.getState().direction) => {
       const { nodes, edges } = store.getState();
-      const laid = await layoutGraph(nodes, edges, direction);
+      const laid = await layoutNodes(nodes, edges, direction);
       store.getState().applyLayout(laid, direction);
       // Handles move with the direction: React Flow must measure every node's handles again.
       requestAnimationFrame(() => {
