@@ -224,6 +224,26 @@ describe.each(STORE_KINDS)("resume on another version (%s store)", (kind) => {
     });
   });
 
+  it("Compensate now undoes what an aborted run completed, once, and is recorded as the person's", async () => {
+    const { h, l } = setup();
+    await h.engine.start(trip("buggy"), {}, { runId: "r" });
+    expect((await h.settle("r")).status).toBe("failed");
+    await h.engine.compensate("r", "carol");
+    const done = await h.settle("r");
+    expect(done.status).toBe("compensated");
+    expect(done.snapshot.error).toMatchObject({ error: "Bug", message: "typo in the URL" });
+    expect(l.rows()).toEqual([
+      { step: "book", what: "do" },
+      { step: "unbook", what: "undo" },
+    ]);
+    const started = (await h.store.getHistory("r")).find((e) => e.event.type === "CompensationStarted");
+    expect(started?.event).toMatchObject({ cause: "failure", by: "carol", entries: 1 });
+    await expect(h.engine.compensate("r", "carol")).rejects.toThrow(
+      "only a failed or canceled run can be compensated",
+    );
+    expect(l.rows()).toHaveLength(2);
+  });
+
   it("resuming on the run's own version is a plain resume (no move recorded)", async () => {
     const { h } = setup();
     await h.engine.start(trip("buggy"), {}, { runId: "r" });

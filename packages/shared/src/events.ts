@@ -215,6 +215,8 @@ export const runEventSchema = z.discriminatedUnion("type", [
     entries: z.number().int(),
     /** Task attempts aborted by this stop and awaited before the first compensation runs. */
     awaitedAttempts: awaitedAttempts.optional(),
+    /** A person started it ("Compensate now" on a run that stopped without compensating). */
+    by: z.string().optional(),
   }),
   z.object({
     type: z.literal("CompensationStepStarted"),

@@ -190,6 +190,11 @@ export const runsRouter = {
     .mutation(async ({ ctx, input }) => {
       await ctx.engine.resolveStep(input.runId, {
         output: input.output,
+  /** "Compensate now": a run that failed with onError abort (or was canceled without undoing) undoes its steps. */
+  compensate: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
+    await ctx.engine.compensate(input.runId, ctx.by);
+  }),
+
         by: ctx.by,
         ...(input.stateId ? { stateId: input.stateId } : {}),
       });

@@ -458,13 +458,19 @@ function cancelChildren(w: Working, ids: string[], reason: string): boolean {
 }
 
 /** The run stops and compensates; attempts still in flight are aborted and awaited before the first undo. */
-export function startCompensation(w: Working, cause: CompensationCause, error: RunError | null): void {
+export function startCompensation(
+  w: Working,
+  cause: CompensationCause,
+  error: RunError | null,
+  by?: string,
+): void {
   w.emit({
     type: "CompensationStarted",
     cause,
     error,
     entries: w.snapshot.compensationStack.length,
     awaitedAttempts: attemptsToAwait(w.snapshot, [""]),
+    ...(by === undefined ? {} : { by }),
   });
 }
 

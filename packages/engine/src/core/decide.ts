@@ -125,6 +125,8 @@ async function handle(w: Working, trigger: Trigger): Promise<void> {
     }
     case "resolveStep":
       return resolveStep(w, trigger);
+    case "compensate":
+      return compensateNow(w, trigger.by);
     case "recover":
       return recover(w);
     case "abandon":
@@ -383,6 +385,23 @@ function cancel(w: Working, compensate: boolean, by: string): void {
     );
   }
   w.emit({ type: "RunCanceled", by, compensate, awaitedAttempts: attemptsToAwait(w.snapshot, [""]) });
+}
+
+/**
+ * "Compensate now": a run that failed without compensating (onError abort) or was canceled without it
+ * undoes what completed, newest first, as the compensate policy would have; the person is recorded on
+ * CompensationStarted. It ends compensated, or compensation_failed like any compensation.
+ */
+function compensateNow(w: Working, by: string): void {
+  const s = w.snapshot;
+  requireStatus(w, ["failed", "canceled"], "be compensated");
+  if (s.compensation) throw new InvalidOperationError(`Run ${s.runId} has compensated already`);
+  if (s.compensationStack.length === 0) {
+    throw new InvalidOperationError(
+      `Run ${s.runId} has nothing to undo: no completed step has a compensation`,
+    );
+  }
+  startCompensation(w, s.status === "canceled" ? "cancel" : "failure", s.error, by);
 }
 
 /**

@@ -1,4 +1,11 @@
-import type { Definition, InFlightAttempt, JsonValue, RunError, RunEvent, RunSnapshot } from "@sagaflow/shared";
+import type {
+  Definition,
+  InFlightAttempt,
+  JsonValue,
+  RunError,
+  RunEvent,
+  RunSnapshot,
+} from "@sagaflow/shared";
 import type { Evaluator } from "./expressions";
 
 /** What happened that the run must react to. Each trigger gives one decision, committed at once. */
@@ -24,6 +31,8 @@ export type Trigger =
    */
   | { type: "resume"; by: string; moveTo?: { version: number; definition: Definition } }
   | { type: "retryCompensation"; by: string }
+  /** "Compensate now": a run that stopped without compensating (onError abort, a plain cancel) undoes its steps. */
+  | { type: "compensate"; by: string }
   | { type: "resolveStep"; output: JsonValue; by: string; stateId?: string }
   /** A new process took the run over: attempts in flight died with the old one. */
   | { type: "recover" }
