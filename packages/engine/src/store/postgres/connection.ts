@@ -44,6 +44,9 @@ export async function connectPostgres(url: string, options: PostgresOptions = {}
     max: options.poolSize ?? 10,
     options: settings.join(" "),
     application_name: "sagaflow",
+    // An unreachable host fails a call in seconds (StoreUnavailableError) rather than after TCP's minutes.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
   });
   // An idle connection dropped by the server emits here; the next query on the pool reconnects or fails.
   pool.on("error", () => undefined);

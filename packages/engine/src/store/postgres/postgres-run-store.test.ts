@@ -139,6 +139,48 @@ describe("PostgresRunStore across processes", () => {
     await listener.close();
   });
 
+  it("connections cut by the server (a restart, a failover): StoreUnavailableError at worst, then it carries on", async () => {
+    const store = open();
+    await store.commit(create("cut"));
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const cut = () =>
+      admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sagaflow' AND pid <> pg_backend_pid()",
+      );
+    let seq = 1;
+    /** One commit; a cut connection fails it with StoreUnavailableError, and then the run row says whether it stood. */
+    const attempt = async (commit: Promise<unknown>) => {
+      try {
+        await commit;
+        seq += 1;
+        return true;
+      } catch (error) {
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        // Cut after Postgres committed but before it answered: the commit may stand.
+        const lastSeq = (await store.getRun("cut"))?.lastSeq ?? 0;
+        expect([seq, seq + 1]).toContain(lastSeq);
+        seq = lastSeq;
+        return false;
+      }
+    };
+    for (let round = 0; round < 10; round += 1) {
+      // Cut while a commit is in flight (even rounds) or while the pool's connections are idle (odd rounds).
+      if (round % 2) await cut();
+      await Promise.all([attempt(store.commit(step("cut", seq, "w"))), round % 2 ? null : cut()]);
+      // Each stale pooled connection fails at most one call; then the store carries on.
+      let tries = 0;
+      while (!(await attempt(store.commit(step("cut", seq, "w"))))) {
+        tries += 1;
+        expect(tries).toBeLessThan(5);
+      }
+    }
+    await admin.end();
+    const history = await store.getHistory("cut");
+    expect(history.at(-1)?.seq).toBe(seq);
+    expect(verifyChain(history)).toMatchObject({ ok: true });
+  });
+
   it("an unreachable server is StoreUnavailableError, on the first call and from connected()", async () => {
     const port = new URL(url).port;
     const store = openPostgresStore(url.replace(`:${port}/`, ":1/"));

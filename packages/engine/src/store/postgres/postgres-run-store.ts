@@ -1,6 +1,6 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
 import type pg from "pg";
-import { ConcurrentModificationError, LeaseHeldError } from "../../errors";
+import { ConcurrentModificationError, LeaseHeldError, StoreUnavailableError } from "../../errors";
 import { type ChainedEvent, type ChainHead, chainEvents, headAfter } from "../chain";
 import { decodeRunCursor, encodeRunCursor } from "../sqlite/cursor";
 import { HeadCache } from "../sqlite/head-cache";
@@ -89,15 +89,15 @@ export class PostgresRunStore implements RunStore {
   }
 
   async getDefinition(name: string, version?: number): Promise<StoredDefinition | undefined> {
-    return this.use((pool) => this.definitions(pool).get(name, version));
+    return this.read((pool) => this.definitions(pool).get(name, version));
   }
 
   async listDefinitions(options?: { includeArchived?: boolean }): Promise<DefinitionSummary[]> {
-    return this.use((pool) => this.definitions(pool).summaries(options?.includeArchived ?? false));
+    return this.read((pool) => this.definitions(pool).summaries(options?.includeArchived ?? false));
   }
 
   async listDefinitionVersions(name: string): Promise<StoredDefinition[]> {
-    return this.use(async (pool) => (await this.definitions(pool).versions(name)).reverse());
+    return this.read(async (pool) => (await this.definitions(pool).versions(name)).reverse());
   }
 
   async archiveDefinition(name: string, archived: boolean): Promise<void> {
@@ -152,7 +152,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async getRun<S>(runId: string): Promise<RunRecord<S> | undefined> {
-    return this.use(async (pool) => {
+    return this.read(async (pool) => {
       const result = await pool.query<RunRow>({
         name: "get-run",
         text: `SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`,
@@ -164,7 +164,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async getHistory(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<StoredEvent[]> {
-    return this.use(async (pool) => {
+    return this.read(async (pool) => {
       const result = await pool.query<EventRow>({
         name: "history",
         text: `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
@@ -176,7 +176,7 @@ export class PostgresRunStore implements RunStore {
 
   /** Newest first; the cursor is the last run of the page, so runs created meanwhile never shift a page. */
   async listRuns<S>(filter: RunFilter = {}): Promise<RunPage<S>> {
-    return this.use(async (pool) => {
+    return this.read(async (pool) => {
       const limit = Math.min(
         Math.max(1, Math.trunc(filter.limit ?? DEFAULT_RUN_PAGE_SIZE)),
         MAX_RUN_PAGE_SIZE,
@@ -218,7 +218,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async listUnfinishedRunIds(): Promise<string[]> {
-    return this.use(async (pool) => {
+    return this.read(async (pool) => {
       const result = await pool.query<{ id: string }>(
         "SELECT id FROM runs WHERE status = ANY($1::text[]) ORDER BY created_at, id",
         [UNFINISHED_STATUSES],
@@ -311,6 +311,19 @@ export class PostgresRunStore implements RunStore {
   }
 
   // ── Internals ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A read, tried twice: after a restart or failover of the server, each stale pooled connection fails one
+   * call, and a read is safe to repeat. (A commit is not retried: the caller learns the outcome is unknown.)
+   */
+  private async read<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+    try {
+      return await this.use(work);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError) || this.closed) throw error;
+      return this.use(work);
+    }
+  }
 
   /** Waits for the pool, runs `work`, and names Postgres's failures (errors.ts). */
   private async use<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
