@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, launchBrowser } from "./support/browser";
-import { callApi, openRun, startRun, waitForRunStatus, waitForStatus } from "./support/run-view";
+import { callApi, openRun, operate, startRun, waitForRunStatus, waitForStatus } from "./support/run-view";
 import { type RunningServer, startServer } from "./support/server";
 
 /**
@@ -102,6 +102,45 @@ describe("resume on a fixed version", () => {
     expect(text.indexOf("RunMovedToVersion")).toBeLessThan(text.lastIndexOf("StepSucceededreserve_flight"));
     const { run } = await callApi<{ run: { version: number } }>(server.url, "runs.get", { runId }, "query");
     expect(run.version).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("offers Compensate now on an aborted run; the error strip names the cause and the undo's failure apart", async () => {
+    const undoBreaks = {
+      name: "undo-breaks",
+      startAt: "book",
+      states: {
+        book: { ...trip.states.book, next: "charge" },
+        charge: {
+          type: "task",
+          action: "flaky",
+          params: { failTimes: 99, error: "CardDeclined", message: "card declined" },
+          retry: { maxAttempts: 1 },
+          onError: "abort",
+          next: "done",
+        },
+        done: { type: "succeed" },
+        unbook: {
+          type: "compensation",
+          action: "flaky",
+          params: { failTimes: 99, error: "UndoDown", message: "booking service down" },
+          retry: { maxAttempts: 1 },
+        },
+      },
+    };
+    await callApi(server.url, "definitions.save", { definition: undoBreaks }, "mutation");
+    const runId = await startRun(server.url, "undo-breaks", {});
+    await waitForRunStatus(server.url, runId, "failed");
+    await openRun(page, server.url, runId);
+    await waitForStatus(page, "failed");
+    await operate(page, "compensate-now");
+    await waitForStatus(page, "compensation_failed");
+    const cause = page.locator("[data-testid=error-summary] [data-testid=run-cause]");
+    const undo = page.locator("[data-testid=error-summary] [data-testid=compensation-failure]");
+    await expect.poll(() => undo.textContent()).toContain("UndoDown");
+    expect(await undo.textContent()).toContain("unbook could not undo book");
+    expect(await cause.textContent()).toContain("CardDeclined: card declined");
+    expect(await cause.textContent()).not.toContain("UndoDown");
     expect(pageErrors).toEqual([]);
   });
 });

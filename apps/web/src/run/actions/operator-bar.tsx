@@ -15,6 +15,7 @@ type Dialog =
   | { kind: "resume" }
   | { kind: "move"; report: VersionReport }
   | { kind: "again" }
+  | { kind: "compensate" }
   | { kind: "retry" }
   | { kind: "restore" }
   | { kind: "resolve"; stateId: string; compensation: boolean }
@@ -98,6 +99,11 @@ export function OperatorBar() {
       {(status === "compensated" || status === "canceled") && snapshot && (
         <ActionButton testId="run-again" onClick={() => setDialog({ kind: "again" })}>
           ▶ Run again
+        </ActionButton>
+      )}
+      {actions.compensate && (
+        <ActionButton testId="compensate-now" tone="danger" onClick={() => setDialog({ kind: "compensate" })}>
+          ↩ Compensate now
         </ActionButton>
       )}
       {actions.retryCompensation && (
@@ -213,6 +219,22 @@ function OperatorDialog(props: {
             )
           }
         />
+      );
+    case "compensate":
+      return (
+        <ConfirmDialog
+          title="Undo what this run completed?"
+          confirmLabel="Compensate now"
+          tone="danger"
+          busy={busy}
+          onClose={onClose}
+          onConfirm={() => void act("Compensating", () => api.runs.compensate.mutate({ runId }))}
+        >
+          <p>
+            It stopped without undoing its steps. Each completed step's compensation runs, newest first, as
+            the compensate policy would have; the run then ends compensated.
+          </p>
+        </ConfirmDialog>
       );
     case "again":
       return snapshot ? <RunAgainDialog snapshot={snapshot} newer={newer} onClose={onClose} /> : null;

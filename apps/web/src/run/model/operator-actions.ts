@@ -5,6 +5,8 @@ export interface AvailableActions {
   cancel: boolean;
   resume: boolean;
   retryCompensation: boolean;
+  /** "Compensate now": it stopped without undoing completed steps that have compensations. */
+  compensate: boolean;
   /** The stuck step a person may mark done (a task, or the failed compensation). */
   resolve: { stateId: string; compensation: boolean } | null;
   restore: boolean;
@@ -17,7 +19,10 @@ const APPROVAL = /approv|decision/i;
 
 export function availableActions(
   status: RunStatus,
-  snapshot: Pick<RunSnapshot, "awaiting" | "suspension" | "compensation" | "scopes"> | null,
+  snapshot:
+    | (Pick<RunSnapshot, "awaiting" | "suspension" | "compensation" | "scopes"> &
+        Partial<Pick<RunSnapshot, "compensationStack">>)
+    | null,
   stateComments: Record<string, string | undefined> = {},
 ): AvailableActions {
   const corrupt = snapshot?.suspension?.reason === "corrupt_history";
@@ -34,6 +39,10 @@ export function availableActions(
     cancel: live || status === "suspended",
     resume: (status === "failed" || status === "suspended" || status === "canceled") && !corrupt,
     retryCompensation: status === "compensation_failed",
+    compensate:
+      (status === "failed" || status === "canceled") &&
+      !snapshot?.compensation &&
+      (snapshot?.compensationStack?.length ?? 0) > 0,
     resolve,
     restore: corrupt,
     signals: live

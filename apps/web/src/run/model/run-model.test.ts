@@ -290,6 +290,11 @@ describe("operator actions offered", () => {
       scopes: { "": { current: "backup_database" } as never },
     });
     expect(failed).toMatchObject({ resume: true, cancel: false, resolve: { stateId: "backup_database" } });
+    expect(failed.compensate).toBe(false); // nothing on its stack to undo
+    const entry = { taskStateId: "a", compensationStateId: "undo_a", scope: "", visit: 1, output: null };
+    const aborted = availableActions("failed", { ...none, compensationStack: [entry] });
+    expect(aborted.compensate).toBe(true);
+    expect(availableActions("compensated", { ...none, compensationStack: [entry] }).compensate).toBe(false);
     const stuck = availableActions("compensation_failed", {
       ...none,
       compensation: {
@@ -317,6 +322,7 @@ describe("operator actions offered", () => {
       cancel: false,
       resume: false,
       retryCompensation: false,
+      compensate: false,
       resolve: null,
       restore: false,
       signals: [],
