@@ -286,7 +286,7 @@ describe("a hostile definition hurts only its own run", () => {
       (e) => e.event.type === "StepAttemptStarted" && e.event.stateId === "insert",
     );
     const timedOut = events.filter((e) => e.event.type === "StepTimedOut" && e.event.stateId === "insert");
-    expect(started.map((e) => (e.event as { timeoutMs: number }).timeoutMs)).toEqual([200, 400]);
+    expect(started.map((e) => (e.event as unknown as { timeoutMs: number }).timeoutMs)).toEqual([200, 400]);
     const cut = timedOut.map((e, i) => at(e.seq) - at(started[i]?.seq ?? 0));
     expect(cut[0]).toBeGreaterThanOrEqual(190);
     expect(cut[0]).toBeLessThan(1000);

@@ -56,6 +56,8 @@ export const runsRouter = {
         name: workflowNameSchema,
         version: z.number().int().min(1).optional(),
         input: jsonValueSchema.optional(),
+        /** Makes a retried start idempotent: the same id returns the same run and starts nothing new. */
+        requestId: z.string().min(1).max(200).optional(),
         /** W3C trace context of the caller: the run's trace continues it (docs/operations.md). */
         traceparent: z
           .string()
@@ -85,7 +87,10 @@ export const runsRouter = {
         stored,
         runInput,
         // The input's traceparent, else the request's header: either way the caller's trace goes on.
-        traceparentOption(input.traceparent ?? ctx.traceparent),
+        {
+          ...traceparentOption(input.traceparent ?? ctx.traceparent),
+          ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
+        },
       );
       return { runId };
     }),
@@ -185,16 +190,16 @@ export const runsRouter = {
     await ctx.engine.retryCompensation(input.runId, ctx.by);
   }),
 
-  resolveStep: publicProcedure
-    .input(runIdInput.extend({ output: jsonValueSchema, stateId: stateIdSchema.optional() }))
-    .mutation(async ({ ctx, input }) => {
-      await ctx.engine.resolveStep(input.runId, {
-        output: input.output,
   /** "Compensate now": a run that failed with onError abort (or was canceled without undoing) undoes its steps. */
   compensate: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
     await ctx.engine.compensate(input.runId, ctx.by);
   }),
 
+  resolveStep: publicProcedure
+    .input(runIdInput.extend({ output: jsonValueSchema, stateId: stateIdSchema.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.engine.resolveStep(input.runId, {
+        output: input.output,
         by: ctx.by,
         ...(input.stateId ? { stateId: input.stateId } : {}),
       });

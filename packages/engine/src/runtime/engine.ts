@@ -18,6 +18,7 @@ import type { Evaluator } from "../core/expressions";
 import { applyEvent, foldHistory } from "../core/fold";
 import type { Command, CompensationAlert, Decision, Trigger } from "../core/types";
 import {
+  ConcurrentModificationError,
   DefinitionNotFoundError,
   EngineClosedError,
   InvalidDefinitionError,
@@ -35,7 +36,7 @@ import { DefinitionCache } from "./definition-cache";
 import { createIsolateEvaluator, type IsolateEvaluator } from "./expressions/isolate-evaluator";
 import { type LiveRun, newLiveRun, type RunRef } from "./live-run";
 import { type Logger, silentLogger } from "./logger";
-import { newRunId } from "./run-id";
+import { newRunId, requestRunId } from "./run-id";
 import { type HistoryVerdict, verifyHistory } from "./verify";
 
 export interface EngineOptions {
@@ -165,9 +166,12 @@ export class Engine {
   async start(
     definition: Definition | StoredDefinition,
     input: JsonValue = {},
-    options: { runId?: string; traceparent?: string } = {},
+    options: { runId?: string; traceparent?: string; requestId?: string } = {},
   ): Promise<string> {
     this.assertOpen();
+    // An idempotent start: the request id names the run; a retry finds it and starts nothing.
+    const requested = options.requestId === undefined ? undefined : requestRunId(options.requestId);
+    if (requested && (await this.store.getRun(requested))) return requested;
     const invalid = this.definitions.invalid(
       "definition" in definition ? definition.definition : definition,
       this.actionCatalog(),
@@ -180,7 +184,7 @@ export class Engine {
             new Date(this.clock.now()).toISOString(),
           );
     this.checkPayload(input, "the run input");
-    const runId = options.runId ?? newRunId();
+    const runId = requested ?? options.runId ?? newRunId();
     const now = this.clock.now();
     const decision = await decide(
       stored.definition,
@@ -196,17 +200,24 @@ export class Engine {
       this.decideContext(now),
     );
     const at = new Date(now).toISOString();
-    const events = await this.store.commit({
-      runId,
-      expectedSeq: 0,
-      create: { workflow: stored.name, version: stored.version },
-      at,
-      events: decision.events,
-      snapshot: decision.snapshot,
-      status: decision.snapshot.status,
-      wakeAt: wakeAtOf(decision.snapshot),
-      lease: this.lease(),
-    });
+    let events: StoredEvent[];
+    try {
+      events = await this.store.commit({
+        runId,
+        expectedSeq: 0,
+        create: { workflow: stored.name, version: stored.version },
+        at,
+        events: decision.events,
+        snapshot: decision.snapshot,
+        status: decision.snapshot.status,
+        wakeAt: wakeAtOf(decision.snapshot),
+        lease: this.lease(),
+      });
+    } catch (error) {
+      // The same request, retried at the same moment: the first one made the run.
+      if (requested && error instanceof ConcurrentModificationError) return requested;
+      throw error;
+    }
     const live = newLiveRun(stored.definition, {
       id: runId,
       workflow: stored.name,

@@ -1,4 +1,4 @@
-import { randomFillSync } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 import { ulid } from "ulid";
 
 const pool = new Uint8Array(4096);
@@ -21,4 +21,18 @@ function pooledRandom(): number {
  */
 export function newRunId(): string {
   return ulid(undefined, pooledRandom);
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * The run id a client's `requestId` stands for: the same request id always names the same run, so a start
+ * retried after a lost answer (or a crash) finds the run it already made instead of making another.
+ * `R` + 25 base-32 characters of a SHA-256: never a ULID, so never a clash with a generated id.
+ */
+export function requestRunId(requestId: string): string {
+  const digest = createHash("sha256").update(`sagaflow-request:${requestId}`).digest();
+  let id = "R";
+  for (let i = 0; i < 25; i += 1) id += CROCKFORD[(digest[i] ?? 0) % 32];
+  return id;
 }

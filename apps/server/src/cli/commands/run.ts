@@ -18,6 +18,8 @@ const OPTIONS = {
   input: { type: "string" },
   "input-file": { type: "string" },
   "no-wait": { type: "boolean" },
+  /** An idempotent start: run again with the same id, it follows the run it made instead of a new one. */
+  "request-id": { type: "string" },
 } as const;
 
 /** `sagaflow run <file>`: validates the definition, starts a run and follows it, printing progress as it goes. */
@@ -67,7 +69,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const stopExplaining = explainInterrupt(io, dbShown);
   try {
     const latestBefore = temp ? undefined : await driver.store.getDefinition(definition.name);
-    const runId = await driver.engine.start(definition, input);
+    const requestId = values["request-id"];
+    const runId = await driver.engine.start(definition, input, requestId ? { requestId } : {});
     if (!temp) await saySaved(driver, runId, latestBefore?.version, progressOut);
     status = await driver.follow(runId, values["no-wait"] ? "waiting" : "end");
     if (status === "waiting") {
