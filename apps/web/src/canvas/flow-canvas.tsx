@@ -41,7 +41,8 @@ const minimapColor = (node: FlowNode) => MINIMAP_COLORS[node.type ?? ""] ?? "#cb
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1, includeHiddenNodes: true };
 const PRO_OPTIONS = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 168, height: 112 };
-const DELETE_KEYS = null; // the shortcut hook owns Delete/Backspace
+const DELETE_KEYS = null;
+const MINIMAP_LIMIT = 2000; // the shortcut hook owns Delete/Backspace
 
 /**
  * The canvas both modes share. Design mode edits through the editor store; run mode loads the same
@@ -244,15 +245,19 @@ export const FlowCanvas = memo(function FlowCanvas({
         className="bg-slate-50"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--color-slate-300)" />
-        <MiniMap<FlowNode>
-          pannable
-          style={MINIMAP_STYLE}
-          zoomable
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          maskColor="color-mix(in oklab, var(--color-slate-100) 70%, transparent)"
-          className="!rounded-xl !border !border-slate-200 !shadow-sm"
-        />
+        {/* Thousands of SVG shapes redrawn on every pan cost more than an overview that small can show. */}
+        {nodes.length <= MINIMAP_LIMIT && (
+          <MiniMap<FlowNode>
+            pannable
+            style={MINIMAP_STYLE}
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            maskColor="color-mix(in oklab, var(--color-slate-100) 70%, transparent)"
+            // Below 1280 px the canvas is too narrow for both: the zoom controls stay, the overview goes.
+            className="!rounded-xl !border !border-slate-200 !shadow-sm max-xl:!hidden"
+          />
+        )}
         <Controls
           showInteractive={false}
           className="!rounded-xl !border !border-slate-200 !shadow-sm overflow-hidden"

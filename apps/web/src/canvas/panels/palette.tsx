@@ -9,10 +9,10 @@ export const DRAG_MIME = "application/x-sagaflow-state";
 export const Palette = memo(function Palette({ onAdd }: { onAdd: (type: StateType) => void }) {
   return (
     <aside
-      className="flex w-[188px] shrink-0 flex-col gap-1 overflow-y-auto border-slate-200 border-r bg-white p-3"
+      className="flex w-[188px] shrink-0 flex-col gap-1 overflow-y-auto border-slate-200 border-r bg-white p-3 max-xl:w-[60px] max-xl:p-2"
       data-testid="palette"
     >
-      <div className="px-1 pb-1 font-semibold text-[11px] text-slate-400 uppercase tracking-wider">
+      <div className="px-1 pb-1 font-semibold text-[11px] text-slate-400 uppercase tracking-wider max-xl:sr-only">
         States
       </div>
       {PALETTE_ORDER.map((type) => {
@@ -36,14 +36,15 @@ export const Palette = memo(function Palette({ onAdd }: { onAdd: (type: StateTyp
             >
               <StateIcon type={type} />
             </span>
-            <span className="min-w-0">
+            {/* Narrow screens: icons only (the names stay for screen readers and in the tooltip). */}
+            <span className="min-w-0 max-xl:sr-only">
               <span className="block font-medium text-[13px] text-slate-700">{style.label}</span>
               <span className="block truncate text-[10.5px] text-slate-400">{style.hint}</span>
             </span>
           </button>
         );
       })}
-      <div className="mt-auto space-y-1.5 rounded-lg bg-slate-50 p-2.5 text-[10.5px] text-slate-500 leading-snug">
+      <div className="mt-auto space-y-1.5 rounded-lg bg-slate-50 p-2.5 text-[10.5px] text-slate-500 leading-snug max-xl:hidden">
         <div className="font-semibold text-slate-600">Connect by handle</div>
         <Legend color="bg-slate-500" text="next" />
         <Legend color="bg-amber-500" text="choice branch" />
