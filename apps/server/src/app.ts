@@ -12,6 +12,7 @@ import {
   type HttpRequestOptions,
   isPostgresLocation,
   type Logger,
+  leaseOwnerFor,
   loadActionsModule,
   openRunStore,
   type RunStore,
@@ -203,6 +204,8 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   });
   const engine = new Engine({
     store: engineStore,
+    // On PostgreSQL several processes share the runs: each leases them under its own name (docs/deploy.md).
+    ...(dbFiles.length === 0 ? { owner: leaseOwnerFor(options.env ?? process.env) } : {}),
     actions,
     executor,
     payloadLimits,

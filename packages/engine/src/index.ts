@@ -38,6 +38,7 @@ export { MemoryRunStore } from "./store/memory-store";
 export {
   DATABASE_URL_ENV,
   isPostgresLocation,
+  leaseOwnerFor,
   openRunStore,
   parseStoreLocation,
   resolveStoreLocation,

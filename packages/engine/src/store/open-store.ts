@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import path from "node:path";
 import { openPostgresStore } from "./postgres/postgres-run-store";
 import { openSqliteStore } from "./sqlite/sqlite-run-store";
@@ -33,4 +34,13 @@ export function openRunStore(urlOrPath: string): RunStore {
   const location = parseStoreLocation(urlOrPath);
   if (location.kind === "postgres") return openPostgresStore(location.url);
   return openSqliteStore(location.path);
+}
+
+/**
+ * The lease owner of a process that shares its database with others (PostgreSQL): SAGAFLOW_INSTANCE when set
+ * (a stable name, so a restarted instance takes its own runs back at once), else host and pid (a restarted
+ * process then waits for its old leases to expire, 60 s). One SQLite process keeps the engine's "local".
+ */
+export function leaseOwnerFor(env: Record<string, string | undefined> = process.env): string {
+  return env.SAGAFLOW_INSTANCE || `${hostname()}:${process.pid}`;
 }

@@ -64,7 +64,8 @@ export class PostgresRunStore implements RunStore {
     /** The database, password hidden: named in messages. */
     readonly where: string,
     pool: Promise<pg.Pool>,
-    options: Pick<PostgresOptions, "notifyCommits"> = {},
+    /** The options it was opened with (`schema`: to open another store on the same data). */
+    readonly options: Pick<PostgresOptions, "notifyCommits" | "schema"> = {},
   ) {
     this.pool = pool;
     if (options.notifyCommits) this.announcer = new CommitAnnouncer(pool);
