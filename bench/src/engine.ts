@@ -2,6 +2,10 @@
 export {
   builtinActions,
   type Commit,
+  createInProcessExecutor,
+  createIsolateEvaluator,
+  createJsonataEvaluator,
+  createPoolExecutor,
   Engine,
   foldHistory,
   MemoryRunStore,

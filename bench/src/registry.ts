@@ -1,6 +1,7 @@
 import { browser } from "./benchmarks/browser";
 import { chainGrowth } from "./benchmarks/chain-growth";
 import { historyVerify } from "./benchmarks/history-verify";
+import { isolation } from "./benchmarks/isolation";
 import { latency } from "./benchmarks/latency";
 import { liveLatency } from "./benchmarks/live-latency";
 import { memory } from "./benchmarks/memory";
@@ -26,4 +27,5 @@ export const registry: readonly Benchmark[] = [
   liveLatency,
   runViewHistory,
   runsList,
+  isolation,
 ];
