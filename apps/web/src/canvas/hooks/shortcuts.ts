@@ -14,6 +14,7 @@ export type ShortcutAction =
   | "zoomOut"
   | "toggleJson"
   | "help"
+  | "search"
   | "escape";
 
 export interface Shortcut {
@@ -49,6 +50,11 @@ export const SHORTCUTS: Shortcut[] = [
   { action: "zoomOut", keys: [{ key: "-" }], label: "Zoom out" },
   { action: "toggleJson", keys: [{ key: "j", shift: true }], label: "Show or hide the JSON view" },
   { action: "help", keys: [{ key: "?" }], label: "Show this help" },
+  {
+    action: "search",
+    keys: [{ key: "k", mod: true }, { key: "/" }],
+    label: "Find a state by id or action, and jump to it",
+  },
   { action: "escape", keys: [{ key: "Escape" }], label: "Close overlays, clear the selection" },
 ];
 

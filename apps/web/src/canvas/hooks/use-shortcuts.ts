@@ -11,7 +11,9 @@ export function useShortcuts(handlers: Partial<Record<ShortcutAction, () => void
       const action = shortcutFor(event);
       if (!action) return;
       // Escape still closes things from inside a field; everything else belongs to the field.
-      if (isTypingTarget(event.target) && action !== "escape" && action !== "save") return;
+      const fromField =
+        action === "escape" || action === "save" || (action === "search" && event.key !== "/");
+      if (isTypingTarget(event.target) && !fromField) return;
       const handler = ref.current[action];
       if (!handler) return;
       event.preventDefault();

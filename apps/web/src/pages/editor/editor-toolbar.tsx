@@ -19,6 +19,7 @@ interface ToolbarProps {
   onToggleProblems: () => void;
   onExport: () => void;
   onHelp: () => void;
+  onSearch: () => void;
   /** Saves before a run; answers the saved version, or undefined when it was not saved. */
   onSaveForRun: () => Promise<number | undefined>;
 }
@@ -133,6 +134,9 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       </div>
       <ToolButton title="Download as JSON" onClick={props.onExport} testId="export">
         Export
+      </ToolButton>
+      <ToolButton title="Find a state (Ctrl+K or /)" onClick={props.onSearch} testId="search-button">
+        Find
       </ToolButton>
       <ThemeToggle />
       <ToolButton title="Keyboard shortcuts (?)" onClick={props.onHelp} testId="help-button">

@@ -9,6 +9,7 @@ import { Inspector, selectedStateId } from "../../canvas/panels/inspector";
 import { JsonView } from "../../canvas/panels/json-view";
 import { Palette } from "../../canvas/panels/palette";
 import { ProblemsPanel } from "../../canvas/panels/problems-panel";
+import { StateSearch } from "../../canvas/panels/state-search";
 import { useEditorStore } from "../../canvas/store/editor-context";
 import { autoLayout as layoutNodes } from "../../canvas/utils/auto-layout";
 import type { LayoutDirection } from "../../canvas/utils/elk-layout";
@@ -41,6 +42,7 @@ export function EditorWorkspace({
   const [showJson, setShowJson] = useState(false);
   const [showProblems, setShowProblems] = useState(true);
   const [showHelp, setShowHelp] = useState(false);
+  const [showSearch, setShowSearch] = useState(false);
   const [saving, setSaving] = useState(false);
   const [version, setVersion] = useState(loadedVersion);
 
@@ -175,8 +177,10 @@ export function EditorWorkspace({
     zoomOut: () => flow.zoomOut({ duration: 150 }),
     toggleJson: () => setShowJson((v) => !v),
     help: () => setShowHelp((v) => !v),
+    search: () => setShowSearch(true),
     escape: () => {
       if (showHelp) setShowHelp(false);
+      else if (showSearch) setShowSearch(false);
       else store.getState().select("");
     },
   });
@@ -197,10 +201,12 @@ export function EditorWorkspace({
         onToggleProblems={() => setShowProblems((v) => !v)}
         onExport={exportJson}
         onHelp={() => setShowHelp(true)}
+        onSearch={() => setShowSearch(true)}
       />
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addByClick} />
-        <div className="flex min-w-0 flex-1 flex-col">
+        <div className="relative flex min-w-0 flex-1 flex-col">
+          {showSearch && <StateSearch onPick={focusState} onClose={() => setShowSearch(false)} />}
           <div className="min-h-0 flex-1">
             <FlowCanvas />
           </div>

@@ -7,7 +7,20 @@ type Rule = ChoiceState["choices"][number];
 const withLabel = ({ label: _label, ...rule }: Rule, label: string | undefined): Rule =>
   label ? { ...rule, label } : rule;
 
-export function ChoicePanel({ state, update, targets }: PanelProps<ChoiceState>) {
+export function ChoicePanel({ id, state, update, targets }: PanelProps<ChoiceState>) {
+  /** A new branch from the inspector: a condition to fill in, going to the first other state for now. */
+  const addBranch = () =>
+    update({
+      ...state,
+      choices: [
+        ...state.choices,
+        {
+          when: "{% true %}",
+          next: targets.find((t) => t !== id) ?? "",
+          label: `branch ${state.choices.length + 1}`,
+        },
+      ],
+    });
   const setRule = (i: number, rule: Partial<ChoiceState["choices"][number]>) =>
     update({ ...state, choices: state.choices.map((r, j) => (j === i ? { ...r, ...rule } : r)) });
   const move = (i: number, by: number) => {
@@ -18,9 +31,16 @@ export function ChoicePanel({ state, update, targets }: PanelProps<ChoiceState>)
   };
   return (
     <>
-      <Section title="Branches — the first true condition wins">
+      <Section
+        title="Branches — the first true condition wins"
+        aside={
+          <SmallButton tone="indigo" onClick={addBranch}>
+            + Add branch
+          </SmallButton>
+        }
+      >
         {state.choices.length === 0 && (
-          <p className="text-[12px] text-slate-400">Drag from the amber handle to add a branch.</p>
+          <p className="text-[12px] text-slate-400">Add a branch here, or drag from the amber handle.</p>
         )}
         {state.choices.map((rule, i) => (
           <div
