@@ -4,7 +4,7 @@ export * from "./definition/reserved-keys";
 export * from "./definition/schema";
 export * from "./diagnostics";
 export * from "./events";
+export * from "./payload-limits";
 export * from "./run";
 export * from "./snapshot";
 export * from "./validator";
-export * from "./payload-limits";
