@@ -1,5 +1,6 @@
 /**
- * Screenshots of the designer for the docs, taken from the real app on the shipped examples.
+ * Screenshots of the designer for the docs, taken from the real app on the shipped examples, in light
+ * and dark mode.
  *   pnpm --filter @sagaflow/web screenshots   → docs/screenshots/*.png
  */
 import { mkdirSync } from "node:fs";
@@ -7,6 +8,7 @@ import { join } from "node:path";
 import { launchBrowser } from "./support/browser";
 import { dropState } from "./support/designer";
 import buildIfStale from "./support/global-setup";
+import { startRun, waitForRunStatus } from "./support/run-view";
 import { startServer } from "./support/server";
 
 const outDir = join(import.meta.dirname, "../../../docs/screenshots");
@@ -48,6 +50,32 @@ try {
   await page.locator("[data-testid=json-toggle]").click();
   await page.waitForTimeout(400);
   await shot("designer-json");
+
+  // Dark mode (the system's preference; the toggle in the header keeps a choice).
+  page.once("dialog", (dialog) => void dialog.accept()); // the validation shot left unsaved states
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto(server.url);
+  await page.locator("[data-workflow]").first().waitFor();
+  await page.waitForTimeout(300);
+  await shot("workflows-dark");
+
+  await open("order-saga");
+  await page.locator("[data-state-id=charge_payment]").click();
+  await page.waitForTimeout(500);
+  await shot("designer-order-saga-dark");
+
+  const runId = await startRun(server.url, "order-saga", {
+    orderId: "A-1042",
+    sku: "KB-75",
+    quantity: 2,
+    amount: 149.9,
+    failAt: "ship_order",
+  });
+  await waitForRunStatus(server.url, runId, "compensated");
+  await page.goto(`${server.url}/#/runs/${runId}`);
+  await page.locator("[data-state-id=ship_order]").click();
+  await page.waitForTimeout(600);
+  await shot("run-compensation-trace-dark");
   console.log(`screenshots written to ${outDir}`);
 } finally {
   await browser.close();
