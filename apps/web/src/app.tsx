@@ -1,6 +1,7 @@
 import { navigate, useRoute } from "./lib/route";
 import { ThemeToggle } from "./lib/theme-toggle";
 import { Toasts } from "./lib/toast";
+import { ComparePage } from "./pages/compare/compare-page";
 import { EditorPage } from "./pages/editor/editor-page";
 import { WorkflowListPage } from "./pages/workflow-list/workflow-list-page";
 import { AlertBanner } from "./run/alerts/alert-banner";
@@ -60,6 +61,13 @@ export function App() {
           <RunsPage />
         ) : route.page === "run" ? (
           <RunPage key={route.runId} runId={route.runId} />
+        ) : route.page === "compare" ? (
+          <ComparePage
+            key={`${route.name}:${route.a}:${route.b}`}
+            name={route.name}
+            a={route.a}
+            b={route.b}
+          />
         ) : (
           <WorkflowListPage />
         )}

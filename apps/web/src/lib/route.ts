@@ -5,7 +5,9 @@ export type Route =
   | { page: "list" }
   | { page: "editor"; name: string; isNew: boolean; version?: number; state?: string }
   | { page: "runs" }
-  | { page: "run"; runId: string };
+  | { page: "run"; runId: string }
+  /** Two versions of a workflow on one canvas, coloured by what changed. */
+  | { page: "compare"; name: string; a: number; b: number };
 
 export function parseRoute(hash: string): Route {
   const [path = "", query = ""] = hash.replace(/^#/, "").split("?");
@@ -18,6 +20,11 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === "new" && parts[1]) return { page: "editor", name: parts[1], isNew: true, ...state };
   if (parts[0] === "runs" && parts[1]) return { page: "run", runId: parts[1] };
+  if (parts[0] === "compare" && parts[1]) {
+    const [a, b] = [Number(params.get("a")), Number(params.get("b"))];
+    if (Number.isInteger(a) && Number.isInteger(b) && a > 0 && b > 0)
+      return { page: "compare", name: parts[1], a, b };
+  }
   if (parts[0] === "runs") return { page: "runs" };
   return { page: "list" };
 }
@@ -39,6 +46,8 @@ export const hrefOf = (route: Route): string => {
       return "#/runs";
     case "run":
       return `#/runs/${encodeURIComponent(route.runId)}`;
+    case "compare":
+      return `#/compare/${encodeURIComponent(route.name)}?a=${route.a}&b=${route.b}`;
   }
 };
 

@@ -7,11 +7,17 @@ import { guessDirection } from "../../canvas/utils/guess-direction";
 import { api, errorMessage } from "../../lib/trpc";
 import { EditorWorkspace } from "./editor-workspace";
 import { blankDefinition, graphForDefinition } from "./load-definition";
+import { OldVersionBanner } from "./old-version-banner";
 
 type Loaded =
   | { status: "loading" }
   | { status: "error"; message: string }
-  | { status: "ready"; version: number | undefined };
+  | {
+      status: "ready";
+      version: number | undefined;
+      latest: number | undefined;
+      definition: Definition | null;
+    };
 
 /** One workflow in the designer: loads it (or starts a blank one), then hands over to the workspace. */
 export function EditorPage({ name, isNew, version }: { name: string; isNew: boolean; version?: number }) {
@@ -24,19 +30,26 @@ export function EditorPage({ name, isNew, version }: { name: string; isNew: bool
     (async () => {
       let definition: Definition;
       let savedVersion: number | undefined;
+      let latest: number | undefined;
       if (isNew) {
         definition = blankDefinition(name);
       } else {
-        const stored = await api.definitions.get.query({ name, ...(version ? { version } : {}) });
+        const [stored, newest] = await Promise.all([
+          api.definitions.get.query({ name, ...(version ? { version } : {}) }),
+          version ? api.definitions.get.query({ name }) : undefined,
+        ]);
         definition = stored.definition;
         savedVersion = stored.version;
+        latest = newest?.version ?? stored.version;
       }
       const graph = await graphForDefinition(definition);
       if (!live) return;
-      store.getState().load(graph);
+      // An older version is shown read-only: saving it would silently make it the new latest.
+      const old = savedVersion !== undefined && latest !== undefined && savedVersion < latest;
+      store.getState().load(graph, { readOnly: old });
       store.getState().setDirection(guessDirection(graph.nodes, graph.edges));
       store.temporal.getState().clear();
-      setLoaded({ status: "ready", version: savedVersion });
+      setLoaded({ status: "ready", version: savedVersion, latest, definition: old ? definition : null });
     })().catch((error: unknown) => live && setLoaded({ status: "error", message: errorMessage(error) }));
     return () => {
       live = false;
@@ -49,6 +62,14 @@ export function EditorPage({ name, isNew, version }: { name: string; isNew: bool
     return <div className="flex flex-1 items-center justify-center text-rose-600">{loaded.message}</div>;
   return (
     <EditorStoreContext.Provider value={store}>
+      {loaded.definition && loaded.version !== undefined && loaded.latest !== undefined && (
+        <OldVersionBanner
+          name={name}
+          version={loaded.version}
+          latest={loaded.latest}
+          definition={loaded.definition}
+        />
+      )}
       <ReactFlowProvider>
         <EditorWorkspace
           key={`${name}:${version ?? "latest"}:${isNew}`}

@@ -27,18 +27,38 @@ export function VersionsMenu({
       )}
       {versions.status === "ready" &&
         versions.value.map((v: { version: number; createdAt: string }) => (
-          <button
-            key={v.version}
-            type="button"
-            onClick={() => {
-              onClose();
-              navigate({ page: "editor", name, isNew: false, version: v.version });
-            }}
-            className={`flex w-full items-center justify-between rounded-lg px-2 py-1.5 text-left text-[13px] hover:bg-slate-50 ${v.version === current ? "bg-indigo-50 text-indigo-700" : "text-slate-700"}`}
-          >
-            <span className="font-medium">v{v.version}</span>
-            <span className="text-[11px] text-slate-400">{new Date(v.createdAt).toLocaleString()}</span>
-          </button>
+          <div key={v.version} className="flex items-center gap-1">
+            <button
+              type="button"
+              onClick={() => {
+                onClose();
+                navigate({ page: "editor", name, isNew: false, version: v.version });
+              }}
+              className={`flex min-w-0 flex-1 items-center justify-between rounded-lg px-2 py-1.5 text-left text-[13px] hover:bg-slate-50 ${v.version === current ? "bg-indigo-50 text-indigo-700" : "text-slate-700"}`}
+            >
+              <span className="font-medium">v{v.version}</span>
+              <span className="text-[11px] text-slate-400">{new Date(v.createdAt).toLocaleString()}</span>
+            </button>
+            {current !== undefined && v.version !== current && (
+              <button
+                type="button"
+                data-testid={`compare-v${v.version}`}
+                title={`Compare v${v.version} with v${current} on the canvas`}
+                onClick={() => {
+                  onClose();
+                  navigate({
+                    page: "compare",
+                    name,
+                    a: Math.min(v.version, current),
+                    b: Math.max(v.version, current),
+                  });
+                }}
+                className="rounded-md px-1.5 py-1 text-[11px] text-indigo-700 hover:bg-indigo-50"
+              >
+                Compare
+              </button>
+            )}
+          </div>
         ))}
     </div>
   );
