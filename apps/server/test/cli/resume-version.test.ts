@@ -115,6 +115,41 @@ describe("sagaflow resume --version, resolve, diff", { timeout: 120_000 }, () =>
     expect(again.stdout).not.toContain("[SAVED]");
   });
 
+  it.concurrent("--json's compensated list keeps each entry's scope (map iterations)", async () => {
+    const shipping = write("shipping", {
+      name: "shipping",
+      startAt: "each",
+      states: {
+        each: {
+          type: "map",
+          items: ["a", "b"],
+          maxConcurrency: 1,
+          next: "charge",
+          iterator: {
+            startAt: "ship_item",
+            states: {
+              ship_item: {
+                type: "task",
+                action: "transform",
+                params: { value: 1 },
+                compensateWith: "unship",
+                end: true,
+              },
+              unship: { type: "compensation", action: "transform", params: { value: 0 } },
+            },
+          },
+        },
+        charge: { type: "fail", error: "Declined", message: "card declined" },
+      },
+    });
+    const result = await sagaflow(dir, "run", shipping, "--db", freshDb(), "--json");
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: "compensated",
+      compensated: ["each[1]/ship_item", "each[0]/ship_item"],
+    });
+  });
+
   it.concurrent("resolve marks the failed step done with its output and the run goes on (0)", async () => {
     const db = freshDb();
     const failed = await sagaflow(dir, "run", write("trip", trip(99)), "--db", db, "--json");
