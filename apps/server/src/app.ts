@@ -20,6 +20,7 @@ import {
 } from "@sagaflow/engine";
 import { DEFAULT_PAYLOAD_LIMITS } from "@sagaflow/shared";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { adoptOrphans, leaseMsFrom } from "./adopt-orphans";
 import { alertFromCompensation, alertFromCrashLoop, alertFromRun, needsPerson } from "./alerts/alert";
 import { AlertCenter } from "./alerts/alert-center";
 import { createHostAllowList } from "./http/host-allow-list";
@@ -205,7 +206,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const engine = new Engine({
     store: engineStore,
     // On PostgreSQL several processes share the runs: each leases them under its own name (docs/deploy.md).
-    ...(dbFiles.length === 0 ? { owner: leaseOwnerFor(options.env ?? process.env) } : {}),
+    ...(dbFiles.length === 0
+      ? { owner: leaseOwnerFor(options.env ?? process.env), leaseMs: leaseMsFrom(options.env ?? process.env) }
+      : {}),
     actions,
     executor,
     payloadLimits,
@@ -289,6 +292,11 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   await metrics.loadRunsInProgress(engineStore);
   const recovered = await engine.recover();
   readiness.recovered();
+  // Other instances on the same PostgreSQL database may die: take over their runs once their leases expire.
+  const stopAdopting =
+    dbFiles.length === 0
+      ? adoptOrphans(engine, leaseMsFrom(options.env ?? process.env) / 3, logger)
+      : () => undefined;
   if (recovered.continued.length + recovered.suspended.length > 0) {
     logger.info("recovered unfinished runs", {
       continued: recovered.continued.length,
@@ -300,6 +308,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const close = () => {
     closing ??= (async () => {
       readiness.closing();
+      stopAdopting();
       await server.close();
       // Let running actions finish and commit; engine.close records the queued ones as abandoned (they
       // never began), so recovery runs them again instead of suspending them as outcome unknown.
