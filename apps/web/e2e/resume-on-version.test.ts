@@ -100,6 +100,7 @@ describe("resume on a fixed version", () => {
     const text = (await events.textContent()) ?? "";
     expect(text).toContain("RunStartedtrip-fix v1");
     expect(text.indexOf("RunMovedToVersion")).toBeLessThan(text.lastIndexOf("StepSucceededreserve_flight"));
+    expect(await page.locator("header [data-testid=run-versions]").textContent()).toBe("ran on v1 → v2");
     const { run } = await callApi<{ run: { version: number } }>(server.url, "runs.get", { runId }, "query");
     expect(run.version).toBe(2);
     expect(pageErrors).toEqual([]);

@@ -21,6 +21,12 @@ export function RunHeader() {
   const workflow = useRunSession((s) => s.model.workflow || s.snapshot?.workflow || "");
   const version = useRunSession((s) => s.model.version || s.snapshot?.version || 0);
   const startedAt = useRunSession((s) => s.model.startedAt ?? s.snapshot?.startedAt ?? null);
+  // The versions it ran on, when it moved (RunMovedToVersion): a string, so a new move re-renders.
+  const ranOn = useRunSession((s) => {
+    const moves = s.modelVersion >= 0 ? s.model.moves : [];
+    const first = moves[0];
+    return first ? [first.from, ...moves.map((m) => m.to)].map((v) => `v${v}`).join(" → ") : "";
+  });
   const endedAt = useRunSession((s) => (s.modelVersion >= 0 ? s.model.endedAt : null));
   const now = useNow(endedAt === null);
   const duration = startedAt ? (endedAt ? Date.parse(endedAt) : now) - Date.parse(startedAt) : null;
@@ -52,6 +58,15 @@ export function RunHeader() {
           <span className="rounded-md bg-slate-100 px-1.5 py-px font-medium text-[11px] text-slate-500">
             v{version}
           </span>
+          {ranOn && (
+            <span
+              data-testid="run-versions"
+              title="Resumed on another version: what ran before each move ran on the version before it"
+              className="rounded-md bg-amber-50 px-1.5 py-px font-medium text-[11px] text-amber-800"
+            >
+              ran on {ranOn}
+            </span>
+          )}
           <StatusBadge status={status} large />
           {workflow && (
             <a
