@@ -17,6 +17,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   pageErrors = collectPageErrors(page);
+  // Each test opens another workflow; leaving the last one's unsaved edits asks first: leave.
+  page.on("dialog", (dialog) => void dialog.accept());
 });
 
 afterAll(async () => {
