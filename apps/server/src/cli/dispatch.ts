@@ -31,6 +31,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     usage: "resolve <runId> [--state S] --output JSON --db F [--actions M] [--allow-path D]… [--json]",
     load: () => import("./commands/resolve"),
   },
+  compensate: {
+    usage: "compensate <runId> --db F [--actions M] [--allow-path D]… [--json]",
+    load: () => import("./commands/compensate"),
+  },
   diff: {
     usage: "diff <a> <b> [--db F] [--json]   (files, or name@N / name@latest from --db)",
     load: () => import("./commands/diff"),

@@ -150,6 +150,17 @@ describe("sagaflow resume --version, resolve, diff", { timeout: 120_000 }, () =>
     });
   });
 
+  it.concurrent("compensate undoes what an aborted run completed (1, compensated), and only once (64)", async () => {
+    const db = freshDb();
+    const failed = await sagaflow(dir, "run", write("trip", trip(99)), "--db", db, "--json");
+    const runId = runIdOf(failed.stdout);
+    const undone = await sagaflow(dir, "compensate", runId, "--db", db, "--json");
+    expect(undone.code).toBe(1);
+    expect(JSON.parse(undone.stdout)).toMatchObject({ runId, status: "compensated", compensated: ["book"] });
+    const again = await sagaflow(dir, "compensate", runId, "--db", db);
+    expect(again.code).toBe(64);
+  });
+
   it.concurrent("resolve marks the failed step done with its output and the run goes on (0)", async () => {
     const db = freshDb();
     const failed = await sagaflow(dir, "run", write("trip", trip(99)), "--db", db, "--json");
