@@ -44,6 +44,14 @@ describe("a small screen", () => {
     const minimap = page.locator(".react-flow__minimap");
     const minimapBox = (await minimap.isVisible()) ? await minimap.boundingBox() : null;
     expect(overlap(controls, minimapBox)).toBe(false);
+
+    // The inspector folds away for more canvas, and comes back.
+    await page.locator("[data-testid=inspector-toggle]").click();
+    expect(await page.locator("[data-testid=inspector]").count()).toBe(0);
+    const wider = await page.locator("[data-testid=canvas]").boundingBox();
+    expect(wider?.width ?? 0).toBeGreaterThan((canvas?.width ?? 0) + 250);
+    await page.locator("[data-testid=inspector-toggle]").click();
+    await page.locator("[data-testid=inspector]").waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ interface ToolbarProps {
   isNew: boolean;
   showJson: boolean;
   showProblems: boolean;
+  showInspector: boolean;
+  onToggleInspector: () => void;
   onSave: () => void;
   onLayout: (direction: LayoutDirection) => void;
   onToggleJson: () => void;
@@ -118,6 +120,14 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
         testId="json-toggle"
       >
         {"{ }"} JSON
+      </ToolButton>
+      <ToolButton
+        title="Show or hide the inspector (more room for the canvas)"
+        active={props.showInspector}
+        onClick={props.onToggleInspector}
+        testId="inspector-toggle"
+      >
+        Inspector
       </ToolButton>
       <div className="relative">
         <ToolButton

@@ -43,6 +43,7 @@ export function EditorWorkspace({
   const [showProblems, setShowProblems] = useState(true);
   const [showHelp, setShowHelp] = useState(false);
   const [showSearch, setShowSearch] = useState(false);
+  const [showInspector, setShowInspector] = useState(true);
   const [saving, setSaving] = useState(false);
   const [version, setVersion] = useState(loadedVersion);
 
@@ -202,6 +203,8 @@ export function EditorWorkspace({
         onExport={exportJson}
         onHelp={() => setShowHelp(true)}
         onSearch={() => setShowSearch(true)}
+        showInspector={showInspector}
+        onToggleInspector={() => setShowInspector((v) => !v)}
       />
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addByClick} />
@@ -212,7 +215,7 @@ export function EditorWorkspace({
           </div>
           {showProblems && <ProblemsPanel onFocus={focusState} onClose={() => setShowProblems(false)} />}
         </div>
-        <Inspector catalog={catalog} />
+        {showInspector && <Inspector catalog={catalog} />}
         {showJson && <JsonView />}
       </div>
       {showHelp && <HelpOverlay onClose={() => setShowHelp(false)} />}
