@@ -23,3 +23,28 @@ export const lateWrite = defineAction({
     return { wrote: ctx.idempotencyKey };
   },
 });
+
+/**
+ * Hostile steps (issue 12): each fails its own attempt with a clear error and hurts nothing else; the
+ * run compensates. Deterministic: the same input always fails the same way, crashed or not.
+ */
+export const hostileOutput = defineAction({
+  name: "torture.hostile",
+  description: "huge output, deep JSON, a heap that grows until it runs out, or work that never yields",
+  params: z.object({ kind: z.enum(["huge", "deep", "memory", "spin"]) }),
+  effect: "none",
+  handler: async (params) => {
+    switch (params.kind) {
+      case "huge":
+        return { blob: "x".repeat(400 * 1024) };
+      case "deep":
+        return JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`);
+      case "memory": {
+        const hoard: number[][] = [];
+        for (;;) hoard.push(new Array(100_000).fill(hoard.length));
+      }
+      case "spin":
+        for (;;) {}
+    }
+  },
+});

@@ -225,6 +225,47 @@ export const DEFINITIONS = {
    * await the write and keep it, so the redrive never writes it twice; after a kill its outcome is unknown
    * and the harness, as a person would, looks in the ledger and resolves the step or runs it again.
    */
+  /** A hostile step (issue 12), chosen by the input: each fails its step with a clear error; compensated. */
+  "torture-hostile": {
+    startAt: "w1",
+    states: {
+      ...compensatedWrite("w1", { next: "route" }),
+      route: {
+        type: "choice",
+        choices: [
+          { when: "{% $input.kind = 'regex' %}", next: "regex" },
+          { when: "{% $input.kind = 'spin' %}", next: "spin" },
+        ],
+        otherwise: "hostile",
+      },
+      regex: {
+        type: "task",
+        action: "transform",
+        params: { value: "{% $contains('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', /^(a+)+$/) %}" },
+        idempotent: true,
+        next: "done",
+      },
+      // Fails by its own limit (payload, depth, heap), long before this timeout: the same error every time.
+      hostile: {
+        type: "task",
+        action: "torture.hostile",
+        params: { kind: "{% $input.kind %}" },
+        timeout: "60s",
+        idempotent: true,
+        next: "done",
+      },
+      // Never yields: terminated at 300 ms, then 600 ms (the timeout rule), then the run compensates.
+      spin: {
+        type: "task",
+        action: "torture.hostile",
+        params: { kind: "spin" },
+        timeout: "300ms",
+        idempotent: true,
+        next: "done",
+      },
+      done: succeed(),
+    },
+  },
   "torture-cancel-race": {
     startAt: "w1",
     states: {
@@ -370,6 +411,10 @@ function planRun(tag: string, index: number, random: Random): RunPlan {
     case "torture-cancel":
       plan.cancel = { compensate: random.chance(0.5) };
       plan.expect = "canceled";
+      break;
+    case "torture-hostile":
+      plan.input = { tag, kind: random.pick(["regex", "huge", "deep", "memory", "spin"] as const) };
+      plan.expect = "compensated";
       break;
     case "torture-cancel-race":
       plan.cancel = { compensate: false, race: "late" };

@@ -5,6 +5,7 @@ import { Piscina } from "piscina";
 import type { Logger } from "../../logger";
 import type { AttemptExecutor, AttemptOutcome, AttemptRequest } from "../attempt-executor";
 import type { ActionTask, PortMessage } from "./action-worker";
+import { workerBundle } from "./worker-bundle";
 import type { WorkerSetup } from "./worker-setup";
 
 export const DEFAULT_WORKER_MEMORY_MB = 256;
@@ -31,14 +32,14 @@ export interface PoolExecutorOptions {
 export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecutor {
   const memoryMb = options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB;
   const limits = options.limits ?? DEFAULT_PAYLOAD_LIMITS;
-  let pool: Piscina | undefined;
+  let pool: Promise<Piscina> | undefined;
   let setup: { value: WorkerSetup; key: string } | undefined;
 
-  const start = () => {
+  const start = async () => {
     const value = options.setup();
     setup = { value, key: JSON.stringify(value) };
-    pool = new Piscina({
-      filename: new URL("./action-worker-entry.mjs", import.meta.url).href,
+    const started = new Piscina({
+      filename: await workerBundle(),
       minThreads: 1,
       maxThreads: options.threads ?? Math.max(4, availableParallelism() * 2),
       concurrentTasksPerWorker: 1,
@@ -49,15 +50,16 @@ export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecuto
     });
     // A thread that dies also fails its task (that is how its attempt learns of it); the pool reports it
     // again as an event, which must not go unheard.
-    pool.on("error", (error: unknown) =>
+    started.on("error", (error: unknown) =>
       options.logger.warn("an action worker died", { error: String(error) }),
     );
-    return pool;
+    return started;
   };
 
   return {
     async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
-      const running = pool ?? start();
+      pool ??= start();
+      const running = await pool;
       const { port1, port2 } = new MessageChannel();
       port1.on("message", (message: PortMessage) => {
         if (message.type === "log") options.logger[message.level](message.message, message.fields);
@@ -94,8 +96,9 @@ export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecuto
       }
     },
     async close() {
-      await pool?.destroy();
+      const closing = pool;
       pool = undefined;
+      await (await closing?.catch(() => undefined))?.destroy();
     },
   };
 }
