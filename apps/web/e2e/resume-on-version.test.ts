@@ -101,6 +101,10 @@ describe("resume on a fixed version", () => {
     expect(text).toContain("RunStartedtrip-fix v1");
     expect(text.indexOf("RunMovedToVersion")).toBeLessThan(text.lastIndexOf("StepSucceededreserve_flight"));
     expect(await page.locator("header [data-testid=run-versions]").textContent()).toBe("ran on v1 → v2");
+    // The fixed step's attempts say which version each ran on.
+    await page.locator("[data-state-id=reserve_flight]").click();
+    const versions = page.locator("[data-testid=attempts] [data-testid=attempt-version]");
+    await expect.poll(() => versions.allTextContents()).toEqual([" · on v1", " · on v2"]);
     const { run } = await callApi<{ run: { version: number } }>(server.url, "runs.get", { runId }, "query");
     expect(run.version).toBe(2);
     expect(pageErrors).toEqual([]);

@@ -108,6 +108,8 @@ function RunOverview() {
 }
 
 function Attempts({ attempts }: { attempts: AttemptRecord[] }) {
+  // Attempts on different versions (the run was resumed on a fixed one) say which each ran on.
+  const versions = new Set(attempts.map((a) => a.version)).size > 1;
   return (
     <div>
       <SectionTitle>Attempts</SectionTitle>
@@ -127,6 +129,7 @@ function Attempts({ attempts }: { attempts: AttemptRecord[] }) {
               </div>
               <div className="text-[11px] text-slate-400">
                 {formatTime(a.startedAt)} · timeout {formatDuration(a.timeoutMs)}
+                {versions && <span data-testid="attempt-version"> · on v{a.version}</span>}
               </div>
               {a.error && (
                 <div className="mt-1 text-rose-700">

@@ -53,6 +53,8 @@ export interface AttemptRecord {
   retryAt: string | null;
   /** Seq of the event that started it: the timeline scrolls here when its bar is clicked. */
   seq: number;
+  /** The workflow version it ran on (a run resumed on another version runs later attempts on that one). */
+  version: number;
 }
 
 /**

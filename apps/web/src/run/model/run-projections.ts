@@ -70,7 +70,7 @@ const PROJECTIONS: Projections = {
     step.status = statusOf(model, step);
     step.params = event.params;
     step.idempotencyKey = event.idempotencyKey;
-    step.attempts.push(startedAttempt(event, at, seq));
+    step.attempts.push(startedAttempt(event, at, seq, model.snapshot?.version ?? model.version));
   },
   StepAttemptAbandoned: nothing,
   StepAttemptFailed(model, event, { at, seq }) {
@@ -201,7 +201,7 @@ const PROJECTIONS: Projections = {
       model.compensations.push(record);
     }
     record.status = "running";
-    record.attempts.push(startedAttempt(event, at, seq));
+    record.attempts.push(startedAttempt(event, at, seq, model.snapshot?.version ?? model.version));
     const task = stepOf(model, event.taskStateId, at, seq);
     task.status = statusOf(model, task);
     const undo = stepOf(model, event.compensationStateId, at, seq);
@@ -352,6 +352,7 @@ function startedAttempt(
   started: Pick<AttemptRecord, "attempt" | "visit" | "scope" | "params" | "timeoutMs" | "idempotencyKey">,
   at: string,
   seq: number,
+  version: number,
 ): AttemptRecord {
   return {
     attempt: started.attempt,
@@ -367,6 +368,7 @@ function startedAttempt(
     error: null,
     retryAt: null,
     seq,
+    version,
   };
 }
 
