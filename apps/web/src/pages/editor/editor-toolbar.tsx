@@ -47,7 +47,7 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       >
         ←
       </button>
-      <div className="min-w-0 pr-2">
+      <div className="min-w-[6rem] flex-1 pr-2 xl:min-w-0 xl:flex-none">
         <div className="flex items-center gap-2">
           <h1 className="truncate font-semibold text-slate-800" data-testid="workflow-name">
             {title || name}
@@ -80,7 +80,7 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       </Group>
       <Group>
         <ToolButton title="Auto-layout (Shift+L)" onClick={() => props.onLayout(direction)} testId="layout">
-          ⊞ Layout
+          ⊞<span className="max-xl:sr-only"> Layout</span>
         </ToolButton>
         <ToolButton
           title="Left to right"
@@ -106,12 +106,15 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
         type="button"
         onClick={props.onToggleProblems}
         data-testid="problems-toggle"
-        className={`flex items-center gap-1.5 rounded-lg border px-2.5 py-1.5 font-medium text-[12px] transition ${props.showProblems ? "border-slate-300 bg-slate-50" : "border-slate-200"} hover:bg-slate-50`}
+        className={`flex items-center gap-1.5 whitespace-nowrap rounded-lg border px-2.5 py-1.5 font-medium text-[12px] transition ${props.showProblems ? "border-slate-300 bg-slate-50" : "border-slate-200"} hover:bg-slate-50`}
       >
         <span
           className={`h-2 w-2 rounded-full ${errors ? "bg-rose-500" : warnings ? "bg-amber-400" : "bg-emerald-500"}`}
         />
-        <span data-testid="error-count">{errors}</span> errors · {warnings} warnings
+        {/* Narrow screens: the counts only (the words stay for screen readers). */}
+        <span data-testid="error-count">{errors}</span>
+        <span className="max-xl:sr-only">errors</span> · {warnings}
+        <span className="max-xl:sr-only">warnings</span>
       </button>
       <ToolButton
         title="JSON view (Shift+J)"
@@ -192,7 +195,7 @@ function ToolButton(props: {
       onClick={props.onClick}
       aria-pressed={props.active}
       data-testid={props.testId}
-      className={`rounded-md px-2.5 py-1 text-[13px] transition disabled:opacity-35 ${props.active ? "bg-slate-800 text-white" : "text-slate-600 hover:bg-slate-100"}`}
+      className={`whitespace-nowrap rounded-md px-2.5 py-1 text-[13px] transition disabled:opacity-35 ${props.active ? "bg-slate-800 text-white" : "text-slate-600 hover:bg-slate-100"}`}
     >
       {props.children}
     </button>

@@ -49,7 +49,7 @@ export function StartRunButton(props: {
           disabled ? "Save the workflow first: a run starts a saved version" : "Start a run of this version"
         }
         onClick={() => void openDialog()}
-        className="ml-1 rounded-lg border border-emerald-600 px-3 py-1.5 font-semibold text-[13px] text-emerald-700 transition hover:bg-emerald-50 disabled:opacity-40"
+        className="ml-1 whitespace-nowrap rounded-lg border border-emerald-600 px-3 py-1.5 font-semibold text-[13px] text-emerald-700 transition hover:bg-emerald-50 disabled:opacity-40"
       >
         ▶ Run
       </button>
