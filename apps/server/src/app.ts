@@ -15,6 +15,7 @@ import {
   leaseOwnerFor,
   loadActionsModule,
   openRunStore,
+  PostgresRunStore,
   type RunStore,
   resolveStoreLocation,
 } from "@sagaflow/engine";
@@ -29,6 +30,7 @@ import { decideListenPolicy } from "./http/listen-policy";
 import { createRequestListener } from "./http/request-listener";
 import { createWebAppHandler } from "./http/web-app";
 import { LiveFeed } from "./live/live-feed";
+import { RemoteCommitRelay } from "./live/remote-commits";
 import { createLogger, type LogFormat } from "./logger";
 import { Readiness } from "./observability/health";
 import { instrumentStore } from "./observability/instrumented-store";
@@ -166,8 +168,10 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     ...DEFAULT_PAYLOAD_LIMITS,
     ...(options.maxPayloadBytes ? { maxBytes: options.maxPayloadBytes } : {}),
   };
-  const store = openRunStore(dbPath);
+  // On PostgreSQL each commit is announced to the other instances (their live feeds relay it).
+  const store = openRunStore(dbPath, { postgres: { notifyCommits: true } });
   const feed = new LiveFeed();
+  const relay = new RemoteCommitRelay(store, feed, logger);
   const alerts = new AlertCenter({
     logError: (message, details) => logger.error(message, details),
     publish: (alert) => feed.publishChange({ kind: "alert", alert }),
@@ -224,6 +228,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       metrics.onEvent(event, run);
       tracer?.onEvent(event, run);
       logRun(event, run);
+      relay.noteLocal(event);
       feed.publishEvent(event);
       // One change per commit: the run record is the same for every event of it.
       if (event.seq !== run.lastSeq) return;
@@ -297,6 +302,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     dbFiles.length === 0
       ? adoptOrphans(engine, leaseMsFrom(options.env ?? process.env) / 3, logger)
       : () => undefined;
+  if (store instanceof PostgresRunStore) await relay.start(store);
   if (recovered.continued.length + recovered.suspended.length > 0) {
     logger.info("recovered unfinished runs", {
       continued: recovered.continued.length,
@@ -309,6 +315,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     closing ??= (async () => {
       readiness.closing();
       stopAdopting();
+      await relay.close();
       await server.close();
       // Let running actions finish and commit; engine.close records the queued ones as abandoned (they
       // never began), so recovery runs them again instead of suspending them as outcome unknown.

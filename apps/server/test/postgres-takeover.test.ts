@@ -4,7 +4,7 @@ import path from "node:path";
 import { createTestDatabase, stopTestPostgres } from "@sagaflow/engine/postgres-testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { collect, removeDir, sagaflow, startSagaflow } from "./cli/cli-process";
-import { createClient } from "./helpers";
+import { collectRunEvents, createClient } from "./helpers";
 
 /**
  * Two real `sagaflow serve` processes on one PostgreSQL database (embedded, or DATABASE_URL). Instance A
@@ -82,5 +82,25 @@ describe("two sagaflow serve on one PostgreSQL database", { timeout: 180_000 }, 
     const verify = await sagaflow(dir, "verify", "--db", db);
     expect(verify.code).toBe(0);
     for (const runId of runIds) expect(verify.stdout).toContain(runId);
+  });
+
+  it("a runs.events stream opened on instance C carries every event of a run instance A drives (LISTEN/NOTIFY)", async () => {
+    const db = await createTestDatabase();
+    const a = serve("instance-a", db);
+    const c = serve("instance-c", db);
+    const [urlA, urlC] = await Promise.all([a.url, c.url]);
+    const clientA = createClient(urlA);
+    const clientC = createClient(urlC);
+    await clientA.definitions.save.mutate({ definition: pauses });
+    const { runId } = await clientA.runs.start.mutate({ name: "pauses", input: {} });
+    // Opened while the run waits (5 s) in A: its last events can only reach C through A's notices.
+    const { events } = await collectRunEvents(clientC, { runId }, undefined, 60_000);
+    expect(events.map((stored) => stored.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(events.at(-1)?.event.type).toBe("RunSucceeded");
+    expect((await clientC.runs.history.query({ runId })).events).toEqual(events);
+    a.child.kill("SIGTERM");
+    c.child.kill("SIGTERM");
+    expect((await a.exited).code).toBe(0);
+    expect((await c.exited).code).toBe(0);
   });
 });

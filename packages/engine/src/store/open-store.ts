@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import path from "node:path";
+import type { PostgresOptions } from "./postgres/connection";
 import { openPostgresStore } from "./postgres/postgres-run-store";
 import { openSqliteStore } from "./sqlite/sqlite-run-store";
 import type { RunStore } from "./types";
@@ -30,9 +31,9 @@ export function resolveStoreLocation(urlOrPath: string, cwd: string): string {
  * and migrates in the background: its first call fails with StoreUnavailableError if the server cannot be
  * reached (`connected()` waits for it explicitly).
  */
-export function openRunStore(urlOrPath: string): RunStore {
+export function openRunStore(urlOrPath: string, options: { postgres?: PostgresOptions } = {}): RunStore {
   const location = parseStoreLocation(urlOrPath);
-  if (location.kind === "postgres") return openPostgresStore(location.url);
+  if (location.kind === "postgres") return openPostgresStore(location.url, options.postgres);
   return openSqliteStore(location.path);
 }
 
