@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, launchBrowser } from "./support/browser";
+import { startRun, waitForRunStatus } from "./support/run-view";
 import { type RunningServer, startServer } from "./support/server";
 
 /** Issue 17 item 9: at 1024×700 the canvas keeps room with the JSON view open, and nothing covers the zoom controls. */
@@ -52,6 +53,34 @@ describe("a small screen", () => {
     expect(wider?.width ?? 0).toBeGreaterThan((canvas?.width ?? 0) + 250);
     await page.locator("[data-testid=inspector-toggle]").click();
     await page.locator("[data-testid=inspector]").waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("the minimap in the run view", () => {
+  it("covers no state once the run is fitted in view", async () => {
+    const runId = await startRun(server.url, "order-saga", {
+      orderId: "A-7",
+      sku: "KB-75",
+      quantity: 1,
+      amount: 10,
+      failAt: "ship_order",
+    });
+    await waitForRunStatus(server.url, runId, "compensated");
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`${server.url}/#/runs/${runId}`);
+    await page.locator("[data-state-id=ship_order]").waitFor();
+    await page.waitForTimeout(500);
+    const minimap = await page.locator(".react-flow__minimap").boundingBox();
+    expect(minimap).not.toBeNull();
+    const nodes = await page.locator(".react-flow__node").evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+    );
+    expect(nodes.length).toBeGreaterThan(3);
+    for (const node of nodes) expect(overlap(node, minimap)).toBe(false);
     expect(pageErrors).toEqual([]);
   });
 });

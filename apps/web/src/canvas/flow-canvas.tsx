@@ -6,6 +6,7 @@ import {
   ConnectionLineType,
   Controls,
   type FinalConnectionState,
+  type FitViewOptions,
   MiniMap,
   ReactFlow,
   type ReactFlowInstance,
@@ -38,7 +39,12 @@ const MINIMAP_COLORS: Record<string, string> = {
 };
 const minimapColor = (node: FlowNode) => MINIMAP_COLORS[node.type ?? ""] ?? "#cbd5e1";
 /** Hidden = not rendered yet (only visible nodes render): fit them too, by their declared size. */
-const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1, includeHiddenNodes: true };
+/** The bottom keeps clear of the minimap and the zoom controls, so neither covers a state after a fit. */
+const FIT_VIEW_OPTIONS: FitViewOptions<FlowNode> = {
+  padding: { top: "48px", left: "48px", right: "48px", bottom: "150px" },
+  maxZoom: 1.1,
+  includeHiddenNodes: true,
+};
 const PRO_OPTIONS = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 168, height: 112 };
 const DELETE_KEYS = null;
