@@ -18,6 +18,8 @@ export interface AttemptRequest {
   params: JsonValue;
   /** The attempt's timeout: the engine gives up on it then, and an executor that can stop it does. */
   timeoutMs: number;
+  /** When the engine gives up on it (epoch ms, real time), set when the attempt was scheduled. */
+  deadline?: number;
   /** W3C trace context of the attempt, for actions that call other services. */
   traceparent?: string;
 }

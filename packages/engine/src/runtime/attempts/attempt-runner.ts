@@ -49,6 +49,7 @@ export class AttemptRunner {
     live.attempts.set(attempt.id, running);
     if (this.closed) return; // decided while closing: it never begins, and close records it abandoned
     const durationMs = () => clock.now() - startedAt;
+    const deadline = Date.now() + attempt.timeoutMs;
     let holdsSlot = false;
     // The slot is freed once the result is queued, so a worker waiting for idle slots (shutdown) knows
     // every finished handler's result will be committed.
@@ -89,6 +90,7 @@ export class AttemptRunner {
           action: attempt.action,
           params: attempt.params,
           timeoutMs: attempt.timeoutMs,
+          deadline,
           ...(traceparent === undefined ? {} : { traceparent }),
         },
         running.controller.signal,

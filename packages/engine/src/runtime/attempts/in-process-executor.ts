@@ -55,7 +55,7 @@ export function actionContext(
     attempt: request.attempt,
     idempotencyKey: request.idempotencyKey,
     signal,
-    deadline: Date.now() + request.timeoutMs,
+    deadline: request.deadline ?? Date.now() + request.timeoutMs,
     log: (message, level = "info") => {
       if (level === "error") options.logger.error(message, fields);
       else if (level === "warn") options.logger.warn(message, fields);

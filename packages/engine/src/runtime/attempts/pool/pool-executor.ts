@@ -40,6 +40,9 @@ export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecuto
     setup = { value, key: JSON.stringify(value) };
     const started = new Piscina({
       filename: await workerBundle(),
+      // Plain JavaScript: the thread must not inherit this process's loaders (`--import tsx`), which would
+      // also hook the tsx that loads custom action modules there and break it.
+      execArgv: [],
       minThreads: 1,
       maxThreads: options.threads ?? Math.max(4, availableParallelism() * 2),
       concurrentTasksPerWorker: 1,
