@@ -32,7 +32,9 @@ describe("idempotent starts", () => {
     expect(other.runId).not.toBe(a.runId);
     // Retried at the same moment: still one run.
     const racing = await Promise.all(
-      [1, 2, 3].map(() => first.client.runs.start.mutate({ name: "hello", input: { who: "cy" }, requestId: "order-44" })),
+      [1, 2, 3].map(() =>
+        first.client.runs.start.mutate({ name: "hello", input: { who: "cy" }, requestId: "order-44" }),
+      ),
     );
     expect(new Set(racing.map((r) => r.runId)).size).toBe(1);
     expect((await first.client.runs.list.query({})).runs).toHaveLength(3);

@@ -36,12 +36,16 @@ export async function startServer(options: { port?: number; dir?: string } = {})
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "sagaflow-e2e-"));
   const dbPath = join(dir, "sagaflow.db");
-  const child: ChildProcess = spawn("pnpm", ["sagaflow", "serve", "--port", String(port), "--db", dbPath, "--allow-path", dir], {
-    cwd: repoRoot,
-    detached: true, // its own process group, so stop() ends pnpm, tsx and node together
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, SAGAFLOW_TOKEN: "" },
-  });
+  const child: ChildProcess = spawn(
+    "pnpm",
+    ["sagaflow", "serve", "--port", String(port), "--db", dbPath, "--allow-path", dir],
+    {
+      cwd: repoRoot,
+      detached: true, // its own process group, so stop() ends pnpm, tsx and node together
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, SAGAFLOW_TOKEN: "" },
+    },
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();

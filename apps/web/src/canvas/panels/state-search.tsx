@@ -56,15 +56,17 @@ export function StateSearch({ onPick, onClose }: { onPick: (id: string) => void;
         }}
         className="w-full rounded-t-xl border-slate-100 border-b bg-white px-4 py-3 text-[14px] text-slate-800 outline-none"
       />
-      <ul
+      <div
         id="state-search-results"
         role="listbox"
         aria-label="States"
         className="max-h-72 overflow-y-auto p-1.5"
       >
-        {results.length === 0 && <li className="px-3 py-2 text-[13px] text-slate-500">No state matches.</li>}
+        {results.length === 0 && (
+          <div className="px-3 py-2 text-[13px] text-slate-500">No state matches.</div>
+        )}
         {results.map((r, i) => (
-          <li key={r.id} role="option" aria-selected={i === active}>
+          <div key={r.id} role="option" aria-selected={i === active} tabIndex={-1}>
             <button
               type="button"
               data-result={r.id}
@@ -76,9 +78,9 @@ export function StateSearch({ onPick, onClose }: { onPick: (id: string) => void;
               <span className="font-mono text-slate-800">{r.id}</span>
               {r.action && <span className="ml-auto font-mono text-[12px] text-slate-500">{r.action}</span>}
             </button>
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
     </div>
   );
 }

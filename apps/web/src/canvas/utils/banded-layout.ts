@@ -104,7 +104,9 @@ function layoutScope(
   const layers: FlowNode[][] = [];
   for (const node of flow) {
     const layer = layerOf.get(node.id) ?? 0;
-    (layers[layer] ??= []).push(node);
+    const members = layers[layer] ?? [];
+    members.push(node);
+    layers[layer] = members;
   }
   const companion = new Map<string, FlowNode>();
   for (const [comp, task] of besideOf) {
