@@ -227,15 +227,8 @@ export class Driver {
         run.redriven = true;
         return;
       }
-      if (!race || run.redriven) {
-        for (const signal of run.signals) await this.sendSignal(client, run, signal);
-      }
-      if (run.plan.cancel && !run.canceled && (await this.cancelNow(client, run, status))) {
-        await this.call(() =>
-          client.runs.cancel.mutate({ runId, compensate: run.plan.cancel?.compensate ?? false }),
-        );
-        run.canceled = true;
-      } else if (status === "suspended") {
+      // A suspended run takes no signal: a person looks at it first (before any signal is sent).
+      if (status === "suspended") {
         const { run: record } = await this.call(() => client.runs.get.query({ runId }));
         const suspension = (record.snapshot as RunSnapshot).suspension;
         // crash_loop: the torture's own kills hit one step three times, which a person sees is no poison.
@@ -252,6 +245,16 @@ export class Driver {
         }
         run.resumes += 1;
         this.stats.resumes += 1;
+        return;
+      }
+      if (!race || run.redriven) {
+        for (const signal of run.signals) await this.sendSignal(client, run, signal);
+      }
+      if (run.plan.cancel && !run.canceled && (await this.cancelNow(client, run, status))) {
+        await this.call(() =>
+          client.runs.cancel.mutate({ runId, compensate: run.plan.cancel?.compensate ?? false }),
+        );
+        run.canceled = true;
       } else if (status === "compensation_failed") {
         if (!run.plan.resolve) {
           run.finished = true;
