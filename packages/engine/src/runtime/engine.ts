@@ -423,6 +423,8 @@ export class Engine {
   /** Stops driving runs: aborts in-flight attempts (their outcome is settled by recovery) and releases leases. */
   async close(): Promise<void> {
     if (this.closed) return;
+    // Results that settled but wait for their macrotask are decided and committed before anything stops.
+    this.flushSettled();
     this.closed = true;
     this.attempts.closed = true;
     if (this.leaseRenewal) clearInterval(this.leaseRenewal);
@@ -520,13 +522,15 @@ export class Engine {
   private settleSoon(live: LiveRun, trigger: Trigger): void {
     this.settled.push([live, trigger]);
     if (this.settled.length > 1) return;
-    setImmediate(() => {
-      const batch = this.settled;
-      this.settled = [];
-      for (const [run, next] of batch) {
-        if (!run.broken && !this.closed) this.enqueue(run, next).catch(() => {});
-      }
-    });
+    setImmediate(() => this.flushSettled());
+  }
+
+  private flushSettled(): void {
+    const batch = this.settled;
+    this.settled = [];
+    for (const [run, next] of batch) {
+      if (!run.broken && !this.closed) this.enqueue(run, next).catch(() => {});
+    }
   }
 
   /** Queues a trigger behind the run's earlier ones; the promise settles when it is committed (or refused). */
