@@ -41,6 +41,8 @@ function serve(extra: string[] = []): Promise<Serve> {
       dbPath,
       "--actions",
       actionsModule,
+      "--allow-path",
+      dir,
       ...extra,
     ],
     { cwd: serverDir, env: { ...process.env, SAGAFLOW_TOKEN: "" }, stdio: ["ignore", "pipe", "pipe"] },
@@ -226,6 +228,12 @@ describe("a hostile definition hurts only its own run", () => {
   }, 300_000);
 
   it("a SQLite file locked by another process: attempts cut at 200 and 400 ms, then compensation; a parallel delay is not held up", async () => {
+    // The same write on a free file succeeds: the path is allowed and a worker thread is warm, so what
+    // follows is the lock, not a cold start.
+    const free = await runOne(server.client, "free-db", {
+      go: task("sql.exec", { database: path.join(dir, "free.db"), sql: "CREATE TABLE IF NOT EXISTS t (n)" }),
+    });
+    expect((await settle(server.client, free)).status).toBe("succeeded");
     const locked = path.join(dir, "locked.db");
     // Another process creates the file, takes its write lock and keeps it for 8 s.
     const locker = spawn(
@@ -286,7 +294,11 @@ describe("a hostile definition hurts only its own run", () => {
       (e) => e.event.type === "StepAttemptStarted" && e.event.stateId === "insert",
     );
     const timedOut = events.filter((e) => e.event.type === "StepTimedOut" && e.event.stateId === "insert");
-    expect(started.map((e) => (e.event as unknown as { timeoutMs: number }).timeoutMs)).toEqual([200, 400]);
+    const story = JSON.stringify(events.map((e) => [e.event.type, e.event.stateId, e.event.error ?? null]));
+    expect(
+      started.map((e) => (e.event as unknown as { timeoutMs: number }).timeoutMs),
+      story,
+    ).toEqual([200, 400]);
     const cut = timedOut.map((e, i) => at(e.seq) - at(started[i]?.seq ?? 0));
     expect(cut[0]).toBeGreaterThanOrEqual(190);
     expect(cut[0]).toBeLessThan(1000);

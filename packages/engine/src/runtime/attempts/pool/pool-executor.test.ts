@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { AttemptRequest } from "../attempt-executor";
@@ -57,7 +60,7 @@ describe("the worker pool executor", () => {
     const outcome = await pool.execute(request("test.spin"), timeoutAfter(200));
     clearInterval(timer);
     expect(outcome.ok).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(ticks).toBeGreaterThan(5);
     // The pool replaced the thread.
     expect((await pool.execute(request("transform", { value: 1 }), new AbortController().signal)).ok).toBe(
@@ -94,6 +97,46 @@ describe("the worker pool executor", () => {
       error: { name: "Stopped", message: "stopped: canceled by ops", fatal: false },
     });
     expect(lines).toContain("waiting");
+  });
+
+  it("a timeout while SQLite waits for another process's lock: the thread gets control back, nothing aborts", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sagaflow-lock-"));
+    const file = path.join(dir, "locked.db");
+    const locker = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const D = require("better-sqlite3"); const db = new D(${JSON.stringify(file)});
+         db.exec("CREATE TABLE t (n)"); db.exec("BEGIN EXCLUSIVE"); console.log("locked");
+         setTimeout(() => db.close(), 4000);`,
+      ],
+      { cwd: path.resolve(import.meta.dirname, "../../../.."), stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise((resolve) => locker.stdout?.once("data", resolve));
+    const lockedPool = createPoolExecutor({
+      setup: () => ({ roots: [dir], protectedFiles: [], workingDir: dir, http: { allow: [], deny: [] } }),
+      logger: { info() {}, warn() {}, error() {} },
+      threads: 1,
+    });
+    try {
+      const write = {
+        ...request("sql.exec", { database: file, sql: "INSERT INTO t VALUES (1)" }),
+        timeoutMs: 200,
+      };
+      const outcome = await lockedPool.execute({ ...write, deadline: Date.now() + 200 }, timeoutAfter(200));
+      expect(outcome.ok).toBe(false);
+      // This process is alive, and the same thread takes the next task.
+      expect(
+        await lockedPool.execute(request("transform", { value: 2 }), new AbortController().signal),
+      ).toEqual({
+        ok: true,
+        output: 2,
+      });
+    } finally {
+      locker.kill();
+      await lockedPool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps FatalError fatal across the thread boundary", async () => {

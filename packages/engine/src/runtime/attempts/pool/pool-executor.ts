@@ -9,6 +9,8 @@ import { workerBundle } from "./worker-bundle";
 import type { WorkerSetup } from "./worker-setup";
 
 export const DEFAULT_WORKER_MEMORY_MB = 256;
+/** How long a timed-out attempt's thread may still run before it is terminated. */
+const TERMINATE_GRACE_MS = 1000;
 
 export interface PoolExecutorOptions {
   /** Read when the pool starts (the server's own address is known only once it listens). */
@@ -24,8 +26,8 @@ export interface PoolExecutorOptions {
 /**
  * Runs actions in a pool of worker threads (piscina), one attempt per thread at a time, so a definition's
  * work never runs on the orchestrator's thread. A cancel is passed on to the action's AbortSignal; a
- * timeout terminates the thread at once, whatever the action is doing (a synchronous SQLite call, a
- * regex, a loop), and piscina replaces it. A thread that runs out of heap fails its attempt with
+ * timeout ends the attempt at once for the engine; the thread, if it is still busy a grace period later
+ * (a regex, a loop), is terminated and piscina replaces it. A thread that runs out of heap fails its attempt with
  * ResourceExhausted. (One single huge allocation can still abort the whole process: recovery counts
  * those crashes per step and stops after a few, see docs/reliability.md.)
  */
@@ -76,8 +78,12 @@ export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecuto
           name: reason?.name ?? "AbortError",
           message: reason?.message ?? "aborted",
         } satisfies PortMessage);
-        if (reason?.name === "Timeout") terminate.abort();
+        // Not at once: a thread waiting inside SQLite (a lock) must first get control back, since
+        // terminating it there aborts the whole process. Its lock wait ends just past the deadline (see
+        // busyTimeoutFor) and the action fails by itself; a thread that never yields is cut after the grace.
+        if (reason?.name === "Timeout") graceTimer = setTimeout(() => terminate.abort(), TERMINATE_GRACE_MS);
       };
+      let graceTimer: NodeJS.Timeout | undefined;
       signal.addEventListener("abort", onAbort, { once: true });
       const task: ActionTask = {
         setup: setup!.value,
@@ -95,6 +101,7 @@ export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecuto
         return { ok: false, error: workerFailure(error, memoryMb) };
       } finally {
         signal.removeEventListener("abort", onAbort);
+        clearTimeout(graceTimer);
         port1.close();
       }
     },
