@@ -73,6 +73,8 @@ export const runEventSchema = z.discriminatedUnion("type", [
     timeoutMs: z.number(),
     /** The same attempt run again after a restart (idempotent steps, or one abandoned before it began). */
     recovered: z.boolean().optional(),
+    /** Recovered because the store refused a commit and the run was reloaded: not a process death. */
+    afterRefusedCommit: z.boolean().optional(),
   }),
   /**
    * A graceful shutdown stopped an attempt (task or compensation) that never began executing: it was still
@@ -227,6 +229,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
     params: jsonValueSchema,
     timeoutMs: z.number(),
     recovered: z.boolean().optional(),
+    afterRefusedCommit: z.boolean().optional(),
   }),
   z.object({
     type: z.literal("CompensationStepFailed"),

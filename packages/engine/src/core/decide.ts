@@ -128,7 +128,7 @@ async function handle(w: Working, trigger: Trigger): Promise<void> {
     case "compensate":
       return compensateNow(w, trigger.by);
     case "recover":
-      return recover(w);
+      return recover(w, trigger.afterRefusedCommit === true);
     case "abandon":
       return abandon(w, trigger);
     case "suspendCorrupt":
@@ -541,7 +541,7 @@ export const DEFAULT_CRASH_LIMIT = 3;
  * attempts abandoned before they began run again with the same key; any other interrupted task suspends
  * the run: its outcome is unknown.
  */
-function recover(w: Working): void {
+function recover(w: Working, afterRefusedCommit = false): void {
   const s = w.snapshot;
   if (s.status !== "running" && s.status !== "waiting" && s.status !== "compensating") return;
   const attempts = Object.values(s.inFlight).filter((attempt) => !attempt.interrupted);
@@ -588,6 +588,7 @@ function recover(w: Working): void {
         params: attempt.params,
         timeoutMs: attempt.timeoutMs,
         recovered: true,
+        ...(afterRefusedCommit ? { afterRefusedCommit: true } : {}),
       });
     } else {
       w.emit({
@@ -599,6 +600,7 @@ function recover(w: Working): void {
         params: attempt.params,
         timeoutMs: attempt.timeoutMs,
         recovered: true,
+        ...(afterRefusedCommit ? { afterRefusedCommit: true } : {}),
       });
     }
   }

@@ -66,7 +66,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       const id = attemptId(event.idempotencyKey, event.attempt);
       // A re-run after a crash of an attempt whose scope was being canceled is still awaited.
       const canceling = event.recovered === true && s.inFlight[id]?.canceling === true;
-      const crashes = crashesBefore(s.inFlight[id], event.recovered);
+      const crashes = crashesBefore(s.inFlight[id], event);
       s.inFlight[id] = {
         id,
         kind: "task",
@@ -327,7 +327,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       const compensation = s.compensation;
       if (!compensation) break;
       const id = attemptId(event.idempotencyKey, event.attempt);
-      const crashes = crashesBefore(s.inFlight[id], event.recovered);
+      const crashes = crashesBefore(s.inFlight[id], event);
       s.inFlight[id] = {
         id,
         kind: "compensation",
@@ -577,9 +577,12 @@ function beginAttempt(
  * A recovered re-run counts one more crash of its attempt, unless a graceful shutdown abandoned it before it
  * began (not a crash): the count recovery stops crash loops with.
  */
-function crashesBefore(previous: InFlightAttempt | undefined, recovered: boolean | undefined): number {
-  if (!recovered || !previous) return 0;
-  return (previous.crashes ?? 0) + (previous.abandoned ? 0 : 1);
+function crashesBefore(
+  previous: InFlightAttempt | undefined,
+  event: { recovered?: boolean | undefined; afterRefusedCommit?: boolean | undefined },
+): number {
+  if (!event.recovered || !previous) return 0;
+  return (previous.crashes ?? 0) + (previous.abandoned || event.afterRefusedCommit ? 0 : 1);
 }
 
 export function newProgress(): AttemptProgress {

@@ -35,7 +35,7 @@ export type Trigger =
   | { type: "compensate"; by: string }
   | { type: "resolveStep"; output: JsonValue; by: string; stateId?: string }
   /** A new process took the run over: attempts in flight died with the old one. */
-  | { type: "recover" }
+  | { type: "recover"; afterRefusedCommit?: boolean }
   /** Graceful shutdown: these attempts never began executing (they waited for a worker slot). */
   | { type: "abandon"; attemptIds: string[]; reason: string }
   | { type: "suspendCorrupt"; lastGoodSeq: number; message: string }

@@ -469,18 +469,24 @@ export class Engine {
   }
 
   /** Loads a run to drive it: verifies its history, suspends it if corrupt, recovers what was in flight. */
-  private load(runId: string, forOperator = false): Promise<LiveRun | undefined> {
+  private load(runId: string, forOperator = false, afterRefusedCommit = false): Promise<LiveRun | undefined> {
     const existing = this.live.get(runId);
     if (existing) return Promise.resolve(existing);
     let pending = this.loading.get(runId);
     if (!pending) {
-      pending = this.loadFresh(runId, forOperator).finally(() => this.loading.delete(runId));
+      pending = this.loadFresh(runId, forOperator, afterRefusedCommit).finally(() =>
+        this.loading.delete(runId),
+      );
       this.loading.set(runId, pending);
     }
     return pending;
   }
 
-  private async loadFresh(runId: string, forOperator: boolean): Promise<LiveRun | undefined> {
+  private async loadFresh(
+    runId: string,
+    forOperator: boolean,
+    afterRefusedCommit = false,
+  ): Promise<LiveRun | undefined> {
     const record = await this.store.getRun<RunSnapshot>(runId);
     if (!record) return undefined;
     const now = new Date(this.clock.now()).toISOString();
@@ -508,8 +514,10 @@ export class Engine {
       return live;
     }
     this.track(live);
-    if (!isTerminalStatus(record.status)) await this.enqueue(live, { type: "recover" });
-    else this.scheduleWake(live);
+    if (!isTerminalStatus(record.status)) {
+      // A reload after a refused commit is not a process death: it does not count towards a crash loop.
+      await this.enqueue(live, { type: "recover", ...(afterRefusedCommit ? { afterRefusedCommit } : {}) });
+    } else this.scheduleWake(live);
     return live;
   }
 
@@ -703,7 +711,7 @@ export class Engine {
     const timer = this.clock.setTimer(delayMs, () => {
       this.commitRetryTimers.delete(runId);
       if (this.closed || this.live.has(runId)) return;
-      this.load(runId).catch(() => this.retryAfterRefusedCommit(runId));
+      this.load(runId, false, true).catch(() => this.retryAfterRefusedCommit(runId));
     });
     this.commitRetryTimers.set(runId, timer);
   }
