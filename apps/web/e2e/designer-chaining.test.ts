@@ -50,7 +50,14 @@ describe("chaining steps", () => {
     await page.goto(`${server.url}/#/new/chain-flow`);
     await page.locator("[data-testid=canvas]").waitFor();
     const first = await dropState(page, "task", { x: 150, y: 200 });
-    const before = await zoom();
+    // The zoom the user sees once the canvas has settled (the first state may still pan it into view).
+    let before = await zoom();
+    for (let settled = 0; settled < 3; ) {
+      await page.waitForTimeout(150);
+      const now = await zoom();
+      settled = now === before ? settled + 1 : 0;
+      before = now;
+    }
     for (let i = 0; i < 4; i++) await page.locator("[data-palette=task]").click();
     const definition = await definitionInJsonView(page);
     expect(definition.states[first]).toMatchObject({ next: "task_2" });
@@ -58,7 +65,7 @@ describe("chaining steps", () => {
     expect(definition.states.task_4).toMatchObject({ next: "task_5" });
     await page.locator("[data-testid=json-toggle]").click();
     // The pan to a new state may animate (d3 zooms out a little on the way): wait for it to settle.
-    await expect.poll(zoom).toBeCloseTo(before, 2);
+    await expect.poll(zoom, { timeout: 10_000 }).toBeCloseTo(before, 2);
     await expect.poll(() => inView("task_5")).toBe(true);
     // The selection moved along: the last one added is the one being edited.
     expect(await page.locator("input[name=state-id]").inputValue()).toBe("task_5");

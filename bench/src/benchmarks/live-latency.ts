@@ -121,6 +121,10 @@ export const liveLatency: Benchmark = {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       await openRun(page, server.url, runId);
       await page.locator('[data-state-id="go"][data-run-phase="waiting"]').waitFor();
+      // The run view opens at a readable zoom on the start; every node must be on screen to be measured
+      // (the canvas draws only the nodes on screen).
+      await page.locator(".react-flow__controls-fitview").click();
+      await page.locator('[data-state-id="done"]').waitFor();
       await page.evaluate(`(() => {
         window.__changes = [];
         new MutationObserver((records) => {

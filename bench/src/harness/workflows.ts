@@ -63,7 +63,16 @@ export function signalLoopWorkflow(steps: number, name = "bench-signal"): Defini
     name,
     startAt: "gate",
     states: {
-      gate: { type: "signal", signal: "go", maxVisits: steps + 1, next: "gate" },
+      // The validator refuses a workflow that can never finish: a day without a signal ends it.
+      gate: {
+        type: "signal",
+        signal: "go",
+        maxVisits: steps + 1,
+        next: "gate",
+        timeout: "1d",
+        onTimeout: "done",
+      },
+      done: { type: "succeed" },
     },
   } as Definition;
 }

@@ -1,6 +1,6 @@
 import type { StateType } from "@sagaflow/shared";
 import { useReactFlow, useUpdateNodeInternals } from "@xyflow/react";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { FlowCanvas } from "../../canvas/flow-canvas";
 import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
 import { useShortcuts } from "../../canvas/hooks/use-shortcuts";
@@ -47,6 +47,12 @@ export function EditorWorkspace({
   const [saving, setSaving] = useState(false);
   const [version, setVersion] = useState(loadedVersion);
 
+  /**
+   * The zoom a pan must keep. During a pan's animation d3 zooms out on the way, so the zoom read then is
+   * not the user's: a pan started within one animation of the last keeps that one's zoom.
+   */
+  const panZoom = useRef<{ zoom: number; until: number } | undefined>(undefined);
+
   /** Keeps the zoom: pans only if the state is out of sight (re-fitting on each add shrank the view). */
   const reveal = useCallback(
     (id: string) =>
@@ -62,8 +68,12 @@ export function EditorWorkspace({
           topLeft.y >= bounds.top &&
           bottomRight.x <= bounds.right &&
           bottomRight.y <= bounds.bottom;
-        if (!inside)
-          flow.setCenter(x + STATE_WIDTH / 2, y + STATE_HEIGHT / 2, { zoom: flow.getZoom(), duration: 200 });
+        if (!inside) {
+          const last = panZoom.current;
+          const zoom = last && performance.now() < last.until ? last.zoom : flow.getZoom();
+          panZoom.current = { zoom, until: performance.now() + 300 };
+          flow.setCenter(x + STATE_WIDTH / 2, y + STATE_HEIGHT / 2, { zoom, duration: 200 });
+        }
       }),
     [flow],
   );

@@ -12,9 +12,10 @@ export function useSelectionInUrl(focusState: (id: string) => void) {
   useEffect(() => {
     const wanted = parseRoute(window.location.hash);
     const id = wanted.page === "editor" ? wanted.state : undefined;
-    // After the canvas's first fit, or that fit would move the view away again.
+    // After the canvas's first fit, or that fit would move the view away again. A state already selected
+    // here (the URL only followed the selection) is not focused again: that would change the zoom.
     const timer =
-      id && store.getState().nodes.some((n) => n.id === id)
+      id && store.getState().nodes.some((n) => n.id === id) && selectedStateId(store.getState().nodes) !== id
         ? setTimeout(() => focusState(id), 120)
         : undefined;
     const unsubscribe = store.subscribe((s, before) => {

@@ -111,7 +111,7 @@ function bindingsJson(bindings: ExpressionBindings): string {
 
 /** isolated-vm's and JSONata's errors as one readable message that names a timeout when it was one. */
 function asExpressionError(error: unknown, timeoutMs: number): Error {
-  if (error instanceof Error && /timed out/i.test(error.message)) {
+  if (error instanceof Error && /timed out|evaluation timeout/i.test(error.message)) {
     return Object.assign(new Error(`the expression ran longer than its ${timeoutMs} ms time limit`), {
       name: "Timeout",
     });
