@@ -79,6 +79,8 @@ interface Waiter {
 }
 
 const DEFAULT_LEASE_MS = 60_000;
+/** Fairness: at most this many attempt results in a row are decided without letting I/O in. */
+const YIELD_EVERY = 32;
 const traceparentOf = (options: { traceparent?: string }) =>
   options.traceparent === undefined ? {} : { traceparent: options.traceparent };
 /** Backoff of loading a run again after the store refused one of its commits (disk full, read-only). */
@@ -115,6 +117,8 @@ export class Engine {
   private readonly payloadLimits: PayloadLimits;
   /** Attempt results waiting for the next macrotask (see settleSoon). */
   private settled: [LiveRun, Trigger][] = [];
+  /** Results that went on without a macrotask since the last one. */
+  private sinceYield = 0;
   private readonly sandbox: IsolateEvaluator | undefined;
 
   constructor(private readonly options: EngineOptions) {
@@ -522,15 +526,25 @@ export class Engine {
   }
 
   /**
-   * Fairness: an action that settles at once (transform, log) would otherwise chain the next step as a
-   * microtask, and a run of 10,000 quick steps would never let the HTTP server or a timer have a turn.
-   * Results are handed to decide one macrotask later, all of that turn's together, so their commits still
-   * share one transaction (group commit).
+   * Fairness: an action that settles at once (transform, log) chains the next step as a microtask, and a
+   * run of 10,000 quick steps would never let the HTTP server or a timer have a turn. So every
+   * YIELD_EVERY-th result in a row is handed to decide one macrotask later, together with every result of
+   * that turn (their commits still share one transaction: group commit).
    */
   private settleSoon(live: LiveRun, trigger: Trigger): void {
+    // Most results go on at once; every YIELD_EVERY-th consecutive one waits for a macrotask, with
+    // whatever else settled meanwhile, so the HTTP server and timers get a turn at least that often.
+    if (this.settled.length === 0 && this.sinceYield < YIELD_EVERY) {
+      this.sinceYield += 1;
+      this.enqueue(live, trigger).catch(() => {});
+      return;
+    }
     this.settled.push([live, trigger]);
     if (this.settled.length > 1) return;
-    setImmediate(() => this.flushSettled());
+    setImmediate(() => {
+      this.sinceYield = 0;
+      this.flushSettled();
+    });
   }
 
   private flushSettled(): void {
