@@ -17,6 +17,7 @@ import {
 } from "@sagaflow/shared";
 import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
+import { localOperatorCalls, type OperatorCalls } from "../cluster/operator-call";
 import { toTRPCError } from "../errors";
 import { streamRunEvents } from "../live/run-event-stream";
 import { TRACEPARENT_PATTERN } from "../observability/trace-ids";
@@ -31,6 +32,9 @@ const runIdInput = z.object({ runId: z.string().min(1).max(200) });
 const versionInput = z.union([z.number().int().min(1), z.literal("latest")]);
 const latestOr = (version: number | "latest") => (version === "latest" ? undefined : version);
 const MAX_PAGE = 500;
+
+/** Operator calls reach the run wherever it executes: forwarded to its owner on a shared database (cluster/). */
+const operatorOf = (ctx: Context): OperatorCalls => ctx.operator ?? localOperatorCalls(ctx.engine);
 
 /** Reads that need the run itself; operator calls leave "no such run" to the engine (RunNotFoundError). */
 async function requireRun(ctx: Context, runId: string): Promise<RunRecord> {
@@ -135,10 +139,17 @@ export const runsRouter = {
     };
   }),
 
+  /**
+   * A page of the run's events, in seq order: the `limit` after `afterSeq` (default 0), or with `beforeSeq`
+   * the `limit` just before it (the run view opens on the snapshot and the last page, and pages the rest
+   * on demand). `nextSeq` is the afterSeq of the page after this one, `prevSeq` the beforeSeq of the one
+   * before it; each is null at that end.
+   */
   history: publicProcedure
     .input(
       runIdInput.extend({
         afterSeq: z.number().int().min(0).optional(),
+        beforeSeq: z.number().int().min(1).optional(),
         limit: z
           .number()
           .int()
@@ -148,17 +159,34 @@ export const runsRouter = {
       }),
     )
     .query(async ({ ctx, input }) => {
-      await requireRun(ctx, input.runId);
+      const run = await requireRun(ctx, input.runId);
       const limit = input.limit ?? 200;
-      const events = await ctx.store.getHistory(input.runId, { afterSeq: input.afterSeq ?? 0, limit });
-      const nextSeq = events.length === limit ? (events.at(-1)?.seq ?? null) : null;
-      return { events, nextSeq };
+      if (input.beforeSeq !== undefined && input.afterSeq !== undefined) {
+        throw new InvalidInputError("Give afterSeq or beforeSeq, not both");
+      }
+      // Seqs run 1..lastSeq without gaps, so the page before `beforeSeq` starts at a known seq.
+      const before = Math.min(input.beforeSeq ?? Number.POSITIVE_INFINITY, run.lastSeq + 1);
+      const afterSeq =
+        input.beforeSeq === undefined ? (input.afterSeq ?? 0) : Math.max(0, before - 1 - limit);
+      const take = input.beforeSeq === undefined ? limit : before - 1 - afterSeq;
+      const events = take > 0 ? await ctx.store.getHistory(input.runId, { afterSeq, limit: take }) : [];
+      const last = events.at(-1)?.seq;
+      const more = input.beforeSeq === undefined ? events.length === limit : (last ?? 0) < run.lastSeq;
+      const nextSeq = more ? (last ?? null) : null;
+      const first = events[0]?.seq;
+      const prevSeq = first !== undefined && first > 1 ? first : null;
+      return { events, nextSeq, prevSeq };
     }),
 
   cancel: publicProcedure
     .input(runIdInput.extend({ compensate: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.engine.cancel(input.runId, { compensate: input.compensate, by: ctx.by });
+      await operatorOf(ctx).call({
+        op: "cancel",
+        runId: input.runId,
+        compensate: input.compensate,
+        by: ctx.by,
+      });
     }),
 
   /**
@@ -168,9 +196,10 @@ export const runsRouter = {
   resume: publicProcedure
     .input(runIdInput.extend({ version: versionInput.optional() }))
     .mutation(async ({ ctx, input }) => {
-      if (input.version === undefined) return void (await ctx.engine.resume(input.runId, ctx.by));
+      const operator = operatorOf(ctx);
+      if (input.version === undefined) return operator.call({ op: "resume", runId: input.runId, by: ctx.by });
       const { to } = await previewVersionMove(ctx.store, input.runId, latestOr(input.version));
-      await ctx.engine.resume(input.runId, ctx.by, { version: to });
+      await operator.call({ op: "resume", runId: input.runId, by: ctx.by, version: to });
     }),
 
   /** What resuming on `version` (default: the latest) would do, before anything runs (core/version-compat.ts). */
@@ -183,22 +212,25 @@ export const runsRouter = {
   signal: publicProcedure
     .input(runIdInput.extend({ name: z.string().min(1).max(200), payload: jsonValueSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.engine.signal(input.runId, input.name, input.payload ?? null, ctx.by);
+      const { runId, name } = input;
+      await operatorOf(ctx).call({ op: "signal", runId, name, payload: input.payload ?? null, by: ctx.by });
     }),
 
   retryCompensation: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
-    await ctx.engine.retryCompensation(input.runId, ctx.by);
+    await operatorOf(ctx).call({ op: "retryCompensation", runId: input.runId, by: ctx.by });
   }),
 
   /** "Compensate now": a run that failed with onError abort (or was canceled without undoing) undoes its steps. */
   compensate: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
-    await ctx.engine.compensate(input.runId, ctx.by);
+    await operatorOf(ctx).call({ op: "compensate", runId: input.runId, by: ctx.by });
   }),
 
   resolveStep: publicProcedure
     .input(runIdInput.extend({ output: jsonValueSchema, stateId: stateIdSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.engine.resolveStep(input.runId, {
+      await operatorOf(ctx).call({
+        op: "resolveStep",
+        runId: input.runId,
         output: input.output,
         by: ctx.by,
         ...(input.stateId ? { stateId: input.stateId } : {}),
@@ -207,7 +239,7 @@ export const runsRouter = {
 
   /** Repairs a corrupt history: keeps the last good checkpoint and continues from it. */
   restore: publicProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
-    await ctx.engine.restoreFromCheckpoint(input.runId, ctx.by);
+    await operatorOf(ctx).call({ op: "restore", runId: input.runId, by: ctx.by });
   }),
 
   /**
