@@ -1,13 +1,6 @@
-/**
- * An error whose `name` is what a task's `catch` and `retry.retryOn` match (SPEC §4).
- * Actions throw these instead of bare `Error`s so a definition can react to one kind of failure.
- */
-export class ActionError extends Error {
-  constructor(name: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = name;
-  }
-}
+import { ActionError } from "../core/action-error";
+
+export { ActionError };
 
 /** The reason an aborted signal carries, as an Error (a bare `abort()` gives a DOMException AbortError). */
 export function abortReason(signal: AbortSignal): Error {

@@ -24,5 +24,4 @@ export {
   createActionRegistry,
   paramsJsonSchema,
 } from "./registry";
-export { simulatedBuiltins } from "./simulated";
 export { type ActionContext, type ActionDefinition, defineAction, FatalError } from "./types";

@@ -31,6 +31,9 @@ describe("the core bundled for the browser", () => {
     // The pure core itself is in: the fold and decide, not an empty shell.
     expect(inputs.some((path) => path.endsWith("core/fold.ts"))).toBe(true);
     expect(inputs.some((path) => path.endsWith("core/decide.ts"))).toBe(true);
+    // What the designer's Simulate mode runs: the pure built-ins and the in-thread JSONata evaluator.
+    expect(inputs.some((path) => path.endsWith("core/pure-builtins.ts"))).toBe(true);
+    expect(inputs.some((path) => path.endsWith("core/jsonata-evaluator.ts"))).toBe(true);
     const code = result.outputFiles[0]?.text ?? "";
     expect(code).not.toMatch(/require\(["'](fs|path|node:)/);
   });

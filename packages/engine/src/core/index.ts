@@ -17,9 +17,26 @@ export {
   taskIds,
   type UncompensatedEffect,
 } from "./each-failure";
+export {
+  FAILURE_TABLE_HEADER,
+  type FailureRow,
+  failureRow,
+  leavesWritesUndone,
+} from "./each-failure-table";
 export { type Evaluator, type ExpressionBindings, evaluateDeep, toJson } from "./expressions";
 export { applyEvent, fold, foldHistory } from "./fold";
+export { createJsonataEvaluator, DEFAULT_EXPRESSION_TIMEOUT_MS } from "./jsonata-evaluator";
 export { attemptId, compensationKey, idempotencyKey } from "./names";
+export {
+  isFalsy,
+  type PureBuiltin,
+  pureAssert,
+  pureDelay,
+  pureFlaky,
+  pureLog,
+  pureTransform,
+  simulatedBuiltins,
+} from "./pure-builtins";
 export { backoffDelay, planRetry, type ResolvedRetry, resolveRetry } from "./retry";
 export {
   checkOutcomes,

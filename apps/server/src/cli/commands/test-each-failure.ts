@@ -1,7 +1,10 @@
 import path from "node:path";
 import {
   createJsonataEvaluator,
+  FAILURE_TABLE_HEADER,
   type FailureReport,
+  failureRow,
+  leavesWritesUndone,
   SIMULATED_FAILURE,
   simulatedBuiltins,
   simulateEachFailure,
@@ -43,7 +46,7 @@ export async function eachFailure(
     evaluate: createJsonataEvaluator(),
   });
   const budget = timeoutBudget(definition);
-  const undone = reports.some((report) => report.uncompensated.some((effect) => !effect.declaredNoUndo));
+  const undone = leavesWritesUndone(reports);
   if (options.json) {
     io.out(
       JSON.stringify({
@@ -70,20 +73,10 @@ export async function eachFailure(
 }
 
 function table(reports: FailureReport[]): string {
-  const rows = reports.map((report) => [
-    report.stateId,
-    report.reached ? report.status : "not reached",
-    report.compensated.length === 0
-      ? "—"
-      : report.compensated.map((name, i) => `${i + 1}. ${name}`).join(", "),
-    report.uncompensated.length === 0
-      ? "—"
-      : report.uncompensated
-          .map((e) => (e.declaredNoUndo ? `${e.name} (no undo declared)` : `⚠ ${e.name}`))
-          .join(", "),
-    report.path.join(" → "),
-  ]);
-  const header = ["task", "ends", "compensations run", "left undone", "path"];
+  const rows = reports
+    .map(failureRow)
+    .map((row) => [row.task, row.ends, row.compensations, row.leftUndone, row.path]);
+  const header: string[] = [...FAILURE_TABLE_HEADER];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );

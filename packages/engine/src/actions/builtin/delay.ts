@@ -1,5 +1,5 @@
-import { durationSchema, parseDuration } from "@sagaflow/shared";
-import { z } from "zod";
+import { parseDuration } from "@sagaflow/shared";
+import { pureDelay } from "../../core/pure-builtins";
 import { abortReason, throwIfAborted } from "../errors";
 import { defineAction } from "../types";
 
@@ -19,18 +19,14 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Its params and output live in the core (simulations take the duration on their clock); this one sleeps. */
 export const delay = defineAction({
-  name: "delay",
-  description:
-    "Sleeps inside the step (in memory: use a wait state for durable timers). Stops at once on timeout " +
-    "or cancel. Output: {slept} in milliseconds.",
+  name: pureDelay.name,
+  description: pureDelay.description,
   effect: "none",
-  params: z.strictObject({
-    duration: durationSchema.describe('How long: "250ms", "30s", "5m", … or a number of milliseconds'),
-  }),
+  params: pureDelay.params,
   async handler(params, ctx) {
-    const ms = parseDuration(params.duration);
-    await sleep(ms, ctx.signal);
-    return { slept: ms };
+    await sleep(parseDuration(params.duration), ctx.signal);
+    return pureDelay.run(params, ctx.attempt);
   },
 });

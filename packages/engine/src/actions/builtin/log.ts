@@ -1,16 +1,14 @@
-import { z } from "zod";
+import { pureLog } from "../../core/pure-builtins";
 import { defineAction } from "../types";
 
+/** Its params and output live in the core (simulations run it too); the engine also writes the log. */
 export const log = defineAction({
-  name: "log",
-  description: "Writes a message to the run's log. Output: {}.",
+  name: pureLog.name,
+  description: pureLog.description,
   effect: "none",
-  params: z.strictObject({
-    message: z.string().describe("The text to log; expressions may build it"),
-    level: z.enum(["debug", "info", "warn", "error"]).default("info").describe("Log level"),
-  }),
+  params: pureLog.params,
   async handler(params, ctx) {
     ctx.log(params.message, params.level);
-    return {};
+    return pureLog.run(params, ctx.attempt);
   },
 });

@@ -1,14 +1,13 @@
-import { z } from "zod";
+import { pureTransform } from "../../core/pure-builtins";
 import { defineAction } from "../types";
 
+/** Pure: its params and logic live in the core, which simulations run too. */
 export const transform = defineAction({
-  name: "transform",
-  description: "Outputs `value`, typically built by expressions from $input and $steps. No side effects.",
+  name: pureTransform.name,
+  description: pureTransform.description,
   effect: "none",
-  params: z.strictObject({
-    value: z.unknown().describe("The output: any JSON, expressions evaluated"),
-  }),
-  async handler(params) {
-    return params.value ?? null;
+  params: pureTransform.params,
+  async handler(params, ctx) {
+    return pureTransform.run(params, ctx.attempt);
   },
 });

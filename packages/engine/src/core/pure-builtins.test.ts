@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { builtinActions } from "./builtin";
-import { simulatedBuiltins } from "./simulated";
+import { builtinActions } from "../actions/builtin";
+import { simulatedBuiltins } from "./pure-builtins";
 
 describe("simulatedBuiltins", () => {
   const actions = simulatedBuiltins();
