@@ -34,11 +34,11 @@ function durationOf(step: StepRecord): number | undefined {
   return Math.max(0, Date.parse(step.endedAt) - Date.parse(step.lastEnteredAt));
 }
 
-function nodeStatus(step: StepRecord, order: number | undefined): NodeRunStatus {
+function nodeStatus(step: StepRecord, order: number | undefined, attempts: number): NodeRunStatus {
   const durationMs = durationOf(step);
   return {
     phase: PHASE[step.status],
-    ...(step.attempts.length > 0 ? { attempts: step.attempts.length } : {}),
+    ...(attempts > 0 ? { attempts } : {}),
     ...(durationMs === undefined ? {} : { durationMs }),
     ...(order === undefined ? {} : { compensationOrder: order }),
   };
@@ -82,7 +82,13 @@ export function deriveOverlay(
 
   const nodes: Record<string, NodeRunStatus> = {};
   for (const step of Object.values(model.steps)) {
-    const next = nodeStatus(step, orderOfCompensation.get(step.stateId)?.order);
+    // A model opened from the snapshot has not seen the early attempts: the engine's record counts them.
+    // (A compensation's attempts are drawn on its trace entry, not its node.)
+    const attempts =
+      model.openedAtSeq > 0 && step.stateType !== "compensation"
+        ? Math.max(step.attempts.length, model.snapshot?.stateRuns[step.stateId]?.attempts ?? 0)
+        : step.attempts.length;
+    const next = nodeStatus(step, orderOfCompensation.get(step.stateId)?.order, attempts);
     const before = previous?.nodes[step.stateId];
     nodes[step.stateId] = before && sameRecord(before, next) ? before : next;
   }

@@ -141,6 +141,11 @@ export interface RunModel {
   suspendedAt: string | null;
   /** Resumes on another version, in order: events after `seq` ran on `to`. */
   moves: { from: number; to: number; by: string; seq: number }[];
+  /**
+   * 0 when folded from the first event. Otherwise the seq of the server's snapshot the model started from
+   * (a long run opens that way, summary-model.ts): attempts, spans and transitions before it are unknown.
+   */
+  openedAtSeq: number;
 }
 
 export function createRunModel(runId: string): RunModel {
@@ -163,6 +168,7 @@ export function createRunModel(runId: string): RunModel {
     pendingVia: {},
     moves: [],
     suspendedAt: null,
+    openedAtSeq: 0,
   };
 }
 
@@ -192,7 +198,7 @@ export function foldIntoRunModel(model: RunModel, stored: RunHistoryEvent): void
 }
 
 /** The run's own fields, as the engine's fold has them. */
-function mirrorRun(model: RunModel): void {
+export function mirrorRun(model: RunModel): void {
   const s = model.snapshot;
   if (!s) return;
   model.workflow = s.workflow;

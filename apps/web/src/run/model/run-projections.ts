@@ -269,7 +269,7 @@ const PROJECTIONS: Projections = {
 };
 
 /** How the view names the engine's status of a compensation state. */
-const COMPENSATION_STEP: Partial<Record<StateRunStatus, StepStatus>> = {
+export const COMPENSATION_STEP: Partial<Record<StateRunStatus, StepStatus>> = {
   running: "compensating",
   succeeded: "compensated",
   failed: "compensation_failed",
