@@ -1,3 +1,5 @@
+/** The Workflow State Format is pure too: the run view's time travel prints it as of any event. */
+export { formatWorkflowState } from "../format/workflow-state";
 export { assertNever } from "./assert-never";
 export { decide } from "./decide";
 export {
