@@ -15,15 +15,14 @@ import { actionCatalog } from "../actions/registry";
 import type { ActionDefinition } from "../actions/types";
 import { decide } from "../core/decide";
 import type { Evaluator } from "../core/expressions";
-import { applyEvent, foldHistory } from "../core/fold";
-import type { Command, CompensationAlert, Decision, Trigger } from "../core/types";
+import { foldHistory } from "../core/fold";
+import type { CompensationAlert, DecideContext, Trigger } from "../core/types";
 import {
   ConcurrentModificationError,
   DefinitionNotFoundError,
   EngineClosedError,
   InvalidDefinitionError,
   InvalidInputError,
-  InvalidOperationError,
   LeaseHeldError,
   RunNotFoundError,
 } from "../errors";
@@ -31,13 +30,20 @@ import type { RunRecord, RunStore, StoredDefinition, StoredEvent } from "../stor
 import type { AttemptExecutor } from "./attempts/attempt-executor";
 import { type ActionSlots, AttemptRunner } from "./attempts/attempt-runner";
 import { createInProcessExecutor } from "./attempts/in-process-executor";
-import { type Clock, createRealClock, type TimerHandle } from "./clock";
+import { type Clock, createRealClock } from "./clock";
+import { CommitQueue, wakeAtOf } from "./commit-queue";
 import { DefinitionCache } from "./definition-cache";
 import { createIsolateEvaluator, type IsolateEvaluator } from "./expressions/isolate-evaluator";
+import { DEFAULT_LEASE_MS, Leases } from "./leases";
 import { type LiveRun, newLiveRun, type RunRef } from "./live-run";
 import { type Logger, silentLogger } from "./logger";
+import { OperatorCalls } from "./operator-calls";
 import { newRunId, requestRunId } from "./run-id";
+import { RunWaiters } from "./run-waiters";
+import { Scheduler } from "./scheduler";
 import { type HistoryVerdict, verifyHistory } from "./verify";
+
+export { wakeAtOf } from "./commit-queue";
 
 export interface EngineOptions {
   store: RunStore;
@@ -72,25 +78,18 @@ export interface EngineOptions {
   traceparentFor?: (run: RunRef, attemptId: string) => string | undefined;
 }
 
-interface Waiter {
-  until: (status: RunStatus) => boolean;
-  resolve: (run: RunRef) => void;
-  reject: (error: Error) => void;
-}
-
-const DEFAULT_LEASE_MS = 60_000;
-/** Fairness: at most this many attempt results in a row are decided without letting I/O in. */
-const YIELD_EVERY = 32;
 const traceparentOf = (options: { traceparent?: string }) =>
   options.traceparent === undefined ? {} : { traceparent: options.traceparent };
-/** Backoff of loading a run again after the store refused one of its commits (disk full, read-only). */
-const COMMIT_RETRY_MIN_MS = 1000;
-const COMMIT_RETRY_MAX_MS = 30_000;
 
 /**
  * The edge of the engine: it feeds triggers (action results, timers, operator calls) to the pure
  * `decide`, commits each decision's events and snapshot in one store transaction, then carries out the
- * decision's commands. Triggers of one run are handled one at a time, in order.
+ * decision's commands. Triggers of one run are handled one at a time, in order. The parts:
+ *   scheduler.ts       per-run trigger queues, fairness, wake timers
+ *   commit-queue.ts    decide → commit → commands, refused commits
+ *   operator-calls.ts  a person's calls (signal, cancel, resume, resolve, compensate, restore)
+ *   attempts/          running actions (AttemptRunner + an AttemptExecutor)
+ *   leases.ts          this process's claim on its runs
  */
 export class Engine {
   private readonly store: RunStore;
@@ -99,27 +98,21 @@ export class Engine {
   private readonly evaluate: Evaluator;
   private readonly random: () => number;
   private readonly logger: Logger;
-  private readonly owner: string;
   private readonly live = new Map<string, LiveRun>();
   private readonly loading = new Map<string, Promise<LiveRun | undefined>>();
-  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly waiters = new RunWaiters();
   private resolvePathPolicy: ((path: string) => string) | undefined;
   private catalog: ActionCatalog | undefined;
   private readonly definitions = new DefinitionCache();
-  private activity = 0;
   private closed = false;
-  private readonly commitRetryTimers = new Map<string, TimerHandle>();
-  private readonly commitRetryDelays = new Map<string, number>();
   private readonly attempts: AttemptRunner;
   private readonly executor: AttemptExecutor;
-  private readonly leaseMs: number;
-  private leaseRenewal: NodeJS.Timeout | null = null;
+  private readonly leases: Leases;
   private readonly payloadLimits: PayloadLimits;
-  /** Attempt results waiting for the next macrotask (see settleSoon). */
-  private settled: [LiveRun, Trigger][] = [];
-  /** Results that went on without a macrotask since the last one. */
-  private sinceYield = 0;
   private readonly sandbox: IsolateEvaluator | undefined;
+  private readonly scheduler: Scheduler;
+  private readonly commits: CommitQueue;
+  private readonly operator: OperatorCalls;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -143,9 +136,14 @@ export class Engine {
     }
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
-    this.owner = options.owner ?? "local";
     this.resolvePathPolicy = options.resolvePath;
-    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.leases = new Leases({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      owner: options.owner ?? "local",
+      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    });
     this.executor =
       options.executor ??
       createInProcessExecutor({
@@ -153,14 +151,48 @@ export class Engine {
         resolvePath: (path) => this.resolvePath(path),
         logger: this.logger,
       });
+    const isClosed = () => this.closed;
+    this.scheduler = new Scheduler({
+      clock: this.clock,
+      process: (live, trigger) => this.commits.process(live, trigger),
+      isClosed,
+    });
     const traceparentFor = options.traceparentFor;
     this.attempts = new AttemptRunner({
       executor: this.executor,
       clock: this.clock,
       slots: options.slots,
       limits: this.payloadLimits,
-      settle: (live, trigger) => this.settleSoon(live, trigger),
+      settle: (live, trigger) => this.scheduler.settleSoon(live, trigger),
       traceparentFor: traceparentFor && ((live, attemptId) => traceparentFor(live.record, attemptId)),
+    });
+    const decideContext = (now: number) => this.decideContext(now);
+    this.commits = new CommitQueue({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      leases: this.leases,
+      live: this.live,
+      attempts: this.attempts,
+      waiters: this.waiters,
+      scheduler: this.scheduler,
+      decideContext,
+      isClosed,
+      reload: (runId) => this.load(runId, false, true),
+      onEvent: options.onEvent,
+      onCompensationFailed: options.onCompensationFailed,
+    });
+    this.operator = new OperatorCalls({
+      store: this.store,
+      clock: this.clock,
+      leases: this.leases,
+      payloadLimits: this.payloadLimits,
+      live: this.live,
+      commits: this.commits,
+      operate: (runId, trigger) => this.operate(runId, trigger),
+      track: (live) => this.track(live),
+      decideContext,
+      assertOpen: () => this.assertOpen(),
     });
   }
 
@@ -215,7 +247,7 @@ export class Engine {
         snapshot: decision.snapshot,
         status: decision.snapshot.status,
         wakeAt: wakeAtOf(decision.snapshot),
-        lease: this.lease(),
+        lease: this.leases.lease(),
       });
     } catch (error) {
       // The same request, retried at the same moment: the first one made the run.
@@ -235,7 +267,7 @@ export class Engine {
       wakeAt: wakeAtOf(decision.snapshot),
     });
     this.track(live);
-    this.afterCommit(live, events, decision);
+    this.commits.afterCommit(live, events, decision);
     return runId;
   }
 
@@ -248,11 +280,7 @@ export class Engine {
     const current = live?.record ?? (await this.store.getRun<RunSnapshot>(runId));
     if (!current) throw new RunNotFoundError(runId);
     if (until(current.status)) return current;
-    return new Promise<RunRef>((resolve, reject) => {
-      const list = this.waiters.get(runId) ?? [];
-      list.push({ until, resolve, reject });
-      this.waiters.set(runId, list);
-    });
+    return this.waiters.wait(runId, until);
   }
 
   async getRun(runId: string): Promise<RunRef | undefined> {
@@ -292,19 +320,14 @@ export class Engine {
     return { continued, suspended };
   }
 
-  // ── Operator actions (each recorded with who did it) ─────────────────────────────────────────────
+  // ── Operator actions (each recorded with who did it; operator-calls.ts) ──────────────────────────
 
   async signal(runId: string, name: string, payload: JsonValue = null, by = "local"): Promise<void> {
-    this.checkPayload(payload, "the signal payload");
-    await this.operate(runId, { type: "signal", signal: name, payload, by });
+    await this.operator.signal(runId, name, payload, by);
   }
 
   async cancel(runId: string, options: { compensate?: boolean; by?: string } = {}): Promise<void> {
-    await this.operate(runId, {
-      type: "cancel",
-      compensate: options.compensate ?? false,
-      by: options.by ?? "local",
-    });
+    await this.operator.cancel(runId, options.compensate ?? false, options.by ?? "local");
   }
 
   /**
@@ -313,22 +336,16 @@ export class Engine {
    * VersionMoveRefusedError unless compatible (core/version-compat.ts); see `reportVersionMove` for the preview.
    */
   async resume(runId: string, by = "local", options: { version?: number } = {}): Promise<void> {
-    if (options.version === undefined) return this.operate(runId, { type: "resume", by });
-    const record = await this.store.getRun<RunSnapshot>(runId);
-    if (!record) throw new RunNotFoundError(runId);
-    const target = await this.store.getDefinition(record.workflow, options.version);
-    if (!target) throw new DefinitionNotFoundError(record.workflow, options.version);
-    const moveTo = { version: target.version, definition: target.definition };
-    await this.operate(runId, { type: "resume", by, moveTo });
+    await this.operator.resume(runId, by, options.version);
   }
 
   async retryCompensation(runId: string, by = "local"): Promise<void> {
-    await this.operate(runId, { type: "retryCompensation", by });
+    await this.operator.retryCompensation(runId, by);
   }
 
   /** "Compensate now": a run that failed (onError abort) or was canceled without compensating undoes its completed steps. */
   async compensate(runId: string, by = "local"): Promise<void> {
-    await this.operate(runId, { type: "compensate", by });
+    await this.operator.compensate(runId, by);
   }
 
   /** Marks the stuck step (or failed compensation) done with `output`, and continues. */
@@ -336,13 +353,7 @@ export class Engine {
     runId: string,
     options: { output: JsonValue; by?: string; stateId?: string },
   ): Promise<void> {
-    this.checkPayload(options.output, "the resolved output");
-    await this.operate(runId, {
-      type: "resolveStep",
-      output: options.output,
-      by: options.by ?? "local",
-      ...(options.stateId === undefined ? {} : { stateId: options.stateId }),
-    });
+    await this.operator.resolveStep(runId, options.output, options.by ?? "local", options.stateId);
   }
 
   /** Checks a run's hash chain and that its snapshot is the fold of its history. */
@@ -357,70 +368,16 @@ export class Engine {
    * run from there, in one call (and one store transaction).
    */
   async restoreFromCheckpoint(runId: string, by = "local"): Promise<void> {
-    this.assertOpen();
-    const live = this.live.get(runId);
-    if (live) await live.queue;
-    const record = await this.store.getRun<RunSnapshot>(runId);
-    if (!record) throw new RunNotFoundError(runId);
-    const history = await this.store.getHistory(runId);
-    const verdict = verifyHistory(record, history);
-    const suspension = verdict.ok && isSnapshot(record.snapshot) ? record.snapshot.suspension : null;
-    let keepThroughSeq: number;
-    if (!verdict.ok) keepThroughSeq = verdict.lastGoodSeq;
-    else if (suspension?.reason === "corrupt_history" && suspension.lastGoodSeq !== undefined) {
-      keepThroughSeq = suspension.lastGoodSeq;
-    } else {
-      throw new InvalidOperationError(`Run ${runId} verifies; there is nothing to restore`);
-    }
-    const stored = await this.store.getDefinition(record.workflow, record.version);
-    if (!stored) throw new DefinitionNotFoundError(record.workflow, record.version);
-    const kept = history.filter((event) => event.seq <= keepThroughSeq);
-    const base = foldHistory(kept.map((event) => ({ event: event.event as RunEvent, at: event.at })));
-    if (!base) throw new InvalidOperationError(`Run ${runId} has no good event to restore from`);
-    const now = this.clock.now();
-    const decision = await decide(
-      stored.definition,
-      base,
-      { type: "restored", by, keepThroughSeq },
-      this.decideContext(now),
-    );
-    if (live) this.drop(live, new Error("the run was restored from a checkpoint"), false);
-    if (!(await this.store.claimRun(runId, this.owner, this.leaseUntil(), new Date(now).toISOString()))) {
-      throw new LeaseHeldError(runId);
-    }
-    const at = new Date(now).toISOString();
-    const events = await this.store.restore({
-      runId,
-      expectedSeq: record.lastSeq,
-      keepThroughSeq,
-      at,
-      events: decision.events,
-      snapshot: decision.snapshot,
-      status: decision.snapshot.status,
-      wakeAt: wakeAtOf(decision.snapshot),
-      lease: this.lease(),
-    });
-    const last = events[events.length - 1];
-    const restored = newLiveRun(stored.definition, {
-      ...record,
-      status: decision.snapshot.status,
-      updatedAt: at,
-      lastSeq: last?.seq ?? keepThroughSeq,
-      lastHash: last?.hash ?? kept[kept.length - 1]?.hash ?? "",
-      snapshot: decision.snapshot,
-      wakeAt: wakeAtOf(decision.snapshot),
-    });
-    this.track(restored);
-    this.afterCommit(restored, events, decision);
+    await this.operator.restoreFromCheckpoint(runId, by);
   }
 
   /** Resolves once no trigger is queued and nothing happened for a macrotask (tests use it with FakeClock). */
   async idle(): Promise<void> {
     for (;;) {
-      const before = this.activity;
+      const before = this.scheduler.activity;
       await Promise.all([...this.live.values()].map((live) => live.queue));
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.activity === before && this.settled.length === 0) return;
+      if (this.scheduler.activity === before && this.scheduler.pending === 0) return;
     }
   }
 
@@ -428,18 +385,16 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     // Results that settled but wait for their macrotask are decided and committed before anything stops.
-    this.flushSettled();
+    this.scheduler.flushSettled();
     this.closed = true;
     this.attempts.closed = true;
-    if (this.leaseRenewal) clearInterval(this.leaseRenewal);
-    this.leaseRenewal = null;
-    for (const timer of this.commitRetryTimers.values()) this.clock.clearTimer(timer);
-    this.commitRetryTimers.clear();
+    this.leases.stop();
+    this.commits.close();
     const runs = [...this.live.values()];
     await Promise.allSettled(runs.map((live) => this.abandonUnstarted(live)));
-    for (const live of runs) this.drop(live, new EngineClosedError(), false);
+    for (const live of runs) this.commits.drop(live, new EngineClosedError(), false);
     await Promise.allSettled(runs.map((live) => live.queue));
-    await Promise.allSettled(runs.map((live) => this.store.releaseRun(live.id, this.owner)));
+    await Promise.allSettled(runs.map((live) => this.store.releaseRun(live.id, this.leases.owner)));
     await this.executor.close();
     this.sandbox?.close();
   }
@@ -450,8 +405,7 @@ export class Engine {
    * stay in flight: outcome unknown.
    */
   private async abandonUnstarted(live: LiveRun): Promise<void> {
-    if (live.wake) this.clock.clearTimer(live.wake);
-    live.wake = null;
+    this.scheduler.clearWake(live);
     const reason = "the engine closed before the attempt began";
     for (;;) {
       await live.queue;
@@ -459,17 +413,17 @@ export class Engine {
       const attemptIds = [...live.attempts].filter(([, running]) => !running.began).map(([id]) => id);
       if (attemptIds.length === 0) return;
       for (const id of attemptIds) this.attempts.abort(live, id, reason);
-      await this.enqueue(live, { type: "abandon", attemptIds, reason });
+      await this.scheduler.enqueue(live, { type: "abandon", attemptIds, reason });
     }
   }
 
-  // ── Driving ──────────────────────────────────────────────────────────────────────────────────────
+  // ── Loading runs ─────────────────────────────────────────────────────────────────────────────────
 
   private async operate(runId: string, trigger: Trigger): Promise<void> {
     this.assertOpen();
     const live = this.live.get(runId) ?? (await this.load(runId, true));
     if (!live) throw new RunNotFoundError(runId);
-    await this.enqueue(live, trigger);
+    await this.scheduler.enqueue(live, trigger);
   }
 
   /** Loads a run to drive it: verifies its history, suspends it if corrupt, recovers what was in flight. */
@@ -494,7 +448,7 @@ export class Engine {
     const record = await this.store.getRun<RunSnapshot>(runId);
     if (!record) return undefined;
     const now = new Date(this.clock.now()).toISOString();
-    if (!(await this.store.claimRun(runId, this.owner, this.leaseUntil(), now))) {
+    if (!(await this.store.claimRun(runId, this.leases.owner, this.leases.until(), now))) {
       if (forOperator) throw new LeaseHeldError(runId);
       return undefined;
     }
@@ -510,7 +464,7 @@ export class Engine {
       live.record = { ...record, snapshot: base as RunSnapshot };
       this.track(live);
       this.logger.error("corrupt run history", { runId, ...verdict });
-      await this.enqueue(live, {
+      await this.scheduler.enqueue(live, {
         type: "suspendCorrupt",
         lastGoodSeq: verdict.lastGoodSeq,
         message: `corrupt history: ${verdict.reason}; last good event ${verdict.lastGoodSeq}`,
@@ -520,217 +474,21 @@ export class Engine {
     this.track(live);
     if (!isTerminalStatus(record.status)) {
       // A reload after a refused commit is not a process death: it does not count towards a crash loop.
-      await this.enqueue(live, { type: "recover", ...(afterRefusedCommit ? { afterRefusedCommit } : {}) });
-    } else this.scheduleWake(live);
+      await this.scheduler.enqueue(live, {
+        type: "recover",
+        ...(afterRefusedCommit ? { afterRefusedCommit } : {}),
+      });
+    } else this.scheduler.scheduleWake(live);
     return live;
   }
 
-  /**
-   * Fairness: an action that settles at once (transform, log) chains the next step as a microtask, and a
-   * run of 10,000 quick steps would never let the HTTP server or a timer have a turn. So every
-   * YIELD_EVERY-th result in a row is handed to decide one macrotask later, together with every result of
-   * that turn (their commits still share one transaction: group commit).
-   */
-  private settleSoon(live: LiveRun, trigger: Trigger): void {
-    // Most results go on at once; every YIELD_EVERY-th consecutive one waits for a macrotask, with
-    // whatever else settled meanwhile, so the HTTP server and timers get a turn at least that often.
-    if (this.settled.length === 0 && this.sinceYield < YIELD_EVERY) {
-      this.sinceYield += 1;
-      this.enqueue(live, trigger).catch(() => {});
-      return;
-    }
-    this.settled.push([live, trigger]);
-    if (this.settled.length > 1) return;
-    setImmediate(() => {
-      this.sinceYield = 0;
-      this.flushSettled();
-    });
+  /** Starts following a run; the leases of all followed runs are kept alive (leases.ts). */
+  private track(live: LiveRun): void {
+    this.live.set(live.id, live);
+    if (!this.closed) this.leases.keepAlive(() => this.live.size);
   }
 
-  private flushSettled(): void {
-    const batch = this.settled;
-    this.settled = [];
-    for (const [run, next] of batch) {
-      if (!run.broken && !this.closed) this.enqueue(run, next).catch(() => {});
-    }
-  }
-
-  /** Queues a trigger behind the run's earlier ones; the promise settles when it is committed (or refused). */
-  private enqueue(live: LiveRun, trigger: Trigger): Promise<void> {
-    this.activity += 1;
-    const result = live.queue.then(() => this.process(live, trigger));
-    live.queue = result.catch(() => {});
-    return result;
-  }
-
-  private async process(live: LiveRun, trigger: Trigger): Promise<void> {
-    if (live.broken) {
-      if (isOperatorTrigger(trigger)) throw live.broken;
-      return;
-    }
-    const now = this.clock.now();
-    let decision: Decision;
-    try {
-      decision = await decide(live.definition, live.record.snapshot, trigger, this.decideContext(now));
-    } catch (error) {
-      if (isOperatorTrigger(trigger) || error instanceof InvalidOperationError) throw error;
-      // A bug or a definition the engine cannot follow: stop the run where a person can see it.
-      this.logger.error("decision failed; suspending the run", {
-        runId: live.id,
-        trigger: trigger.type,
-        error: String(error),
-      });
-      decision = suspendedBy(live.record.snapshot, error, now);
-    }
-    if (decision.events.length === 0) {
-      this.execute(live, decision.commands);
-      this.scheduleWake(live);
-      return;
-    }
-    const at = new Date(now).toISOString();
-    let events: StoredEvent[];
-    try {
-      events = await this.store.commit({
-        runId: live.id,
-        expectedSeq: live.record.lastSeq,
-        at,
-        events: decision.events,
-        snapshot: decision.snapshot,
-        status: decision.snapshot.status,
-        wakeAt: wakeAtOf(decision.snapshot),
-        lease: this.lease(),
-        // A resume on another version moves the run row with its RunMovedToVersion.
-        ...(decision.snapshot.version === live.record.version ? {} : { version: decision.snapshot.version }),
-      });
-    } catch (error) {
-      // The store refused: what is committed is the truth, and this engine no longer knows it. Stop.
-      const failure = error instanceof Error ? error : new Error(String(error));
-      if (failure instanceof LeaseHeldError) {
-        // Another worker took the run over (this one's lease lapsed): it drives the run now.
-        this.logger.warn("lease lost; another worker drives the run", { runId: live.id });
-        this.drop(live, failure, true);
-        throw failure;
-      }
-      this.logger.error("commit failed; the run stops here until recovered", {
-        runId: live.id,
-        error: failure.message,
-      });
-      this.drop(live, failure, true);
-      this.retryAfterRefusedCommit(live.id);
-      throw failure;
-    }
-    this.commitRetryDelays.delete(live.id);
-    const last = events[events.length - 1];
-    if (trigger.type === "resume" && trigger.moveTo) live.definition = trigger.moveTo.definition;
-    live.record = {
-      ...live.record,
-      version: decision.snapshot.version,
-      status: decision.snapshot.status,
-      updatedAt: at,
-      lastSeq: last?.seq ?? live.record.lastSeq,
-      lastHash: last?.hash ?? live.record.lastHash,
-      snapshot: decision.snapshot,
-      wakeAt: wakeAtOf(decision.snapshot),
-    };
-    this.afterCommit(live, events, decision);
-  }
-
-  private afterCommit(live: LiveRun, events: StoredEvent[], decision: Decision): void {
-    if (this.options.onEvent) {
-      for (const event of events) {
-        try {
-          this.options.onEvent(event as StoredEvent<RunEvent>, live.record);
-        } catch (error) {
-          this.logger.warn("onEvent listener failed", { error: String(error) });
-        }
-      }
-    }
-    this.execute(live, decision.commands);
-    this.scheduleWake(live);
-    this.notifyWaiters(live.id, live.record);
-    if (isTerminalStatus(live.record.status) && live.attempts.size === 0) {
-      // The terminal commit released the lease.
-      this.live.delete(live.id);
-      if (live.wake) this.clock.clearTimer(live.wake);
-    }
-  }
-
-  private execute(live: LiveRun, commands: Command[]): void {
-    for (const command of commands) {
-      if (command.type === "runAttempt") this.attempts.run(live, command.attempt);
-      else if (command.type === "cancelAttempt" && command.awaitOutcome)
-        this.attempts.signalAbort(live, command.attemptId, command.reason);
-      else if (command.type === "cancelAttempt") this.attempts.abort(live, command.attemptId, command.reason);
-      else this.raiseAlert(command.alert);
-    }
-  }
-
-  private raiseAlert(alert: CompensationAlert): void {
-    this.logger.error("compensation failed: a person must act", { ...alert });
-    const hook = this.options.onCompensationFailed;
-    if (!hook) return;
-    Promise.resolve()
-      .then(() => hook(alert))
-      .catch((error: unknown) =>
-        this.logger.error("alert hook failed", { runId: alert.runId, error: String(error) }),
-      );
-  }
-
-  /** One clock timer per run, at its earliest durable timer; firing it hands every due timer to decide. */
-  private scheduleWake(live: LiveRun): void {
-    if (live.wake) this.clock.clearTimer(live.wake);
-    live.wake = null;
-    const wakeAt = live.record.wakeAt;
-    if (wakeAt === null || live.broken || this.closed) return;
-    live.wake = this.clock.setTimer(Date.parse(wakeAt) - this.clock.now(), () => {
-      live.wake = null;
-      this.enqueue(live, { type: "timersDue" }).catch(() => {});
-    });
-  }
-
-  private notifyWaiters(runId: string, record: RunRef): void {
-    const list = this.waiters.get(runId);
-    if (!list) return;
-    const remaining = list.filter((waiter) => {
-      if (!waiter.until(record.status)) return true;
-      waiter.resolve(record);
-      return false;
-    });
-    if (remaining.length > 0) this.waiters.set(runId, remaining);
-    else this.waiters.delete(runId);
-  }
-
-  /** Forgets a run: aborts its attempts and timers; waiters hear `error` when `failWaiters`. */
-  private drop(live: LiveRun, error: Error, failWaiters: boolean): void {
-    live.broken = error;
-    if (live.wake) this.clock.clearTimer(live.wake);
-    live.wake = null;
-    for (const id of [...live.attempts.keys()]) this.attempts.abort(live, id, error.message);
-    if (this.live.get(live.id) === live) this.live.delete(live.id);
-    if (failWaiters) {
-      for (const waiter of this.waiters.get(live.id) ?? []) waiter.reject(error);
-      this.waiters.delete(live.id);
-    }
-  }
-
-  /**
-   * A run whose commit the store refused is loaded again later (and verified, and recovered like after a
-   * crash), with backoff, until the store takes its commits again: a full disk that is freed, a file that
-   * is writable again, resume without a restart.
-   */
-  private retryAfterRefusedCommit(runId: string): void {
-    if (this.closed || this.commitRetryTimers.has(runId)) return;
-    const delayMs = this.commitRetryDelays.get(runId) ?? COMMIT_RETRY_MIN_MS;
-    this.commitRetryDelays.set(runId, Math.min(delayMs * 2, COMMIT_RETRY_MAX_MS));
-    const timer = this.clock.setTimer(delayMs, () => {
-      this.commitRetryTimers.delete(runId);
-      if (this.closed || this.live.has(runId)) return;
-      this.load(runId, false, true).catch(() => this.retryAfterRefusedCommit(runId));
-    });
-    this.commitRetryTimers.set(runId, timer);
-  }
-
-  private decideContext(now: number) {
+  private decideContext(now: number): DecideContext {
     return {
       now,
       evaluate: this.evaluate,
@@ -739,7 +497,7 @@ export class Engine {
     };
   }
 
-  /** Run input, signal payloads and resolved outputs are checked before they reach decide or the store. */
+  /** Run input is checked before it reaches decide or the store. */
   private checkPayload(value: JsonValue, what: string): void {
     const check = checkPayload(value, this.payloadLimits, what);
     if (!check.ok) throw new InvalidInputError(check.reason);
@@ -755,65 +513,7 @@ export class Engine {
     return this.catalog;
   }
 
-  private leaseUntil(): string {
-    return new Date(this.clock.now() + this.leaseMs).toISOString();
-  }
-
-  /** The lease every commit carries: claimed at creation, renewed by each step, released when terminal. */
-  private lease(): { owner: string; until: string } {
-    return { owner: this.owner, until: this.leaseUntil() };
-  }
-
-  /**
-   * Starts following a run, and keeps the leases of all followed runs alive: runs that wait (a long timer,
-   * a slow attempt) commit nothing for a while, so every third of the lease one statement renews them all.
-   * The heartbeat runs on real time, not the injected clock: it is about this process being alive.
-   */
-  private track(live: LiveRun): void {
-    this.live.set(live.id, live);
-    if (this.leaseRenewal || this.closed) return;
-    this.leaseRenewal = setInterval(() => {
-      if (this.live.size === 0) return;
-      this.store
-        .renewLeases(this.owner, this.leaseUntil())
-        .catch((error: unknown) => this.logger.warn("lease renewal failed", { error: String(error) }));
-    }, this.leaseMs / 3);
-    this.leaseRenewal.unref();
-  }
-
   private assertOpen(): void {
     if (this.closed) throw new EngineClosedError();
   }
-}
-
-function suspendedBy(snapshot: RunSnapshot, error: unknown, now: number): Decision {
-  const event: RunEvent = {
-    type: "RunSuspended",
-    reason: "internal_error",
-    message: `the engine could not continue: ${error instanceof Error ? error.message : String(error)}`,
-  };
-  return {
-    events: [event],
-    commands: [],
-    snapshot: applyEvent(structuredClone(snapshot), event, new Date(now).toISOString()),
-  };
-}
-
-function isOperatorTrigger(trigger: Trigger): boolean {
-  return ["signal", "cancel", "resume", "retryCompensation", "resolveStep", "compensate"].includes(
-    trigger.type,
-  );
-}
-
-function isSnapshot(value: unknown): value is RunSnapshot {
-  return typeof value === "object" && value !== null && "scopes" in value && "status" in value;
-}
-
-/** When the run next needs the engine by itself: its earliest timer, while it is live. */
-export function wakeAtOf(snapshot: RunSnapshot): string | null {
-  if (!["running", "waiting", "compensating"].includes(snapshot.status)) return null;
-  let earliest: string | null = null;
-  for (const timer of Object.values(snapshot.timers))
-    if (earliest === null || timer.fireAt < earliest) earliest = timer.fireAt;
-  return earliest;
 }
