@@ -24,6 +24,8 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { adoptOrphans, leaseMsFrom } from "./adopt-orphans";
 import { alertFromCompensation, alertFromCrashLoop, alertFromRun, needsPerson } from "./alerts/alert";
 import { AlertCenter } from "./alerts/alert-center";
+import { ClusterForwarder } from "./cluster/forwarder";
+import { localOperatorCalls } from "./cluster/operator-call";
 import { createHostAllowList } from "./http/host-allow-list";
 import { listen } from "./http/http-server";
 import { decideListenPolicy } from "./http/listen-policy";
@@ -41,6 +43,7 @@ import { RunTraceIds, validTraceparent } from "./observability/trace-ids";
 import { createRunTracer } from "./observability/tracing";
 import { appRouter } from "./router/root";
 import { toRunSummary } from "./run-summary";
+import { groupCommits } from "./store/commit-window";
 import { REPO_EXAMPLES_DIR, seedExamples } from "./seed";
 import type { ServerServices } from "./services";
 import type { Context } from "./trpc";
@@ -89,6 +92,8 @@ export interface SagaflowServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Decorates the store the engine uses (tests: a store that is slow, or fails). */
   wrapStore?: (store: RunStore) => RunStore;
+  /** False: no HTTP at all, only the engine driving runs (`sagaflow worker`, PostgreSQL). Default true. */
+  http?: boolean;
 }
 
 /** Refused before anything was opened (e.g. a public bind without a token): print and exit non-zero. */
@@ -171,16 +176,25 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   // On PostgreSQL each commit is announced to the other instances (their live feeds relay it).
   const store = openRunStore(dbPath, { postgres: { notifyCommits: true } });
   const feed = new LiveFeed();
-  const relay = new RemoteCommitRelay(store, feed, logger);
   const alerts = new AlertCenter({
     logError: (message, details) => logger.error(message, details),
     publish: (alert) => feed.publishChange({ kind: "alert", alert }),
     webhookUrl: options.alertWebhook,
   });
+  // Another instance's run that needs a person shows its banner here too; only the instance that committed
+  // the failure logs it and posts the webhook, so an alert is raised once across the cluster.
+  const relay = new RemoteCommitRelay(store, feed, logger, (run) => {
+    const alert = alertFromRun(run);
+    if (!alert) return alerts.clear(run.id);
+    const known = alerts.list().some((open) => open.runId === run.id);
+    alerts.restore(alert);
+    if (!known) feed.publishChange({ kind: "alert", alert });
+  });
   const slots = new Slots(options.concurrency ?? DEFAULTS.concurrency);
   const metrics = new ServerMetrics({ openAlerts: () => alerts.list().length });
   metrics.setWorkerSource({ queued: () => slots.queued, running: () => slots.running });
-  const engineStore = instrumentStore(options.wrapStore?.(store) ?? store, (seconds, ok) =>
+  // Commits from concurrent requests share a transaction (store/commit-window.ts).
+  const engineStore = instrumentStore(groupCommits(options.wrapStore?.(store) ?? store), (seconds, ok) =>
     metrics.observeCommit(seconds, ok),
   );
   const readiness = new Readiness(engineStore);
@@ -241,7 +255,21 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     },
     onCompensationFailed: (alert) => alerts.raise(alertFromCompensation(alert, new Date().toISOString())),
   });
-  const services: ServerServices = { engine, store, catalog, feed, alerts };
+  const owner = leaseOwnerFor(options.env ?? process.env);
+  const leaseMs = leaseMsFrom(options.env ?? process.env);
+  // On PostgreSQL an operator call reaches the run in whichever instance holds it (cluster/forwarder.ts).
+  const forwarder =
+    store instanceof PostgresRunStore
+      ? new ClusterForwarder({ engine, store, self: owner, leaseMs, logger })
+      : undefined;
+  const services: ServerServices = {
+    engine,
+    store,
+    catalog,
+    feed,
+    alerts,
+    operator: forwarder ?? localOperatorCalls(engine),
+  };
 
   try {
     if (examplesDir) {
@@ -284,11 +312,17 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     token: policy.token,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
   });
-  let server: Awaited<ReturnType<typeof listen>>;
+  let server: Pick<Awaited<ReturnType<typeof listen>>, "url" | "port" | "close">;
   try {
-    server = await listen(listener, options.port ?? DEFAULTS.port, host);
-    listening = { host, port: server.port };
+    await forwarder?.start();
+    // A worker (http: false) answers forwarded operator calls and drives runs, with no port of its own.
+    server =
+      options.http === false
+        ? { url: "", port: 0, close: async () => undefined }
+        : await listen(listener, options.port ?? DEFAULTS.port, host);
+    if (options.http !== false) listening = { host, port: server.port };
   } catch (error) {
+    await forwarder?.close();
     await engine.close();
     await store.close();
     throw error;
@@ -323,6 +357,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       slots.stopTaking();
       await Promise.race([slots.whenIdle(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
       await engine.close();
+      await forwarder?.close();
       await alerts.drain();
       await tracer?.close();
       await store.close();

@@ -17,6 +17,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     usage: "serve [--port 3000] [--host 127.0.0.1] [--db ./data/sagaflow.db]",
     load: () => import("./commands/serve"),
   },
+  worker: {
+    usage: "worker --db postgres://… [--concurrency 64] [--actions M] [--allow-path D]…",
+    load: () => import("./commands/worker"),
+  },
   validate: { usage: "validate <file> [--json] [--actions M]", load: () => import("./commands/validate") },
   run: {
     usage:

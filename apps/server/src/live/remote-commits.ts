@@ -1,4 +1,11 @@
-import type { CommitListener, Logger, PostgresRunStore, RunStore, StoredEvent } from "@sagaflow/engine";
+import type {
+  CommitListener,
+  Logger,
+  PostgresRunStore,
+  RunRecord,
+  RunStore,
+  StoredEvent,
+} from "@sagaflow/engine";
 import { toRunSummary } from "../run-summary";
 import type { LiveFeed } from "./live-feed";
 
@@ -20,6 +27,8 @@ export class RemoteCommitRelay {
     private readonly store: RunStore,
     private readonly feed: LiveFeed,
     private readonly logger: Logger,
+    /** Each run another instance committed, as it stands now (the alert banners follow it). */
+    private readonly onRemoteRun: (run: RunRecord) => void = () => undefined,
   ) {}
 
   async start(store: PostgresRunStore): Promise<void> {
@@ -48,7 +57,9 @@ export class RemoteCommitRelay {
     const [event] = await this.store.getHistory(runId, { afterSeq: lastSeq - 1, limit: 1 });
     if (event) this.feed.publishEvent(event);
     const run = await this.store.getRun(runId);
-    if (run && run.lastSeq === lastSeq) this.feed.publishChange({ kind: "run", run: toRunSummary(run) });
+    if (!run || run.lastSeq !== lastSeq) return;
+    this.onRemoteRun(run);
+    this.feed.publishChange({ kind: "run", run: toRunSummary(run) });
   }
 
   private failed(error: unknown): void {

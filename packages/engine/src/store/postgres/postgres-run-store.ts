@@ -22,6 +22,7 @@ import { ADVANCE_RUN, CREATE_RUN } from "./commit-sql";
 import { connectPostgres, type PostgresOptions } from "./connection";
 import { PostgresDefinitions } from "./definitions";
 import { namedPostgresError } from "./errors";
+import { listenMessages, type MessageListener, sendMessage } from "./message-channel";
 import { EVENT_COLUMNS, type EventRow, RUN_COLUMNS, type RunRow, toRunRecord, toStoredEvent } from "./rows";
 import { inTransaction } from "./transaction";
 
@@ -247,6 +248,31 @@ export class PostgresRunStore implements RunStore {
     options?: { onError?: (error: unknown) => void },
   ): Promise<CommitListener> {
     return this.use((pool) => listenCommits(pool, onCommit, options));
+  }
+
+  /** Sends a message to every process listening on `name` in this database and schema (message-channel.ts). */
+  async sendMessage(name: string, message: string): Promise<void> {
+    await this.use((pool) => sendMessage(pool, name, message));
+  }
+
+  /** Hears the messages sent on `name` (the cluster's forwarded operator calls and their answers). */
+  async listenMessages(
+    name: string,
+    onMessage: (message: string) => void,
+    options?: { onError?: (error: unknown) => void },
+  ): Promise<MessageListener> {
+    return this.use((pool) => listenMessages(pool, name, onMessage, options));
+  }
+
+  /** Who holds a run's lease and until when; undefined for no such run, nulls when nobody does. */
+  async leaseOf(runId: string): Promise<{ owner: string | null; until: string | null } | undefined> {
+    return this.read(async (pool) => {
+      const result = await pool.query<{ owner: string | null; until: string | null }>(
+        "SELECT lease_owner AS owner, lease_until AS until FROM runs WHERE id = $1",
+        [runId],
+      );
+      return result.rows[0];
+    });
   }
 
   // ── Leases ───────────────────────────────────────────────────────────────────────────────────
