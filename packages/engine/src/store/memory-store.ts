@@ -1,6 +1,7 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
 import { ConcurrentModificationError, LeaseHeldError } from "../errors";
 import { chainEvents } from "./chain";
+import { type CheckpointStats, eventBytes, foldTail, statsAfter, writesSnapshot } from "./checkpoint";
 import type {
   Commit,
   DefinitionSummary,
@@ -19,6 +20,11 @@ import type {
 export class MemoryRunStore implements RunStore {
   private readonly definitions = new Map<string, StoredDefinition[]>();
   private readonly runs = new Map<string, RunRecord>();
+  /**
+   * Per run, when its record's snapshot is older than its last event: the seq it is the fold of, and the
+   * stats that say when to copy a new one in (checkpoint.ts; the same policy as the other stores).
+   */
+  private readonly checkpoints = new Map<string, { seq: number; stats: CheckpointStats | undefined }>();
   private readonly histories = new Map<string, StoredEvent[]>();
   private readonly leases = new Map<string, { owner: string; until: string }>();
   private closed = false;
@@ -83,8 +89,17 @@ export class MemoryRunStore implements RunStore {
     if (!existing && !commit.create) throw new Error(`Run ${commit.runId} does not exist`);
     this.applyLease(commit);
     const history = this.histories.get(commit.runId) ?? [];
-    const appended = this.chain(commit.runId, existing?.lastHash ?? "", lastSeq, commit);
+    const chained = chainEvents(
+      commit.runId,
+      { seq: lastSeq, hash: existing?.lastHash ?? "" },
+      commit.at,
+      structuredClone(commit.events),
+    );
+    const appended = chained.map((entry) => entry.stored);
     const last = appended[appended.length - 1];
+    const checkpoint = this.checkpoints.get(commit.runId);
+    const bytes = eventBytes(chained);
+    const json = writesSnapshot(commit, checkpoint?.stats, bytes) ? JSON.stringify(commit.snapshot) : null;
     const record: RunRecord = {
       id: commit.runId,
       workflow: existing?.workflow ?? commit.create?.workflow ?? "",
@@ -94,9 +109,13 @@ export class MemoryRunStore implements RunStore {
       updatedAt: commit.at,
       lastSeq: last?.seq ?? lastSeq,
       lastHash: last?.hash ?? existing?.lastHash ?? "",
-      snapshot: structuredClone(commit.snapshot),
+      snapshot: json === null ? existing?.snapshot : (JSON.parse(json) as unknown),
       wakeAt: commit.wakeAt,
     };
+    this.checkpoints.set(commit.runId, {
+      seq: json === null ? (checkpoint?.seq ?? lastSeq) : record.lastSeq,
+      stats: statsAfter(checkpoint?.stats, bytes, json?.length),
+    });
     history.push(...appended);
     this.histories.set(commit.runId, history);
     this.runs.set(commit.runId, record);
@@ -117,6 +136,7 @@ export class MemoryRunStore implements RunStore {
     const appended = this.chain(commit.runId, head?.hash ?? "", head?.seq ?? 0, commit);
     const last = appended[appended.length - 1] ?? head;
     this.histories.set(commit.runId, [...kept, ...appended]);
+    this.checkpoints.delete(commit.runId);
     this.runs.set(commit.runId, {
       ...existing,
       status: commit.status,
@@ -147,7 +167,18 @@ export class MemoryRunStore implements RunStore {
 
   async getRun<S>(runId: string): Promise<RunRecord<S> | undefined> {
     const run = this.runs.get(runId);
-    return run ? (structuredClone(run) as RunRecord<S>) : undefined;
+    return run ? this.current<S>(run) : undefined;
+  }
+
+  /** A copy of a record, its snapshot brought up to its last event (the events after it folded on). */
+  private current<S>(run: RunRecord): RunRecord<S> {
+    const copy = structuredClone(run) as RunRecord<S>;
+    const seq = this.checkpoints.get(run.id)?.seq ?? run.lastSeq;
+    if (seq >= run.lastSeq) return copy;
+    const tail = (this.histories.get(run.id) ?? []).filter(
+      (stored) => stored.seq > seq && stored.seq <= run.lastSeq,
+    );
+    return { ...copy, snapshot: foldTail(copy.snapshot, structuredClone(tail)) };
   }
 
   async getHistory(
@@ -173,7 +204,7 @@ export class MemoryRunStore implements RunStore {
     const page = ordered.slice(start, start + limit);
     const more = start + limit < ordered.length;
     return {
-      runs: structuredClone(page) as RunRecord<S>[],
+      runs: page.map((run) => this.current<S>(run)),
       nextCursor: more ? (page[page.length - 1]?.id ?? null) : null,
     };
   }
@@ -218,7 +249,13 @@ export class MemoryRunStore implements RunStore {
 
   /** Test hook: the stored run row itself. */
   rawRun(runId: string): RunRecord | undefined {
-    return this.runs.get(runId);
+    const run = this.runs.get(runId);
+    if (!run || !this.checkpoints.has(runId)) return run;
+    // Its snapshot brought up to its last event first, so what a test damages is what a reader gets.
+    const current = this.current(run);
+    this.runs.set(runId, current);
+    this.checkpoints.delete(runId);
+    return current;
   }
 
   /** A copy of everything, to open a second store on "the same data" (a restarted process). */
@@ -227,6 +264,7 @@ export class MemoryRunStore implements RunStore {
     for (const [name, versions] of this.definitions) copy.definitions.set(name, structuredClone(versions));
     for (const [id, run] of this.runs) copy.runs.set(id, structuredClone(run));
     for (const [id, history] of this.histories) copy.histories.set(id, structuredClone(history));
+    for (const [id, checkpoint] of this.checkpoints) copy.checkpoints.set(id, { ...checkpoint });
     return copy;
   }
 

@@ -45,6 +45,11 @@ export const runs = pgTable(
     lastSeq: integer("last_seq").notNull().default(0),
     lastHash: text("last_hash").notNull().default(""),
     snapshot: text("snapshot").notNull(),
+    /**
+     * The seq whose fold `snapshot` is, when it is older than `last_seq` (checkpoint.ts): a read folds the
+     * events after it. NULL: the snapshot is at last_seq (every row written before this column was).
+     */
+    snapshotSeq: integer("snapshot_seq"),
     wakeAt: text("wake_at"),
     leaseOwner: text("lease_owner"),
     leaseUntil: text("lease_until"),

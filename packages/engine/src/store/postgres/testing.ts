@@ -28,8 +28,12 @@ export async function tamperPostgresSnapshot(
   edit: (json: string) => string,
 ): Promise<void> {
   const pool = await store.rawPool();
-  const found = await pool.query<{ snapshot: string }>("SELECT snapshot FROM runs WHERE id = $1", [runId]);
-  const json = found.rows[0]?.snapshot;
-  if (json === undefined) throw new Error(`no run ${runId}`);
-  await pool.query("UPDATE runs SET snapshot = $1 WHERE id = $2", [edit(json), runId]);
+  // The checkpoint as of the last event: a row whose snapshot is older (../checkpoint.ts) is brought up to
+  // date first, so the edit damages what a reader gets.
+  const run = await store.getRun(runId);
+  if (run === undefined) throw new Error(`no run ${runId}`);
+  await pool.query("UPDATE runs SET snapshot = $1, snapshot_seq = NULL WHERE id = $2", [
+    edit(JSON.stringify(run.snapshot)),
+    runId,
+  ]);
 }

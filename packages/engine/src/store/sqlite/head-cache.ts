@@ -1,9 +1,14 @@
 import type { ChainHead } from "../chain";
+import type { CheckpointStats } from "../checkpoint";
 
-/** A run row's chain head, with the status and wake time it holds when known (to skip rewriting them). */
+/**
+ * A run row's chain head, with the status and wake time it holds when known (to skip rewriting them), and
+ * what this store wrote of its snapshot (to skip rewriting that: ../checkpoint.ts).
+ */
 export interface RowHead extends ChainHead {
   status?: string;
   wakeAt?: string | null;
+  checkpoint?: CheckpointStats | undefined;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface RunRow {
   lastSeq: number;
   lastHash: string;
   snapshot: string;
+  /** The seq the snapshot is the fold of, when older than lastSeq (../checkpoint.ts). */
+  snapshotSeq: number | null;
   wakeAt: string | null;
 }
 
@@ -29,7 +31,7 @@ export type EventRow = [
 
 export const RUN_COLUMNS =
   "id, workflow, version, status, created_at AS createdAt, updated_at AS updatedAt, " +
-  "last_seq AS lastSeq, last_hash AS lastHash, snapshot, wake_at AS wakeAt";
+  "last_seq AS lastSeq, last_hash AS lastHash, snapshot, snapshot_seq AS snapshotSeq, wake_at AS wakeAt";
 
 export const EVENT_COLUMNS = "run_id, seq, type, at, event, prev_hash, hash";
 

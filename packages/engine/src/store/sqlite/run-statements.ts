@@ -60,7 +60,7 @@ export function prepareRunStatements(sqlite: Database.Database) {
         ...LeaseCheck,
       ]
     >(
-      `UPDATE runs SET status = ?, snapshot = ?, wake_at = ?, last_seq = ?, last_hash = ?, updated_at = ?,
+      `UPDATE runs SET status = ?, snapshot = ?, snapshot_seq = NULL, wake_at = ?, last_seq = ?, last_hash = ?, updated_at = ?,
        ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
     ),
     /**
@@ -70,8 +70,25 @@ export function prepareRunStatements(sqlite: Database.Database) {
     advanceRunSnapshot: sqlite.prepare<
       [string, number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
     >(
-      `UPDATE runs SET snapshot = ?, last_seq = ?, last_hash = ?, updated_at = ?,
+      `UPDATE runs SET snapshot = ?, snapshot_seq = NULL, last_seq = ?, last_hash = ?, updated_at = ?,
        ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
+    ),
+    /**
+     * A commit that leaves the snapshot where it is (checkpoint.ts): the row remembers the seq it is the
+     * fold of (its old last_seq, if it was at the head until now). The SET reads the row's old values.
+     */
+    advanceRunTail: sqlite.prepare<
+      [string, string | null, number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
+    >(
+      `UPDATE runs SET snapshot_seq = coalesce(snapshot_seq, last_seq), status = ?, wake_at = ?, last_seq = ?,
+       last_hash = ?, updated_at = ?, ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
+    ),
+    /** The same when status and wake time stay as they are: their indexes stay untouched. */
+    advanceRunTailOnly: sqlite.prepare<
+      [number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
+    >(
+      `UPDATE runs SET snapshot_seq = coalesce(snapshot_seq, last_seq), last_seq = ?, last_hash = ?,
+       updated_at = ?, ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
     ),
     /** A move to another version (RunMovedToVersion), in the transaction of its commit. */
     setVersion: sqlite.prepare<[number, string]>("UPDATE runs SET version = ? WHERE id = ?"),
@@ -90,6 +107,12 @@ export function prepareRunStatements(sqlite: Database.Database) {
       .prepare<[string, number], string>("SELECT hash FROM events WHERE run_id = ? AND seq = ?")
       .pluck(),
     getRun: sqlite.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
+    /** The events a stored snapshot is behind by: seq in (snapshot_seq, last_seq]. */
+    tail: sqlite
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+      )
+      .raw(),
     history: sqlite
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,

@@ -1,7 +1,8 @@
 import { type Definition, isTerminalStatus } from "@sagaflow/shared";
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
 import { ConcurrentModificationError, LeaseHeldError } from "../../errors";
-import { type ChainedEvent, type ChainHead, chainEvents, headAfter } from "../chain";
+import { type ChainedEvent, chainEvents, headAfter } from "../chain";
+import { type CheckpointStats, eventBytes, foldTail, statsAfter, writesSnapshot } from "../checkpoint";
 import type {
   Commit,
   DefinitionSummary,
@@ -17,7 +18,7 @@ import { decodeRunCursor, encodeRunCursor } from "./cursor";
 import { DefinitionTable } from "./definition-table";
 import { namedSqliteError } from "./errors";
 import { HeadCache, type RowHead } from "./head-cache";
-import { toRunRecord, toStoredEvent } from "./rows";
+import { type RunRow, toRunRecord, toStoredEvent } from "./rows";
 import { prepareRunStatements, type RunStatements } from "./run-statements";
 import { runs } from "./schema";
 import { toStoredJson } from "./stored-json";
@@ -35,6 +36,7 @@ const runColumns = {
   lastSeq: runs.lastSeq,
   lastHash: runs.lastHash,
   snapshot: runs.snapshot,
+  snapshotSeq: runs.snapshotSeq,
   wakeAt: runs.wakeAt,
 };
 
@@ -56,6 +58,8 @@ export class SqliteRunStore implements RunStore {
   /** Many commits in one IMMEDIATE transaction, each in its own savepoint (`writeCommit` nested). */
   private readonly writeBatch: (writes: PreparedCommit[]) => (Error | undefined)[];
   private readonly writeRestore: (commit: Commit<unknown> & { keepThroughSeq: number }) => StoredEvent[];
+  /** Runs a read in one (deferred) transaction: a row and the events its snapshot is behind by agree. */
+  private readonly consistentRead: <T>(read: () => T) => T;
   /** Commits waiting for the next flush (group commit, see `commit`). */
   private pending: PendingCommit[] = [];
 
@@ -82,6 +86,8 @@ export class SqliteRunStore implements RunStore {
       }),
     ).immediate;
     this.writeRestore = connection.sqlite.transaction(this.applyRestore.bind(this)).immediate;
+    const reading = connection.sqlite.transaction((read: () => unknown) => read());
+    this.consistentRead = <T>(read: () => T) => reading(read) as T;
   }
 
   // ── Definitions ──────────────────────────────────────────────────────────────────────────────
@@ -123,10 +129,12 @@ export class SqliteRunStore implements RunStore {
   }
 
   async getRun<S>(runId: string): Promise<RunRecord<S> | undefined> {
-    return this.guard(() => {
-      const row = this.statements.getRun.get(runId);
-      return row && toRunRecord<S>(row);
-    });
+    return this.guard(() =>
+      this.consistentRead(() => {
+        const row = this.statements.getRun.get(runId);
+        return row && this.toRecord<S>(row);
+      }),
+    );
   }
 
   async getHistory(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<StoredEvent[]> {
@@ -161,19 +169,21 @@ export class SqliteRunStore implements RunStore {
         );
         if (olderThanCursor) conditions.push(olderThanCursor);
       }
-      const rows = this.connection.db
-        .select(runColumns)
-        .from(runs)
-        .where(and(...conditions))
-        .orderBy(desc(runs.createdAt), desc(runs.id))
-        .limit(limit + 1)
-        .all();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        runs: page.map((row) => toRunRecord<S>(row)),
-        nextCursor: rows.length > limit && last ? encodeRunCursor(last) : null,
-      };
+      return this.consistentRead(() => {
+        const rows = this.connection.db
+          .select(runColumns)
+          .from(runs)
+          .where(and(...conditions))
+          .orderBy(desc(runs.createdAt), desc(runs.id))
+          .limit(limit + 1)
+          .all();
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          runs: page.map((row) => this.toRecord<S>(row)),
+          nextCursor: rows.length > limit && last ? encodeRunCursor(last) : null,
+        };
+      });
     });
   }
 
@@ -186,7 +196,8 @@ export class SqliteRunStore implements RunStore {
       this.heads.forget(commit.runId);
       const stored = this.writeRestore(commit);
       const last = stored.at(-1);
-      if (last) this.remember(commit, { seq: last.seq, hash: last.hash });
+      // Not cached: the next commit rewrites the snapshot (its size is not known here).
+      if (last) this.remember(commit, { seq: last.seq, hash: last.hash }, undefined);
       return stored;
     });
   }
@@ -250,7 +261,7 @@ export class SqliteRunStore implements RunStore {
         this.heads.forget(waiting.commit.runId);
         waiting.reject(this.named(failure));
       } else {
-        this.remember(waiting.commit, headAfter(write.head, write.chained));
+        this.remember(waiting.commit, headAfter(write.head, write.chained), write.checkpoint);
         waiting.resolve(write.chained.map((entry) => entry.stored));
       }
     }
@@ -267,17 +278,31 @@ export class SqliteRunStore implements RunStore {
     }
   }
 
-  /** Hashing and serialising happen before the transaction, so the write lock is held only for SQL. */
+  /**
+   * Hashing and serialising happen before the transaction, so the write lock is held only for SQL. The
+   * snapshot is serialised only when this commit rewrites it (../checkpoint.ts).
+   */
   private prepareCommit(commit: Commit<unknown>): PreparedCommit {
     const head = this.headFor(commit);
     const chained = chainEvents(commit.runId, head, commit.at, commit.events);
+    const bytes = eventBytes(chained);
+    const snapshot = writesSnapshot(commit, head.checkpoint, bytes) ? toStoredJson(commit.snapshot) : null;
     return {
       commit,
       head,
       chained,
       rows: chained.map(toEventInsert),
-      snapshot: toStoredJson(commit.snapshot),
+      snapshot,
+      checkpoint: statsAfter(head.checkpoint, bytes, snapshot?.length),
     };
+  }
+
+  /** A row as a RunRecord whose snapshot is the fold of the whole history: its tail folded on. */
+  private toRecord<S>(row: RunRow): RunRecord<S> {
+    const record = toRunRecord<S>(row);
+    if (row.snapshotSeq === null || row.snapshotSeq >= row.lastSeq) return record;
+    const tail = this.statements.tail.all(row.id, row.snapshotSeq, row.lastSeq).map(toStoredEvent);
+    return { ...record, snapshot: foldTail(record.snapshot, tail) };
   }
 
   /** The chain head the commit builds on: the cached hint if it agrees with expectedSeq, else the row. */
@@ -312,7 +337,8 @@ export class SqliteRunStore implements RunStore {
         commit.at,
         next.seq,
         next.hash,
-        snapshot,
+        // A new run always writes its snapshot (writesSnapshot).
+        snapshot ?? toStoredJson(commit.snapshot),
         commit.wakeAt,
         ...lease,
       );
@@ -323,31 +349,34 @@ export class SqliteRunStore implements RunStore {
       // The WHERE checks seq and hash, and every write that changes status or wake time moves them, so a
       // stale cached status can only fail the check, never leave a wrong status behind.
       const unchanged = head.status === commit.status && head.wakeAt === commit.wakeAt;
-      const updated = unchanged
-        ? this.statements.advanceRunSnapshot.run(
-            snapshot,
-            next.seq,
-            next.hash,
-            commit.at,
-            ...lease,
-            commit.runId,
-            head.seq,
-            head.hash,
-            ...check,
-          )
-        : this.statements.advanceRun.run(
-            commit.status,
-            snapshot,
-            commit.wakeAt,
-            next.seq,
-            next.hash,
-            commit.at,
-            ...lease,
-            commit.runId,
-            head.seq,
-            head.hash,
-            ...check,
-          );
+      const updated =
+        snapshot === null
+          ? this.advanceTail(commit, head, next, unchanged, lease, check)
+          : unchanged
+            ? this.statements.advanceRunSnapshot.run(
+                snapshot,
+                next.seq,
+                next.hash,
+                commit.at,
+                ...lease,
+                commit.runId,
+                head.seq,
+                head.hash,
+                ...check,
+              )
+            : this.statements.advanceRun.run(
+                commit.status,
+                snapshot,
+                commit.wakeAt,
+                next.seq,
+                next.hash,
+                commit.at,
+                ...lease,
+                commit.runId,
+                head.seq,
+                head.hash,
+                ...check,
+              );
       if (updated.changes === 0) {
         const held = this.statements.lease.get(commit.runId);
         if (owner && held?.owner && held.owner !== owner && held.until && held.until > commit.at) {
@@ -360,6 +389,29 @@ export class SqliteRunStore implements RunStore {
       if (commit.version !== undefined) this.statements.setVersion.run(commit.version, commit.runId);
     }
     for (const row of rows) this.statements.insertEvent.run(...row);
+  }
+
+  /** The checkpoint UPDATE of a commit that leaves the stored snapshot as it is. */
+  private advanceTail(
+    commit: Commit<unknown>,
+    head: RowHead,
+    next: { seq: number; hash: string },
+    unchanged: boolean,
+    lease: [string | null, string | null],
+    check: readonly [string | null, string | null, string],
+  ): { changes: number } {
+    const where = [commit.runId, head.seq, head.hash, ...check] as const;
+    return unchanged
+      ? this.statements.advanceRunTailOnly.run(next.seq, next.hash, commit.at, ...lease, ...where)
+      : this.statements.advanceRunTail.run(
+          commit.status,
+          commit.wakeAt,
+          next.seq,
+          next.hash,
+          commit.at,
+          ...lease,
+          ...where,
+        );
   }
 
   private applyRestore(commit: Commit<unknown> & { keepThroughSeq: number }): StoredEvent[] {
@@ -400,9 +452,13 @@ export class SqliteRunStore implements RunStore {
   }
 
   /** Finished runs leave the cache: they are rarely written again. */
-  private remember(commit: Commit<unknown>, head: ChainHead): void {
+  private remember(
+    commit: Commit<unknown>,
+    head: { seq: number; hash: string },
+    checkpoint: CheckpointStats | undefined,
+  ): void {
     if (isTerminalStatus(commit.status)) this.heads.forget(commit.runId);
-    else this.heads.set(commit.runId, { ...head, status: commit.status, wakeAt: commit.wakeAt });
+    else this.heads.set(commit.runId, { ...head, status: commit.status, wakeAt: commit.wakeAt, checkpoint });
   }
 
   /** Writes out waiting commits first (reads see them), then turns SQLite's damage reports into named errors. */
@@ -433,7 +489,10 @@ interface PreparedCommit {
   head: RowHead;
   chained: ChainedEvent[];
   rows: EventInsert[];
-  snapshot: string;
+  /** The snapshot's JSON when this commit rewrites it; null when the row keeps the one it has. */
+  snapshot: string | null;
+  /** What the row holds after it: the head cache's stats for the next commit. */
+  checkpoint: CheckpointStats | undefined;
 }
 
 /** The parameters of one events INSERT, serialised (once, for the hash too) before the transaction starts. */

@@ -1,5 +1,8 @@
 import type Database from "better-sqlite3";
+import { foldTail } from "../checkpoint";
+import { EVENT_COLUMNS, type EventRow, toStoredEvent } from "./rows";
 import type { SqliteRunStore } from "./sqlite-run-store";
+import { parseStoredJson } from "./stored-json";
 
 /** The store's raw connection, for tests that need to damage or inspect rows behind the store's back. */
 export function rawSqlite(store: SqliteRunStore): Database.Database {
@@ -22,12 +25,29 @@ export function tamperEvent(
   sqlite.prepare("UPDATE events SET event = ? WHERE run_id = ? AND seq = ?").run(edit(json), runId, seq);
 }
 
-/** Rewrites the stored JSON text of a run's snapshot. */
+/**
+ * Rewrites the stored JSON text of a run's snapshot: the checkpoint as of its last event. A row whose
+ * snapshot is older (../checkpoint.ts) is first brought up to date, so the edit damages what a reader gets.
+ */
 export function tamperSnapshot(store: SqliteRunStore, runId: string, edit: (json: string) => string): void {
   const sqlite = rawSqlite(store);
-  const json = sqlite.prepare<[string], string>("SELECT snapshot FROM runs WHERE id = ?").pluck().get(runId);
-  if (json === undefined) throw new Error(`no run ${runId}`);
-  sqlite.prepare("UPDATE runs SET snapshot = ? WHERE id = ?").run(edit(json), runId);
+  const row = sqlite
+    .prepare<[string], { snapshot: string; snapshotSeq: number | null; lastSeq: number }>(
+      "SELECT snapshot, snapshot_seq AS snapshotSeq, last_seq AS lastSeq FROM runs WHERE id = ?",
+    )
+    .get(runId);
+  if (row === undefined) throw new Error(`no run ${runId}`);
+  let json = row.snapshot;
+  if (row.snapshotSeq !== null && row.snapshotSeq < row.lastSeq) {
+    const tail = sqlite
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+      )
+      .raw()
+      .all(runId, row.snapshotSeq, row.lastSeq);
+    json = JSON.stringify(foldTail(parseStoredJson(json), tail.map(toStoredEvent)));
+  }
+  sqlite.prepare("UPDATE runs SET snapshot = ?, snapshot_seq = NULL WHERE id = ?").run(edit(json), runId);
 }
 
 /**

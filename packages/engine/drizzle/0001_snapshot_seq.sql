@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `snapshot_seq` integer;
