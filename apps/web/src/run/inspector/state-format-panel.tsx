@@ -2,7 +2,8 @@ import { useRunSession } from "../live/run-session-context";
 
 /** The Workflow State Format (SPEC §3) as the server renders it, refetched as events arrive. */
 export function StateFormatPanel() {
-  const text = useRunSession((s) => s.stateFormat);
+  // As of the chosen event while time travel is on (the same function the server prints it with).
+  const text = useRunSession((s) => (s.travel?.point ? s.travel.point.stateFormat : s.stateFormat));
   return (
     <div className="space-y-2 p-4">
       <p className="text-[11px] text-slate-500">

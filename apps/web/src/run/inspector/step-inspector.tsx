@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { whoInWords } from "../actions/who";
 import { useRunSession } from "../live/run-session-context";
 import type { AttemptRecord, CompensationTraceEntry, StepRecord } from "../model/run-model";
+import { useViewModel } from "../time-travel/travel-context";
 import { formatDuration, formatTime } from "../ui/status";
 
 const STEP_TONE: Record<StepRecord["status"], string> = {
@@ -20,9 +21,8 @@ const STEP_TONE: Record<StepRecord["status"], string> = {
 
 /** The selected step: input, params after expressions, output, error, attempts, idempotency key, timings. */
 export function StepInspector() {
-  useRunSession((s) => s.modelVersion);
   const selected = useRunSession((s) => s.selected);
-  const model = useRunSession((s) => s.model);
+  const model = useViewModel();
   const definition = useRunSession((s) => s.definition);
 
   if (!selected) return <RunOverview />;
@@ -95,8 +95,7 @@ export function StepInspector() {
 
 /** Nothing selected: the run as a whole. */
 function RunOverview() {
-  useRunSession((s) => s.modelVersion);
-  const model = useRunSession((s) => s.model);
+  const model = useViewModel();
   return (
     <div className="space-y-4 p-4 text-[12px]" data-testid="run-overview">
       <p className="text-slate-500">Click a state on the canvas, a bar or an event to inspect it.</p>

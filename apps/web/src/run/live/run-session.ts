@@ -6,20 +6,33 @@ import type { FlowEdge } from "../../canvas/types";
 import { api } from "../../lib/trpc";
 import { deriveOverlay } from "../model/overlay";
 import { createRunModel, foldIntoRunModel, type RunHistoryEvent, type RunModel } from "../model/run-model";
+import { runModelFromSnapshot } from "../model/summary-model";
+import type { TravelState } from "../time-travel/travel-state";
+import { loadLastPage } from "./event-pages";
 
 /**
  * One open run: its events (live over `runs.events`, resumed from the last seq on reconnect), the model
  * folded from them, and the server's record of it (status, snapshot, Workflow State Format), refetched
  * after events arrive. The canvas overlay is derived from the model on every batch.
+ *
+ * A short history is read whole and folded. A long one (over `FOLD_ON_OPEN` events) opens on the server's
+ * snapshot and the last page of events: the model starts from the snapshot (summary-model.ts), the event
+ * list pages the rest in as it scrolls (event-pages.ts), and time travel reads the whole history in a
+ * worker when it is first used.
  */
 
 export type RunGet = RouterOutputs["runs"]["get"];
 
 export interface RunSessionState {
   runId: string;
-  /** Appended in place (100,000 events must not be copied per batch); `eventCount` says how many are in. */
-  events: RunHistoryEvent[];
+  /**
+   * By seq - 1, written in place (100,000 events must not be copied per batch). A long run's list has holes
+   * until their page is read (event-pages.ts). `eventCount` is the last seq known.
+   */
+  events: (RunHistoryEvent | undefined)[];
   eventCount: number;
+  /** Bumped when pages of older events fill holes in `events`. */
+  eventsVersion: number;
   model: RunModel;
   /** Bumped after every batch of events: components that read the model subscribe to it. */
   modelVersion: number;
@@ -32,6 +45,8 @@ export interface RunSessionState {
   /** Set by a click in the timeline or Gantt: the event list scrolls to it. */
   focusSeq: number | null;
   select(stateId: string | null, focusSeq?: number | null): void;
+  /** Time travel (the scrubber), or null while the view follows the run live. */
+  travel: TravelState | null;
 }
 
 export type RunSessionStore = StoreApi<RunSessionState>;
@@ -51,16 +66,28 @@ const REFETCH_AT_ONCE = new Set([
 
 /** The server's largest history page. */
 const HISTORY_PAGE = 1000;
+/** Histories up to this many events are read whole on open; longer ones open on the snapshot. */
+export const FOLD_ON_OPEN = 2000;
 
 const asSnapshot = (value: unknown): RunSnapshot | null =>
   value && typeof value === "object" && "scopes" in value ? (value as RunSnapshot) : null;
 
 export function createRunSessionStore(initial: RunGet): RunSessionStore {
+  const snapshot = asSnapshot(initial.run.snapshot);
+  const { lastSeq } = initial.run;
+  const opened =
+    snapshot && lastSeq > FOLD_ON_OPEN
+      ? runModelFromSnapshot(initial.run.id, snapshot, initial.definition, {
+          seq: lastSeq,
+          at: initial.run.updatedAt,
+        })
+      : null;
   return createStore<RunSessionState>((set) => ({
     runId: initial.run.id,
-    events: [],
-    eventCount: 0,
-    model: createRunModel(initial.run.id),
+    events: opened ? new Array<RunHistoryEvent | undefined>(lastSeq) : [],
+    eventCount: opened ? lastSeq : 0,
+    eventsVersion: 0,
+    model: opened ?? createRunModel(initial.run.id),
     modelVersion: 0,
     status: initial.run.status,
     snapshot: asSnapshot(initial.run.snapshot),
@@ -70,6 +97,7 @@ export function createRunSessionStore(initial: RunGet): RunSessionStore {
     selected: null,
     focusSeq: null,
     select: (stateId, focusSeq = null) => set({ selected: stateId, focusSeq }),
+    travel: null,
   }));
 }
 
@@ -80,6 +108,8 @@ export interface RunSessionOptions {
   edges: () => readonly FlowEdge[];
   /** Called after each batch is drawn (the latency bench listens here). */
   onBatch?: (events: RunHistoryEvent[]) => void;
+  /** Each batch of live events, after the model folded it (time travel's history takes them). */
+  onLive?: (events: RunHistoryEvent[]) => void;
 }
 
 /** Follows the run until `stop()`; returns `stop`. */
@@ -133,11 +163,13 @@ export function followRun(options: RunSessionOptions): () => void {
     for (const event of batch) {
       if (event.seq <= state.model.lastSeq) continue;
       foldIntoRunModel(state.model, event);
-      state.events.push(event);
+      state.events[event.seq - 1] = event;
     }
-    overlay.setState(deriveOverlay(state.model, options.edges(), overlay.getState()));
+    // While time travel shows an earlier point, the canvas stays there; leaving it draws the live run.
+    if (!state.travel) overlay.setState(deriveOverlay(state.model, options.edges(), overlay.getState()));
+    options.onLive?.(batch);
     store.setState({
-      eventCount: state.events.length,
+      eventCount: Math.max(state.eventCount, state.model.lastSeq),
       modelVersion: state.modelVersion + 1,
       // the model's own status is ahead of the refetched record until the refetch lands
       status: state.model.status,
@@ -200,7 +232,12 @@ export function followRun(options: RunSessionOptions): () => void {
       afterSeq = last;
     }
   };
-  void catchUp()
+  // A long run opened on its snapshot: drawn at once, its last page read, the subscription goes on from
+  // the snapshot's seq.
+  const opened = store.getState().model.openedAtSeq > 0;
+  if (opened) overlay.setState(deriveOverlay(store.getState().model, options.edges()));
+  const opening = opened ? loadLastPage(store) : catchUp();
+  void opening
     .catch(() => undefined) // the subscription catches up on its own from where the pages stopped
     .then(() => {
       catchingUp = false;

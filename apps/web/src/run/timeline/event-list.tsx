@@ -2,6 +2,7 @@ import type { RunEventType } from "@sagaflow/shared";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
 import { withWhoInWords } from "../actions/who";
+import { requestEvents } from "../live/event-pages";
 import { useRunSession, useRunSessionStore } from "../live/run-session-context";
 import { describeEvent, stateOfEvent } from "../model/describe-event";
 import type { RunHistoryEvent } from "../model/run-model";
@@ -28,33 +29,22 @@ const TONE: Partial<Record<RunEventType, string>> = {
   SignalReceived: "text-emerald-700",
 };
 
-/** Index of the event with `seq` (events are in seq order, usually 1..n). */
-function indexOfSeq(events: readonly RunHistoryEvent[], seq: number): number {
-  let lo = 0;
-  let hi = events.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = events[mid]!.seq;
-    if (at === seq) return mid;
-    if (at < seq) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 /**
- * The history, virtualized (only the rows in view are in the DOM, so 100,000 events scroll smoothly).
+ * The history, virtualized (only the rows in view are in the DOM, so 100,000 events scroll smoothly). Row
+ * i is seq i + 1; a long run's rows fill in a page at a time as they come into view (event-pages.ts).
  * It follows new events while scrolled to the bottom; a click selects the event's state.
  */
 export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
   const store = useRunSessionStore();
   const count = useRunSession((s) => s.eventCount);
+  useRunSession((s) => s.eventsVersion);
   const focusSeq = useRunSession((s) => s.focusSeq);
   const selected = useRunSession((s) => s.selected);
+  const startedAt = useRunSession((s) => s.model.startedAt ?? s.events[0]?.at ?? null);
   const events = store.getState().events;
   const parentRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
-  const startMs = events[0] ? Date.parse(events[0].at) : 0;
+  const startMs = startedAt ? Date.parse(startedAt) : 0;
 
   const virtualizer = useVirtualizer({
     count,
@@ -62,16 +52,22 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
+  const rows = virtualizer.getVirtualItems();
+  const firstRow = rows[0]?.index;
+  const lastRow = rows.at(-1)?.index;
 
   useEffect(() => {
     if (following.current && count > 0 && focusSeq === null)
       virtualizer.scrollToIndex(count - 1, { align: "end" });
   }, [count, focusSeq, virtualizer]);
   useEffect(() => {
-    if (focusSeq === null) return;
-    const index = indexOfSeq(store.getState().events, focusSeq);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: "center" });
-  }, [focusSeq, store, virtualizer]);
+    if (focusSeq !== null && focusSeq >= 1 && focusSeq <= count)
+      virtualizer.scrollToIndex(focusSeq - 1, { align: "auto" });
+  }, [focusSeq, count, virtualizer]);
+  // Rows in view whose events have not been read yet: read their pages.
+  useEffect(() => {
+    if (firstRow !== undefined && lastRow !== undefined) requestEvents(store, firstRow + 1, lastRow + 1);
+  }, [firstRow, lastRow, store]);
 
   return (
     <div
@@ -84,9 +80,9 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
       }}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-        {virtualizer.getVirtualItems().map((row) => {
+        {rows.map((row) => {
           const event = events[row.index];
-          if (!event) return null;
+          if (!event) return <PendingRow key={`pending-${row.index}`} seq={row.index + 1} top={row.start} />;
           return (
             <EventRow
               key={event.seq}
@@ -104,6 +100,19 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
           );
         })}
       </div>
+    </div>
+  );
+}
+
+/** A row whose page is still being read. */
+function PendingRow({ seq, top }: { seq: number; top: number }) {
+  return (
+    <div
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      className="absolute top-0 left-0 flex w-full items-center gap-3 border-slate-50 border-b px-3 text-slate-300"
+    >
+      <span className="w-14 shrink-0 text-right">#{seq}</span>
+      <span>…</span>
     </div>
   );
 }

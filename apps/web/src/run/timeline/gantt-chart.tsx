@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { useRunSession, useRunSessionStore } from "../live/run-session-context";
 import { type BarTone, buildGantt } from "../model/gantt";
+import { useViewModel } from "../time-travel/travel-context";
 import { formatDuration } from "../ui/status";
 
 const BAR_TONE: Record<BarTone, string> = {
@@ -21,7 +22,9 @@ const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) {
   const store = useRunSessionStore();
   const version = useRunSession((s) => s.modelVersion);
-  const ended = useRunSession((s) => s.model.endedAt !== null);
+  const model = useViewModel();
+  const traveling = useRunSession((s) => s.travel !== null);
+  const ended = model.endedAt !== null || traveling;
   const selected = useRunSession((s) => s.selected);
   const [now, setNow] = useState(Date.now);
   useEffect(() => {
@@ -30,13 +33,25 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
     return () => clearInterval(timer);
   }, [ended]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the model changes in place; its version says when
-  const gantt = useMemo(() => buildGantt(store.getState().model, now), [store, version, now]);
+  const gantt = useMemo(
+    () => buildGantt(model, traveling ? Date.parse(model.lastAt ?? "") || now : now),
+    [model, version, now, traveling],
+  );
   const span = gantt.endMs - gantt.startMs;
   const x = (ms: number) => `${((ms - gantt.startMs) / span) * 100}%`;
 
-  if (gantt.rows.length === 0) return <div className="p-4 text-[12px] text-slate-400">No steps yet.</div>;
+  const partial =
+    model.openedAtSeq > 0 && !traveling ? (
+      <p className="p-3 text-[12px] text-slate-500" data-testid="gantt-partial">
+        This long run opened on its checkpoint (event #{model.openedAtSeq.toLocaleString()}): the bars start
+        after it. Time travel reads the whole history.
+      </p>
+    ) : null;
+  if (gantt.rows.length === 0)
+    return partial ?? <div className="p-4 text-[12px] text-slate-400">No steps yet.</div>;
   return (
     <div className="h-full overflow-y-auto px-3 pb-3" data-testid="gantt">
+      {partial}
       <div className="sticky top-0 z-10 flex whitespace-nowrap bg-white pt-2 pb-1 text-[10px] text-slate-400">
         <div className="w-48 shrink-0" />
         <div className="relative h-4 flex-1">

@@ -11,6 +11,8 @@ import { api, errorMessage } from "../../lib/trpc";
 import { graphForDefinition } from "../../pages/editor/load-definition";
 import { createRunSessionStore, followRun, type RunSessionStore } from "../live/run-session";
 import { RunSessionContext } from "../live/run-session-context";
+import { TravelContext } from "../time-travel/travel-context";
+import { createTravelController, type TravelController } from "../time-travel/travel-controller";
 import "./run-view.css";
 import { RunWorkspace } from "./run-workspace";
 
@@ -18,6 +20,7 @@ interface Stores {
   editor: EditorStore;
   overlay: RunOverlayStore;
   session: RunSessionStore;
+  travel: TravelController;
 }
 
 /**
@@ -39,8 +42,14 @@ export function RunPage({ runId }: { runId: string }) {
       if (!live) return;
       const overlay = createRunOverlayStore();
       const session = createRunSessionStore(initial);
-      stop = followRun({ store: session, overlay, edges: () => editor.getState().edges });
-      setStores({ editor, overlay, session });
+      const edges = () => editor.getState().edges;
+      const travel = createTravelController({ store: session, overlay, edges });
+      const unfollow = followRun({ store: session, overlay, edges, onLive: (events) => travel.live(events) });
+      stop = () => {
+        unfollow();
+        travel.dispose();
+      };
+      setStores({ editor, overlay, session, travel });
     })().catch((error: unknown) => live && setStores({ error: errorMessage(error) }));
     return () => {
       live = false;
@@ -60,9 +69,11 @@ export function RunPage({ runId }: { runId: string }) {
     <EditorStoreContext.Provider value={stores.editor}>
       <RunOverlayContext.Provider value={stores.overlay}>
         <RunSessionContext.Provider value={stores.session}>
-          <ReactFlowProvider>
-            <RunWorkspace />
-          </ReactFlowProvider>
+          <TravelContext.Provider value={stores.travel}>
+            <ReactFlowProvider>
+              <RunWorkspace />
+            </ReactFlowProvider>
+          </TravelContext.Provider>
         </RunSessionContext.Provider>
       </RunOverlayContext.Provider>
     </EditorStoreContext.Provider>

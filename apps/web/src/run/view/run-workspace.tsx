@@ -1,10 +1,11 @@
 import { useReactFlow } from "@xyflow/react";
-import { useCallback, useEffect, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { FlowCanvas } from "../../canvas/flow-canvas";
 import { useEditorStore } from "../../canvas/store/editor-context";
 import { StateFormatPanel } from "../inspector/state-format-panel";
 import { StepInspector } from "../inspector/step-inspector";
 import { useRunSession, useRunSessionStore } from "../live/run-session-context";
+import { Scrubber, TimeTravelButton } from "../time-travel/scrubber";
 import { EventList } from "../timeline/event-list";
 import { GanttChart } from "../timeline/gantt-chart";
 import { ErrorSummary } from "./error-summary";
@@ -69,6 +70,7 @@ export function RunWorkspace() {
           <div className="min-h-0 flex-1">
             <FlowCanvas onNodeClick={onNodeClick} />
           </div>
+          <Scrubber />
           <section className="flex h-[290px] shrink-0 flex-col border-slate-200 border-t bg-white">
             <Tabs
               value={bottom}
@@ -77,6 +79,7 @@ export function RunWorkspace() {
                 { value: "gantt", label: "Timeline" },
                 { value: "events", label: `Events (${eventCount.toLocaleString()})` },
               ]}
+              extra={<TimeTravelButton />}
             />
             <div className="min-h-0 flex-1">
               {bottom === "gantt" ? <GanttChart onFocus={focusNode} /> : <EventList onFocus={focusNode} />}
@@ -105,6 +108,7 @@ function Tabs<T extends string>(props: {
   value: T;
   onChange: (value: T) => void;
   tabs: { value: T; label: string }[];
+  extra?: ReactNode;
 }) {
   return (
     <div className="flex h-9 shrink-0 items-end gap-1 border-slate-100 border-b px-3" role="tablist">
@@ -121,6 +125,7 @@ function Tabs<T extends string>(props: {
           {tab.label}
         </button>
       ))}
+      {props.extra}
     </div>
   );
 }
