@@ -8,6 +8,7 @@ import { api, errorMessage } from "../../lib/trpc";
 import { EditorWorkspace } from "./editor-workspace";
 import { blankDefinition, graphForDefinition } from "./load-definition";
 import { OldVersionBanner } from "./old-version-banner";
+import { SimulateProvider } from "./simulate/simulate-canvas";
 
 type Loaded =
   | { status: "loading" }
@@ -71,11 +72,9 @@ export function EditorPage({ name, isNew, version }: { name: string; isNew: bool
         />
       )}
       <ReactFlowProvider>
-        <EditorWorkspace
-          key={`${name}:${version ?? "latest"}:${isNew}`}
-          isNew={isNew}
-          loadedVersion={loaded.version}
-        />
+        <SimulateProvider key={`${name}:${version ?? "latest"}:${isNew}`}>
+          <EditorWorkspace isNew={isNew} loadedVersion={loaded.version} />
+        </SimulateProvider>
       </ReactFlowProvider>
     </EditorStoreContext.Provider>
   );

@@ -15,6 +15,9 @@ interface ToolbarProps {
   showProblems: boolean;
   showInspector: boolean;
   onToggleInspector: () => void;
+  /** Simulate mode: the workflow as drawn runs in the browser (simulate/). */
+  simulating: boolean;
+  onToggleSimulate: () => void;
   onSave: () => void;
   onLayout: (direction: LayoutDirection) => void;
   onToggleJson: () => void;
@@ -154,6 +157,14 @@ export const EditorToolbar = memo(function EditorToolbar(props: ToolbarProps) {
       <ThemeToggle />
       <ToolButton title="Keyboard shortcuts (?)" onClick={props.onHelp} testId="help-button">
         ?
+      </ToolButton>
+      <ToolButton
+        title="Simulate: run the workflow as drawn in this browser, picking each state's outcome (nothing is saved)"
+        active={props.simulating}
+        onClick={props.onToggleSimulate}
+        testId="simulate"
+      >
+        ⚗<span className="max-xl:sr-only"> Simulate</span>
       </ToolButton>
       <StartRunButton
         name={name}

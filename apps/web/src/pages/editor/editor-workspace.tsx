@@ -1,7 +1,6 @@
 import type { StateType } from "@sagaflow/shared";
 import { useReactFlow, useUpdateNodeInternals } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { FlowCanvas } from "../../canvas/flow-canvas";
 import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
 import { useShortcuts } from "../../canvas/hooks/use-shortcuts";
 import { HelpOverlay } from "../../canvas/panels/help-overlay";
@@ -22,6 +21,9 @@ import { navigate, setLeaveGuard } from "../../lib/route";
 import { toast } from "../../lib/toast";
 import { api, errorDiagnostics, errorMessage } from "../../lib/trpc";
 import { EditorToolbar } from "./editor-toolbar";
+import { SimulateCanvas } from "./simulate/simulate-canvas";
+import { SimulatePanel } from "./simulate/simulate-panel";
+import { useSimulateMode } from "./simulate/use-simulate-mode";
 import { useDirty } from "./use-dirty";
 import { useSelectionInUrl } from "./use-selection-in-url";
 
@@ -44,6 +46,7 @@ export function EditorWorkspace({
   const [showHelp, setShowHelp] = useState(false);
   const [showSearch, setShowSearch] = useState(false);
   const [showInspector, setShowInspector] = useState(true);
+  const [simulating, setSimulating] = useSimulateMode();
   const [saving, setSaving] = useState(false);
   const [version, setVersion] = useState(loadedVersion);
 
@@ -215,17 +218,23 @@ export function EditorWorkspace({
         onSearch={() => setShowSearch(true)}
         showInspector={showInspector}
         onToggleInspector={() => setShowInspector((v) => !v)}
+        simulating={simulating}
+        onToggleSimulate={() => setSimulating(!simulating)}
       />
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addByClick} />
         <div className="relative flex min-w-0 flex-1 flex-col">
           {showSearch && <StateSearch onPick={focusState} onClose={() => setShowSearch(false)} />}
           <div className="min-h-0 flex-1">
-            <FlowCanvas />
+            <SimulateCanvas active={simulating} />
           </div>
           {showProblems && <ProblemsPanel onFocus={focusState} onClose={() => setShowProblems(false)} />}
         </div>
-        {showInspector && <Inspector catalog={catalog} />}
+        {simulating ? (
+          <SimulatePanel catalog={catalog} onClose={() => setSimulating(false)} />
+        ) : (
+          showInspector && <Inspector catalog={catalog} />
+        )}
         {showJson && <JsonView />}
       </div>
       {showHelp && <HelpOverlay onClose={() => setShowHelp(false)} />}

@@ -1,0 +1,249 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectPageErrors, launchBrowser } from "./support/browser";
+import { startRun, waitForRunStatus } from "./support/run-view";
+import { type RunningServer, startServer } from "./support/server";
+
+/**
+ * Simulate mode (issue 19, browser half) against the real `sagaflow serve`: the definition being edited
+ * runs in the browser on the engine's pure core, nothing reaches the server, and what it shows is what
+ * `sagaflow test` says.
+ */
+
+const repoRoot = join(import.meta.dirname, "../../..");
+const orderSaga = join(repoRoot, "examples/order-saga.json");
+const input = { orderId: "o-7", sku: "sku-1", quantity: 2, amount: 25 };
+
+/** better-sqlite3 is the engine's dependency: reach it from there. */
+type Sqlite = new (
+  file: string,
+  options: { readonly: boolean },
+) => {
+  prepare(sql: string): { all(): Record<string, unknown>[] };
+  close(): void;
+};
+const Database = createRequire(join(repoRoot, "packages/engine/package.json"))("better-sqlite3") as Sqlite;
+
+/** Every row of every table of the server's database, as text: equal dumps mean nothing was written. */
+function dumpDatabase(file: string): Record<string, string> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((row) => String(row.name));
+    return Object.fromEntries(
+      tables.map((table) => [table, JSON.stringify(db.prepare(`SELECT * FROM "${table}"`).all())]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** `pnpm sagaflow …` from the repository root, as a user runs it. */
+function sagaflow(...args: string[]) {
+  const result = spawnSync("pnpm", ["-s", "sagaflow", ...args], { cwd: repoRoot, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Records every change of a node's run phase in the page, in order, as `stateId:phase`. */
+async function recordPhases(target: Page) {
+  // A string, not a function: tsx's helpers (e.g. __name) do not exist in the page.
+  await target.evaluate(`(() => {
+    window.__phases = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target;
+        if (!(el instanceof Element) || !el.hasAttribute("data-state-id")) continue;
+        const phase = el.getAttribute("data-run-phase");
+        if (phase) window.__phases.push(el.getAttribute("data-state-id") + ":" + phase);
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-run-phase"] });
+  })()`);
+}
+const phasesSeen = (target: Page) => target.evaluate("window.__phases") as Promise<string[]>;
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let pageErrors: string[];
+/** Requests that could change something on the server (tRPC queries are GETs, mutations POSTs). */
+const writes: string[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  // A real run first, so the database has runs and events that must stay as they are.
+  const runId = await startRun(server.url, "order-saga", input);
+  await waitForRunStatus(server.url, runId, "succeeded");
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  pageErrors = collectPageErrors(page);
+  page.on("request", (request) => {
+    if (request.method() !== "GET") writes.push(`${request.method()} ${request.url()}`);
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("Simulate mode", () => {
+  it("simulates order-saga with ship_order failing: the trace numbers 1 and 2 in reverse order, and the server database is unchanged", async () => {
+    await page.goto(`${server.url}/#/workflows/order-saga`);
+    await page.locator("[data-state-id=ship_order]").waitFor();
+    const before = dumpDatabase(server.dbPath);
+    expect(JSON.parse(before.runs ?? "[]")).toHaveLength(1);
+
+    await page.locator("[data-testid=simulate]").click();
+    await page.locator("[data-testid=simulate-panel]").waitFor();
+    await page.locator("textarea[name=sim-input]").fill(JSON.stringify(input));
+    // The outcome is picked on the canvas: select the state, press Fails, name the error.
+    await page.locator("[data-state-id=ship_order]").click();
+    await page.locator("[data-testid=sim-quick-fail]").click();
+    await page.locator("input[name=sim-outcome-error]").fill("ShippingUnavailable");
+    await recordPhases(page);
+    await page.locator("[data-testid=sim-run]").click();
+
+    const status = page.locator("[data-testid=sim-status]");
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 15_000 }).toBe("compensated");
+    const path = await page.locator("[data-testid=sim-path] li").allInnerTexts();
+    expect(path.map((step) => step.replace("→", "").trim())).toEqual([
+      "reserve_stock",
+      "charge_payment",
+      "ship_order",
+    ]);
+    const trace = await page
+      .locator("[data-testid=sim-trace] li")
+      .evaluateAll((items) =>
+        items.map((li) => [li.getAttribute("data-order"), li.getAttribute("data-task")]),
+      );
+    expect(trace).toEqual([
+      ["1", "charge_payment"],
+      ["2", "reserve_stock"],
+    ]);
+    expect(await page.locator("[data-testid=sim-error]").textContent()).toContain("ShippingUnavailable");
+
+    // The canvas drew it as the run view draws a run: step by step, the compensations numbered in order.
+    const seen = await phasesSeen(page);
+    expect(seen).toContain("reserve_stock:active");
+    expect(seen).toContain("ship_order:failed");
+    const refunded = seen.indexOf("refund_payment:compensated");
+    const released = seen.indexOf("release_stock:compensated");
+    expect(refunded).toBeGreaterThan(seen.indexOf("ship_order:failed"));
+    expect(released).toBeGreaterThan(refunded);
+    // The badge is a line of its own in the card as rendered.
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines tell the badge apart
+    expect(await page.locator("[data-state-id=refund_payment]").innerText()).toMatch(/(^|\n)1(\n|$)/);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines tell the badge apart
+    expect(await page.locator("[data-state-id=release_stock]").innerText()).toMatch(/(^|\n)2(\n|$)/);
+    expect(await page.locator("[data-state-id=cancel_shipment]").getAttribute("data-run-phase")).toBeNull();
+    expect(await page.locator("[data-testid=sim-chip-ship_order]").count()).toBe(0); // selected: the picker shows
+
+    // Nothing reached the server: no mutation was sent, and every table is as it was.
+    expect(writes).toEqual([]);
+    expect(dumpDatabase(server.dbPath)).toEqual(before);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("saves the simulation as a scenario file that sagaflow test passes", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("[data-testid=sim-save-scenario]").click(),
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), "sagaflow-scenario-"));
+    try {
+      expect(download.suggestedFilename()).toBe("order-saga.scenarios.json");
+      const file = join(dir, download.suggestedFilename());
+      await download.saveAs(file);
+      const saved = JSON.parse(readFileSync(file, "utf8")) as {
+        definition: string;
+        scenarios: { name: string; outcomes: unknown; expect: unknown }[];
+      };
+      expect(saved.definition).toBe("order-saga.json");
+      expect(saved.scenarios[0]).toMatchObject({
+        name: "ship_order fails",
+        outcomes: { ship_order: { fail: "ShippingUnavailable" } },
+        expect: { status: "compensated", compensated: ["charge_payment", "reserve_stock"] },
+      });
+      copyFileSync(orderSaga, join(dir, "order-saga.json"));
+      const result = sagaflow("test", file);
+      expect(result.stderr + result.stdout).toContain("ship_order fails");
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(writes).toEqual([]);
+  });
+
+  it("shows the same each-failure table as sagaflow test --each-failure", async () => {
+    await page.locator("[data-testid=sim-tab-failures]").click();
+    const rows = page.locator("[data-testid=sim-failures] tr[data-task]");
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    const table = await rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        task: tr.getAttribute("data-task"),
+        ends: tr.querySelector("[data-column=ends]")?.textContent,
+        compensations: tr.querySelector("[data-column=compensations]")?.textContent,
+        leftUndone: tr.querySelector("[data-column=left-undone]")?.textContent,
+      })),
+    );
+    const cli = sagaflow("test", "--each-failure", orderSaga, "--json", "--input", JSON.stringify(input));
+    expect(cli.code).toBe(0);
+    const reports = (
+      JSON.parse(cli.stdout) as { tasks: { stateId: string; status: string; compensated: string[] }[] }
+    ).tasks;
+    expect(table).toEqual(
+      reports.map((report) => ({
+        task: report.stateId,
+        ends: report.status,
+        compensations:
+          report.compensated.length === 0
+            ? "—"
+            : report.compensated.map((n, i) => `${i + 1}. ${n}`).join(", "),
+        leftUndone: "—",
+      })),
+    );
+    expect(table[2]).toMatchObject({
+      task: "ship_order",
+      compensations: "1. charge_payment, 2. reserve_stock",
+    });
+    expect(writes).toEqual([]);
+  });
+
+  it("warns when the worst case of a path exceeds the workflow's deadline, for the unsaved definition", async () => {
+    // Back to design mode: set a deadline of one minute, without saving.
+    await page.locator("[data-testid=simulate]").click();
+    await page.locator("[data-testid=inspector]").waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByLabel("Deadline for the whole run").fill("1m");
+    await page.locator("[data-testid=simulate]").click();
+    await page.locator("[data-testid=sim-tab-budget]").click();
+
+    const warning = page.locator("[data-testid=sim-budget-warning]");
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain("exceeds the workflow's deadline of 1 min 0 s");
+    expect(await page.locator("[data-testid=sim-budget-deadline]").textContent()).toBe("1 min 0 s");
+    const cli = sagaflow("test", "--each-failure", orderSaga, "--json", "--input", JSON.stringify(input));
+    const budget = (JSON.parse(cli.stdout) as { budget: { paths: { steps: string[] }[] } }).budget;
+    const shown = await page.locator("[data-testid=sim-budget-paths] li .font-mono").allInnerTexts();
+    expect(shown).toEqual(budget.paths.map((p) => p.steps.join(" → ")));
+    expect(await page.locator("[data-testid=sim-budget-paths] li[data-exceeds]").count()).toBe(shown.length);
+
+    // A day is enough: the warning goes.
+    await page.locator("[data-testid=simulate]").click();
+    await page.keyboard.press("Escape");
+    await page.getByLabel("Deadline for the whole run").fill("1d");
+    await page.locator("[data-testid=simulate]").click();
+    await page.locator("[data-testid=sim-budget]").waitFor();
+    expect(await warning.count()).toBe(0);
+    expect(await page.locator("[data-testid=sim-budget-paths] li[data-exceeds]").count()).toBe(0);
+    expect(writes).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
