@@ -24,18 +24,22 @@ export interface ServerProcess {
 
 export async function startServer(options: {
   dir: string;
+  /** A SQLite file, or a PostgreSQL URL shared by several processes. */
   dbPath: string;
   logFile: string;
+  /** `worker`: no HTTP (url is ""), it only drives runs. Default `serve`. */
+  command?: "serve" | "worker";
+  env?: NodeJS.ProcessEnv;
 }): Promise<ServerProcess> {
+  const command = options.command ?? "serve";
   const child = spawn(
     process.execPath,
     [
       "--import",
       tsxLoader,
       mainFile,
-      "serve",
-      "--port",
-      "0",
+      command,
+      ...(command === "serve" ? ["--port", "0"] : []),
       "--db",
       options.dbPath,
       "--concurrency",
@@ -46,7 +50,11 @@ export async function startServer(options: {
       "--allow-path",
       options.dir,
     ],
-    { cwd: options.dir, stdio: ["ignore", "pipe", "pipe"], env: withoutToken(process.env) },
+    {
+      cwd: options.dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: withoutToken({ ...process.env, ...options.env }),
+    },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => appendFileSync(options.logFile, chunk));
@@ -58,10 +66,10 @@ export async function startServer(options: {
     }, START_TIMEOUT_MS);
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       seen += chunk;
-      const match = /Sagaflow is running at (\S+)/.exec(seen);
-      if (match?.[1]) {
+      const match = /Sagaflow is running at (\S+)|Sagaflow worker \S+ is running/.exec(seen);
+      if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match[1] ?? "");
       }
     });
     child.once("exit", (code, signal) => {

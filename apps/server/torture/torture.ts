@@ -1,15 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { attemptId, openSqliteStore, type StoredEvent } from "@sagaflow/engine";
+import { attemptId, openSqliteStore, type RunStore, type StoredEvent } from "@sagaflow/engine";
+import { createTestDatabase, stopTestPostgres } from "@sagaflow/engine/postgres-testing";
 import type { RunEvent, RunSnapshot } from "@sagaflow/shared";
 import { type Client, createClient } from "./client";
 import { Driver } from "./driver";
 import { checkRun, compareFingerprints, fingerprint, type RunEvidence } from "./invariants";
 import { createLedger, LEDGER_FILE, readLedger } from "./ledger";
 import { definitionOf, planRuns, WORKFLOWS } from "./mix";
+import { PostgresCluster } from "./postgres-cluster";
 import { createRandom } from "./random";
 import { type ServerProcess, startServer } from "./server-process";
+import type { TortureCluster } from "./torture-cluster";
 
 /**
  * The torture: one seed plans a mix of runs; they run once on a server that is never disturbed (the
@@ -28,6 +31,12 @@ export interface TortureOptions {
   /** Give up on runs that have not ended this long after the last one was released. */
   settleTimeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * Where the crashed runs live: one SQLite server (default), or `workers` processes on one PostgreSQL
+   * database (DATABASE_URL, else an embedded server), of which a random one is killed each time.
+   */
+  store?: "sqlite" | "postgres";
+  workers?: number;
 }
 
 export interface TortureReport {
@@ -52,7 +61,7 @@ const TICK_MS = 40;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A server incarnation and the loop that keeps the driver ticking against whichever one is up. */
-class Cluster {
+class Cluster implements TortureCluster {
   private server: ServerProcess | null = null;
   private client: Client | null = null;
   private running = true;
@@ -115,11 +124,15 @@ class Cluster {
     this.server = null;
     this.client = null;
   }
+
+  openStore(): RunStore {
+    return openSqliteStore(this.dbPath);
+  }
 }
 
 /** Every run's record, history and ledger rows, read from the files once the server is down. */
-async function collectEvidence(cluster: Cluster, driver: Driver): Promise<Map<number, RunEvidence>> {
-  const store = openSqliteStore(cluster.dbPath);
+async function collectEvidence(cluster: TortureCluster, driver: Driver): Promise<Map<number, RunEvidence>> {
+  const store = cluster.openStore();
   const ledger = readLedger(path.join(cluster.dir, LEDGER_FILE));
   const evidence = new Map<number, RunEvidence>();
   try {
@@ -161,7 +174,11 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
 
   // The torture: runs released in waves, one kill per wave at a random moment of it.
   const driver = new Driver(plans, path.join(dir, "crashed", LEDGER_FILE));
-  const crashed = new Cluster(path.join(dir, "crashed"), driver);
+  const crashedDir = path.join(dir, "crashed");
+  const crashed: TortureCluster =
+    options.store === "postgres"
+      ? new PostgresCluster(crashedDir, driver, await createTestDatabase(), options.workers ?? 3)
+      : new Cluster(crashedDir, driver);
   await crashed.up();
   await crashed.saveDefinitions();
   crashed.startTicking();
@@ -169,7 +186,7 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
   for (let crash = 1; crash <= options.crashes; crash += 1) {
     driver.release(wave);
     await sleep(schedule.int(0, 1200));
-    await crashed.crash(schedule.int(0, 250));
+    await crashed.crash(schedule.int(0, 250), (count) => schedule.int(0, count - 1));
     if (crash % 10 === 0) log(`crash ${crash}/${options.crashes}`);
   }
   driver.release(plans.length);
@@ -182,6 +199,7 @@ export async function torture(options: TortureOptions): Promise<TortureReport> {
   const violations: string[] = [];
   const calmEvidence = await collectEvidence(baseline, calm);
   const crashEvidence = await collectEvidence(crashed, driver);
+  if (options.store === "postgres") await stopTestPostgres();
   let events = 0;
   const cancelRaces = { awaited: 0, landedLate: 0 };
   for (const run of [...calmEvidence.values(), ...crashEvidence.values()]) {
