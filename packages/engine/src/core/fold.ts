@@ -10,8 +10,10 @@ import type {
   StateRunStatus,
 } from "@sagaflow/shared";
 import { assertNever } from "./assert-never";
+import { cloneSnapshot } from "./clone-snapshot";
 import { awaitingCanceled, cancelSettled } from "./draining";
 import { attemptId, compensationKey, idempotencyKey, isInsideScope, signalTimerId } from "./names";
+import { writeEntry } from "./shared-maps";
 
 /**
  * The snapshot is the fold of the history: `fold(fold(undefined, e1), e2)…`. It needs no definition and no
@@ -19,7 +21,8 @@ import { attemptId, compensationKey, idempotencyKey, isInsideScope, signalTimerI
  * recovery can check a stored snapshot against it.
  */
 export function fold(snapshot: RunSnapshot | undefined, event: RunEvent, at: string): RunSnapshot {
-  const next = snapshot === undefined ? undefined : structuredClone(snapshot);
+  // A working copy that shares what the event does not change: its cost does not grow with the run.
+  const next = snapshot === undefined ? undefined : cloneSnapshot(snapshot);
   return applyEvent(next, event, at);
 }
 
@@ -46,7 +49,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       dropChildren(s, scope.id);
       scope.current = event.stateId;
       scope.visit = event.visit;
-      scope.visits[event.stateId] = event.visit;
+      writeEntry(scope.visits, event.stateId, event.visit);
       scope.phase = "entered";
       scope.enteredAt = at;
       scope.error = event.error ?? null;
@@ -378,7 +381,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         visit: event.visit,
         ...(event.type === "CompensationStepResolved" ? { resolvedBy: event.by } : {}),
       });
-      s.steps[event.compensationStateId] = event.output;
+      writeEntry(s.steps, event.compensationStateId, event.output);
       if (s.compensation) {
         s.compensation.exec = null;
         s.compensation.failed = null;
@@ -636,7 +639,7 @@ function completeState(
   at: string,
 ): void {
   if (output !== undefined) {
-    s.steps[stateId] = output;
+    writeEntry(s.steps, stateId, output);
     scope.output = output;
   }
   scope.phase = "done";
@@ -660,7 +663,7 @@ function stateRun(s: RunSnapshot, stateId: string, at: string): StateRunInfo {
         lastError: null,
         idempotencyKey: null,
       };
-  s.stateRuns[stateId] = run;
+  writeEntry(s.stateRuns, stateId, run);
   return run;
 }
 
