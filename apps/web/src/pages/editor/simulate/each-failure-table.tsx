@@ -1,6 +1,6 @@
 import { FAILURE_TABLE_HEADER, failureRow, SIMULATED_FAILURE } from "@sagaflow/engine/core";
 import type { ActionCatalog, JsonValue } from "@sagaflow/shared";
-import { useEffect } from "react";
+import { Fragment, useEffect } from "react";
 import { useSimulate, useSimulateStore } from "./simulate-store";
 
 /**
@@ -59,50 +59,60 @@ export function EachFailureTable({
         </ul>
       )}
       {failures && "reports" in failures && (
-        <div className="overflow-x-auto">
+        <div>
           <table className="w-full text-left text-[11px]">
             <thead>
               <tr className="border-slate-200 border-b text-slate-400">
-                {FAILURE_TABLE_HEADER.map((title) => (
+                {FAILURE_TABLE_HEADER.filter((title) => title !== "path").map((title) => (
                   <th key={title} className="px-1.5 py-1 font-semibold uppercase tracking-wide">
                     {title}
                   </th>
                 ))}
-                <th />
               </tr>
             </thead>
             <tbody>
               {failures.reports.map(failureRow).map((row) => (
-                <tr
-                  key={row.task}
-                  data-task={row.task}
-                  data-warn={row.warn || undefined}
-                  className={`border-slate-100 border-b align-top ${row.warn ? "bg-amber-50" : ""}`}
-                >
-                  <td className="px-1.5 py-1 font-mono text-slate-800">{row.task}</td>
-                  <td className="px-1.5 py-1" data-column="ends">
-                    {row.ends}
-                  </td>
-                  <td className="px-1.5 py-1" data-column="compensations">
-                    {row.compensations}
-                  </td>
-                  <td className={`px-1.5 py-1 ${row.warn ? "text-amber-800" : ""}`} data-column="left-undone">
-                    {row.leftUndone}
-                  </td>
-                  <td className="px-1.5 py-1 text-slate-500" data-column="path">
-                    {row.path}
-                  </td>
-                  <td className="px-1.5 py-1">
-                    <button
-                      type="button"
-                      title={`Simulate ${row.task} failing, on the canvas`}
-                      onClick={() => show(row.task)}
-                      className="whitespace-nowrap rounded px-1 text-indigo-600 hover:bg-indigo-50"
+                <Fragment key={row.task}>
+                  <tr
+                    data-task={row.task}
+                    data-warn={row.warn || undefined}
+                    className={`align-top ${row.warn ? "bg-amber-50" : ""}`}
+                  >
+                    <td className="px-1.5 pt-1.5 font-mono text-slate-800">
+                      {row.task}
+                      <button
+                        type="button"
+                        title={`Simulate ${row.task} failing, on the canvas`}
+                        onClick={() => show(row.task)}
+                        className="ml-1 rounded px-1 font-sans text-indigo-600 hover:bg-indigo-50"
+                      >
+                        Show
+                      </button>
+                    </td>
+                    <td className="px-1.5 pt-1.5" data-column="ends">
+                      {row.ends}
+                    </td>
+                    <td className="px-1.5 pt-1.5" data-column="compensations">
+                      {row.compensations}
+                    </td>
+                    <td
+                      className={`px-1.5 pt-1.5 ${row.warn ? "text-amber-800" : ""}`}
+                      data-column="left-undone"
                     >
-                      Show
-                    </button>
-                  </td>
-                </tr>
+                      {row.leftUndone}
+                    </td>
+                  </tr>
+                  {/* The path is long: it takes a line of its own under its task. */}
+                  <tr className={`border-slate-100 border-b ${row.warn ? "bg-amber-50" : ""}`}>
+                    <td
+                      colSpan={4}
+                      className="px-1.5 pb-1.5 font-mono text-[10px] text-slate-500"
+                      data-column="path"
+                    >
+                      {row.path}
+                    </td>
+                  </tr>
+                </Fragment>
               ))}
             </tbody>
           </table>

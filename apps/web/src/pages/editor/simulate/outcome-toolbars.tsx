@@ -56,7 +56,7 @@ export const OutcomeToolbars = memo(function OutcomeToolbars() {
 const QUICK: { kind: OutcomeKind; label: string; glyph: string }[] = [
   { kind: "design", label: "Succeeds", glyph: "✓" },
   { kind: "fail", label: "Fails", glyph: "✕" },
-  { kind: "timeout", label: "Times out", glyph: "⏱" },
+  { kind: "timeout", label: "Times out", glyph: "◷" },
   { kind: "slow", label: "Slow", glyph: "…" },
   { kind: "signal", label: "Signal arrives", glyph: "✉" },
 ];

@@ -69,7 +69,8 @@ export const SimulatePanel = memo(function SimulatePanel({
         ))}
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
-        <InputField text={inputText} problem={input.ok ? undefined : input.message} />
+        {/* The budget is static: it takes no input. */}
+        {tab !== "budget" && <InputField text={inputText} problem={input.ok ? undefined : input.message} />}
         {tab === "simulate" && (
           <SimulateTabBody catalog={catalog} input={input.ok ? input.value : undefined} />
         )}

@@ -1,5 +1,5 @@
 import type { JsonValue } from "@sagaflow/shared";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { selectedStateId } from "../../../canvas/panels/inspector";
 import { useEditor } from "../../../canvas/store/editor-context";
 import { downloadText } from "../../../lib/download";
@@ -20,6 +20,11 @@ export function SimulationResultView() {
   const model = useSimulateStore().getState().model;
   const shown = useSimulate((s) => s.shown);
   const playing = useSimulate((s) => s.playing);
+  // A new simulation brings its result into view: the status and the trace are what the click was for.
+  const top = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result) top.current?.scrollIntoView({ block: "start" });
+  }, [result]);
 
   if (problems.length > 0) {
     return (
@@ -39,7 +44,7 @@ export function SimulationResultView() {
   const atShown = result.history[Math.max(0, shown - 1)]?.at;
   const elapsed = atShown ? Date.parse(atShown) - Date.parse(result.history[0]?.at ?? atShown) : 0;
   return (
-    <div data-testid="sim-result">
+    <div data-testid="sim-result" ref={top}>
       <section className="space-y-2 border-slate-100 border-b px-4 py-3">
         <div className="flex items-center gap-2">
           <span data-testid="sim-status" data-status={playing ? "playing" : model.status}>
