@@ -26,6 +26,7 @@ import { alertFromCompensation, alertFromCrashLoop, alertFromRun, needsPerson } 
 import { AlertCenter } from "./alerts/alert-center";
 import { ClusterForwarder } from "./cluster/forwarder";
 import { localOperatorCalls } from "./cluster/operator-call";
+import { lockSqliteFile } from "./cluster/sqlite-file-lock";
 import { createHostAllowList } from "./http/host-allow-list";
 import { listen } from "./http/http-server";
 import { decideListenPolicy } from "./http/listen-policy";
@@ -43,9 +44,9 @@ import { RunTraceIds, validTraceparent } from "./observability/trace-ids";
 import { createRunTracer } from "./observability/tracing";
 import { appRouter } from "./router/root";
 import { toRunSummary } from "./run-summary";
-import { groupCommits } from "./store/commit-window";
 import { REPO_EXAMPLES_DIR, seedExamples } from "./seed";
 import type { ServerServices } from "./services";
+import { groupCommits } from "./store/commit-window";
 import type { Context } from "./trpc";
 import { Slots } from "./worker/slots";
 
@@ -173,6 +174,8 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     ...DEFAULT_PAYLOAD_LIMITS,
     ...(options.maxPayloadBytes ? { maxBytes: options.maxPayloadBytes } : {}),
   };
+  // One process per SQLite file (cluster/sqlite-file-lock.ts); several share PostgreSQL through leases.
+  const lock = dbFiles.length > 0 ? refuseOnError(() => lockSqliteFile(dbPath)) : undefined;
   // On PostgreSQL each commit is announced to the other instances (their live feeds relay it).
   const store = openRunStore(dbPath, { postgres: { notifyCommits: true } });
   const feed = new LiveFeed();
@@ -282,6 +285,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     await restoreOpenAlerts(store, alerts);
   } catch (error) {
     await store.close();
+    lock?.release();
     throw error;
   }
 
@@ -325,6 +329,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     await forwarder?.close();
     await engine.close();
     await store.close();
+    lock?.release();
     throw error;
   }
 
@@ -361,6 +366,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       await alerts.drain();
       await tracer?.close();
       await store.close();
+      lock?.release();
     })();
     return closing;
   };
