@@ -10,7 +10,6 @@ import {
   type TaskState,
 } from "@sagaflow/shared";
 import { attemptsToAwait, awaitingCanceled } from "./draining";
-import { evaluateCondition } from "./expressions";
 import {
   branchScopeId,
   compensationKey,
@@ -83,25 +82,28 @@ async function runState(w: Working, scope: ScopeSnapshot, state: State): Promise
       });
       return true;
     case "choice": {
-      const bindings = w.bindings(scope.id);
+      let rule: number | undefined;
       try {
-        for (const [rule, choice] of state.choices.entries()) {
-          if (await evaluateCondition(choice.when, bindings, w.context.evaluate)) {
-            w.emit({
-              type: "ChoiceTaken",
-              scope: scope.id,
-              stateId,
-              visit: scope.visit,
-              next: choice.next,
-              rule,
-              ...(choice.label === undefined ? {} : { label: choice.label }),
-            });
-            enter(w, scope, choice.next);
-            return true;
-          }
-        }
+        rule = await w.firstTrueRule(
+          state.choices.map((choice) => choice.when),
+          w.bindings(scope.id),
+        );
       } catch (error) {
         failState(w, scope, state, toRunError(error));
+        return true;
+      }
+      const choice = rule === undefined ? undefined : state.choices[rule];
+      if (choice) {
+        w.emit({
+          type: "ChoiceTaken",
+          scope: scope.id,
+          stateId,
+          visit: scope.visit,
+          next: choice.next,
+          rule: rule as number,
+          ...(choice.label === undefined ? {} : { label: choice.label }),
+        });
+        enter(w, scope, choice.next);
         return true;
       }
       if (state.otherwise === undefined) {

@@ -6,6 +6,7 @@ import type {
   RunEvent,
   RunSnapshot,
 } from "@sagaflow/shared";
+import type { BatchEvaluator } from "./expression-batch";
 import type { Evaluator } from "./expressions";
 
 /** What happened that the run must react to. Each trigger gives one decision, committed at once. */
@@ -66,6 +67,8 @@ export interface DecideContext {
   /** Milliseconds since the epoch, from the engine's clock. */
   now: number;
   evaluate: Evaluator;
+  /** A state's expressions in one go (expression-batch.ts); default: `evaluate` one at a time. */
+  evaluateBatch?: BatchEvaluator;
   /** In [0, 1): jitter. Injected so tests are deterministic. */
   random: () => number;
   /** Process deaths during one attempt before recovery suspends the run instead (default 3). */

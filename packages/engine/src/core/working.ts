@@ -1,7 +1,8 @@
 import type { JsonValue, RunError, RunEvent, RunSnapshot, ScopeSnapshot } from "@sagaflow/shared";
 import { cloneSnapshot } from "./clone-snapshot";
 import type { DefinitionIndex } from "./definition-index";
-import { type ExpressionBindings, evaluateDeep } from "./expressions";
+import { type BatchEvaluator, batchOf, evaluateValue, firstTrueRule } from "./expression-batch";
+import type { ExpressionBindings } from "./expressions";
 import { applyEvent } from "./fold";
 import type { Command, DecideContext } from "./types";
 
@@ -13,6 +14,8 @@ export class Working {
   readonly events: RunEvent[] = [];
   readonly commands: Command[] = [];
   readonly at: string;
+  /** How this decision's expressions are evaluated: a state's at once. */
+  private readonly batch: BatchEvaluator;
   private current: RunSnapshot | undefined;
 
   constructor(
@@ -23,6 +26,7 @@ export class Working {
     // The caller's snapshot is never changed: the decision folds into a copy sharing the unchanged data.
     this.current = snapshot === undefined ? undefined : cloneSnapshot(snapshot);
     this.at = new Date(context.now).toISOString();
+    this.batch = context.evaluateBatch ?? batchOf(context.evaluate);
   }
 
   get snapshot(): RunSnapshot {
@@ -79,16 +83,21 @@ export class Working {
     return { ...bindings, ...overrides };
   }
 
-  /** Evaluates expressions in `value`; a failure comes back as a RunError instead of a throw. */
+  /** Evaluates the expressions in `value` in one batch; a failure comes back as a RunError instead of a throw. */
   async evaluate(
     value: JsonValue,
     bindings: ExpressionBindings,
   ): Promise<{ ok: true; value: JsonValue } | { ok: false; error: RunError }> {
     try {
-      return { ok: true, value: await evaluateDeep(value, bindings, this.context.evaluate) };
+      return { ok: true, value: await evaluateValue(value, bindings, this.batch) };
     } catch (error) {
       return { ok: false, error: toRunError(error) };
     }
+  }
+
+  /** The first of a choice's rules that holds (all evaluated in one batch), or undefined; throws on an error. */
+  firstTrueRule(whens: readonly string[], bindings: ExpressionBindings): Promise<number | undefined> {
+    return firstTrueRule(whens, bindings, this.batch);
   }
 }
 

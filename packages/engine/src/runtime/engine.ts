@@ -14,6 +14,7 @@ import { createPathPolicy } from "../actions/paths";
 import { actionCatalog } from "../actions/registry";
 import type { ActionDefinition } from "../actions/types";
 import { decide } from "../core/decide";
+import type { BatchEvaluator } from "../core/expression-batch";
 import type { Evaluator } from "../core/expressions";
 import { foldHistory } from "../core/fold";
 import type { CompensationAlert, DecideContext, Trigger } from "../core/types";
@@ -51,6 +52,8 @@ export interface EngineOptions {
   actions: Iterable<ActionDefinition> | ReadonlyMap<string, ActionDefinition>;
   clock?: Clock;
   evaluator?: Evaluator;
+  /** A state's expressions in one go, beside `evaluator`; default: the sandbox's, or `evaluator` one by one. */
+  evaluateBatch?: BatchEvaluator;
   /** In [0, 1), for retry jitter; inject a seeded one for reproducible delays. */
   random?: () => number;
   /** Confines action file paths (ActionContext.resolvePath); default: inside the working directory. */
@@ -96,6 +99,7 @@ export class Engine {
   private readonly actions: ReadonlyMap<string, ActionDefinition>;
   private readonly clock: Clock;
   private readonly evaluate: Evaluator;
+  private readonly evaluateBatch: BatchEvaluator | undefined;
   private readonly random: () => number;
   private readonly logger: Logger;
   private readonly live = new Map<string, LiveRun>();
@@ -124,6 +128,7 @@ export class Engine {
           );
     this.clock = options.clock ?? createRealClock();
     this.payloadLimits = options.payloadLimits ?? DEFAULT_PAYLOAD_LIMITS;
+    this.evaluateBatch = options.evaluateBatch;
     if (options.evaluator) this.evaluate = options.evaluator;
     else {
       // Definitions' expressions are user code: by default they run in a V8 isolate of their own.
@@ -133,6 +138,7 @@ export class Engine {
         maxDepth: this.payloadLimits.maxDepth,
       });
       this.evaluate = this.sandbox.evaluate;
+      this.evaluateBatch ??= this.sandbox.evaluateBatch;
     }
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
@@ -492,6 +498,7 @@ export class Engine {
     return {
       now,
       evaluate: this.evaluate,
+      ...(this.evaluateBatch ? { evaluateBatch: this.evaluateBatch } : {}),
       random: this.random,
       ...(this.options.crashLimit === undefined ? {} : { crashLimit: this.options.crashLimit }),
     };

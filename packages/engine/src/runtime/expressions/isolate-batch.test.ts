@@ -1,0 +1,102 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createIsolateEvaluator } from "./isolate-evaluator";
+
+const bindings = {
+  input: { n: 3, s: "ab" },
+  steps: { a: { x: 1 } },
+  run: { id: "r", workflow: "w", version: 1 },
+};
+const sandbox = createIsolateEvaluator({ timeoutMs: 300, memoryMb: 64 });
+afterAll(() => sandbox.close());
+
+/** Outcomes as plain data, to compare the batch with one by one. */
+async function oneByOne(expressions: string[]) {
+  const out: unknown[] = [];
+  for (const expression of expressions) {
+    try {
+      out.push({ ok: true, value: await sandbox.evaluate(expression, bindings) });
+    } catch (error) {
+      out.push({ ok: false, error: `${(error as Error).name}: ${(error as Error).message}` });
+    }
+  }
+  return out;
+}
+
+const plain = (outcomes: Awaited<ReturnType<typeof sandbox.evaluateBatch>>) =>
+  outcomes.map((outcome) =>
+    outcome.ok
+      ? outcome
+      : { ok: false, error: `${(outcome.error as Error).name}: ${(outcome.error as Error).message}` },
+  );
+
+describe("a state's expressions in one batch", () => {
+  it("sends every expression that needs the isolate in one crossing, bounded ones stay here", async () => {
+    // $string, $join and $substring are not bounded (bounded-expression.ts): they need the isolate.
+    const expressions = [
+      "$string($input.n)",
+      "$input.n + 1",
+      "$join(['a', $input.s], '-')",
+      "$substring($input.s, 1)",
+    ];
+    const before = sandbox.crossings;
+    const outcomes = await sandbox.evaluateBatch(expressions, bindings, "error");
+    expect(sandbox.crossings - before).toBe(1);
+    expect(outcomes).toEqual([
+      { ok: true, value: "3" },
+      { ok: true, value: 4 },
+      { ok: true, value: "a-ab" },
+      { ok: true, value: "b" },
+    ]);
+    const single = sandbox.crossings;
+    expect(await oneByOne(expressions)).toEqual(outcomes);
+    expect(sandbox.crossings - single).toBe(3);
+  });
+
+  it("stops at the first error, with the error one by one gives", async () => {
+    const expressions = ["$string(1)", "$number('x')", "$string(2)"];
+    const outcomes = plain(await sandbox.evaluateBatch(expressions, bindings, "error"));
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes).toEqual((await oneByOne(expressions)).slice(0, 2));
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.stringContaining("Unable to cast") });
+  });
+
+  it("for choice rules, stops at the first true one; a bounded true rule keeps later rules from crossing", async () => {
+    const rules = ["$contains($input.s, 'z')", "$contains($input.s, 'b')", "$number('boom')"];
+    const outcomes = await sandbox.evaluateBatch(rules, bindings, "truthy");
+    expect(outcomes).toEqual([
+      { ok: true, value: false },
+      { ok: true, value: true },
+    ]);
+    const before = sandbox.crossings;
+    const cut = await sandbox.evaluateBatch(["$input.n > 2", "$contains($input.s, 'b')"], bindings, "truthy");
+    expect(cut).toEqual([{ ok: true, value: true }]);
+    expect(sandbox.crossings).toBe(before);
+  });
+
+  it("pins a regex bomb cut by the isolate's clock on its own expression", async () => {
+    const expressions = [
+      "$string(1)",
+      "$contains('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', /^(a+)+$/)",
+      "$string(3)",
+    ];
+    const outcomes = plain(await sandbox.evaluateBatch(expressions, bindings, "error"));
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.stringMatching(/^Timeout: .*time limit/) });
+    expect(await sandbox.evaluateBatch(["$string(5)"], bindings, "error")).toEqual([
+      { ok: true, value: "5" },
+    ]);
+  });
+
+  it("a memory bomb in a batch fails its own expression, and the sandbox goes on", async () => {
+    const expressions = ["$string(1)", "$length($pad('x', 300000000))"];
+    const outcomes = plain(await sandbox.evaluateBatch(expressions, bindings, "error"));
+    expect(outcomes[0]).toEqual({ ok: true, value: "1" });
+    expect(outcomes[1]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/64 MB|time limit|payload/),
+    });
+    expect(await sandbox.evaluateBatch(["$string(7)"], bindings, "error")).toEqual([
+      { ok: true, value: "7" },
+    ]);
+  });
+});
