@@ -16,6 +16,7 @@ import { type DragEvent, memo, type ReactNode, useCallback, useEffect, useState 
 import { useTheme } from "../lib/theme";
 import { edgeTypes } from "./edges";
 import { EdgeMarkers } from "./edges/edge-markers";
+import { useNodesWithHandles } from "./hooks/use-nodes-with-handles";
 import { nodeTypes } from "./nodes";
 import { DRAG_MIME } from "./panels/palette";
 import { StatePicker } from "./panels/state-picker";
@@ -62,7 +63,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   children?: ReactNode;
 }) {
   const store = useEditorStore();
-  const nodes = useEditor((s) => s.nodes);
+  const nodes = useNodesWithHandles();
   const edges = useEditor((s) => s.edges);
   const readOnly = useEditor((s) => s.readOnly);
   const theme = useTheme();
@@ -266,6 +267,7 @@ export const FlowCanvas = memo(function FlowCanvas({
         )}
         <Controls
           showInteractive={false}
+          fitViewOptions={FIT_VIEW_OPTIONS}
           className="!rounded-xl !border !border-slate-200 !shadow-sm overflow-hidden"
         />
         {children}

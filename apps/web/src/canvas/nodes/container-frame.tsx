@@ -3,12 +3,11 @@ import { NodeResizer } from "@xyflow/react";
 import { memo, type ReactNode } from "react";
 import { useEditor, useEditorStore } from "../store/editor-context";
 import { useDimUnreached, useNodeRun } from "../store/run-overlay";
+import { EXITS } from "./handle-placement";
 import { StateHandles } from "./handles";
 import { StartBadge } from "./start-badge";
 import { StateIcon } from "./state-icon";
 import { STATE_STYLES } from "./state-style";
-
-const EXITS = ["next", "catch"] as const;
 
 interface ContainerFrameProps {
   id: string;
@@ -70,7 +69,7 @@ export const ContainerFrame = memo(function ContainerFrame({
         <div className="truncate font-semibold text-[13px] text-slate-800">{id}</div>
         <div className="truncate text-[11px] text-slate-500">{subtitle}</div>
       </div>
-      <StateHandles exits={EXITS} />
+      <StateHandles exits={EXITS[type]} />
     </div>
   );
 });

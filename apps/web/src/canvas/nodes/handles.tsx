@@ -2,6 +2,7 @@ import { Handle, Position, useNodeId, useUpdateNodeInternals } from "@xyflow/rea
 import { memo, useEffect, useRef } from "react";
 import { useEditor } from "../store/editor-context";
 import type { EdgeKind } from "../types";
+import { entryPosition, exitPlacement } from "./handle-placement";
 
 const HANDLE_COLOR: Record<EdgeKind, string> = {
   next: "!bg-slate-500",
@@ -19,20 +20,6 @@ const HANDLE_TITLE: Record<EdgeKind, string> = {
   compensation: "Compensate with: drag to a compensation state",
   timeout: "On timeout: where to go when nobody answers",
 };
-
-/** Where each exit sits: the main one continues the flow, the others leave sideways. */
-function placement(
-  kind: EdgeKind,
-  lr: boolean,
-  exits: readonly EdgeKind[],
-): { position: Position; offset?: string } {
-  const main = kind === "next" || kind === "choice";
-  if (main) return { position: lr ? Position.Right : Position.Bottom };
-  const side = exits.filter((k) => k !== "next" && k !== "choice");
-  const slot = side.indexOf(kind);
-  const offset = `${side.length === 1 ? 50 : 30 + (slot * 40) / Math.max(1, side.length - 1)}%`;
-  return { position: lr ? Position.Bottom : Position.Right, offset };
-}
 
 interface HandlesProps {
   exits: readonly EdgeKind[];
@@ -67,14 +54,13 @@ export const StateHandles = memo(function StateHandles({
         <Handle
           type="target"
           id={compensationTarget ? "compensation" : "in"}
-          position={
-            compensationTarget ? (lr ? Position.Top : Position.Left) : lr ? Position.Left : Position.Top
-          }
+          position={entryPosition(lr, Boolean(compensationTarget))}
           className={`!h-2.5 !w-2.5 !border-2 !border-white ${compensationTarget ? "!bg-violet-400" : "!bg-slate-400"} ${hidden}`}
         />
       )}
       {exits.map((kind) => {
-        const { position, offset } = placement(kind, lr, exits);
+        const { position, percent } = exitPlacement(kind, lr, exits);
+        const offset = percent === undefined ? undefined : `${percent}%`;
         const vertical = position === Position.Bottom || position === Position.Top;
         return (
           <Handle

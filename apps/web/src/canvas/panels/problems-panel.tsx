@@ -1,6 +1,9 @@
 import { memo } from "react";
 import { useEditor } from "../store/editor-context";
 
+/** A list of thousands would take seconds to draw and nobody reads that far. */
+const SHOWN = 300;
+
 /** Every diagnostic of the live validation; a click focuses the state it is about. */
 export const ProblemsPanel = memo(function ProblemsPanel({
   onFocus,
@@ -13,7 +16,7 @@ export const ProblemsPanel = memo(function ProblemsPanel({
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   return (
     <div
-      className="flex max-h-[min(30vh,11rem)] min-h-0 flex-col border-slate-200 border-t bg-white"
+      className="flex h-full min-h-0 w-full flex-col border-slate-200 border-t bg-white"
       data-testid="problems"
     >
       <div className="flex items-center gap-3 border-slate-100 border-b px-4 py-2">
@@ -36,7 +39,7 @@ export const ProblemsPanel = memo(function ProblemsPanel({
         {diagnostics.length === 0 && (
           <li className="px-4 py-3 text-[12px] text-emerald-600">No problems. The workflow is valid.</li>
         )}
-        {diagnostics.map((d, i) => (
+        {diagnostics.slice(0, SHOWN).map((d, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: diagnostics are a fresh list each time
           <li key={i}>
             <button
@@ -58,6 +61,11 @@ export const ProblemsPanel = memo(function ProblemsPanel({
             </button>
           </li>
         ))}
+        {diagnostics.length > SHOWN && (
+          <li className="px-4 py-1.5 text-[12px] text-slate-500">
+            …and {diagnostics.length - SHOWN} more. Fix these first, or find a state with Ctrl+K.
+          </li>
+        )}
       </ul>
     </div>
   );

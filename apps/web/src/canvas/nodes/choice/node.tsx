@@ -1,9 +1,10 @@
 import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { StateNode } from "../../types";
+import { EXITS as STATE_EXITS } from "../handle-placement";
 import { Pill, StateCard } from "../state-card";
 
-const EXITS = ["choice", "otherwise"] as const;
+const EXITS = STATE_EXITS.choice;
 
 export const ChoiceNode = memo(function ChoiceNode({ id, data, selected }: NodeProps<StateNode>) {
   const state = data.state;

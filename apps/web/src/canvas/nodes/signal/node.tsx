@@ -2,9 +2,10 @@ import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { StateNode } from "../../types";
 import { TimerGlyph } from "../glyphs";
+import { EXITS as STATE_EXITS } from "../handle-placement";
 import { Pill, StateCard } from "../state-card";
 
-const EXITS = ["next", "timeout"] as const;
+const EXITS = STATE_EXITS.signal;
 
 export const SignalNode = memo(function SignalNode({ id, data, selected }: NodeProps<StateNode>) {
   const state = data.state;

@@ -1,9 +1,10 @@
 import type { NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { StateNode } from "../../types";
+import { EXITS as STATE_EXITS } from "../handle-placement";
 import { StateCard } from "../state-card";
 
-const EXITS = ["next"] as const;
+const EXITS = STATE_EXITS.wait;
 
 export const WaitNode = memo(function WaitNode({ id, data, selected }: NodeProps<StateNode>) {
   const state = data.state;
