@@ -32,7 +32,7 @@ export const Inspector = memo(function Inspector({ catalog }: { catalog: ActionC
   const edgeId = useEditor((s) => (id ? undefined : selectedEdgeId(s.edges)));
   return (
     <aside
-      className="flex h-full w-[min(340px,30vw)] shrink-0 flex-col overflow-y-auto overflow-x-hidden border-slate-200 border-l bg-white"
+      className="flex h-full w-full min-w-0 flex-col overflow-y-auto overflow-x-hidden border-slate-200 border-l bg-white"
       data-testid="inspector"
     >
       {id ? (

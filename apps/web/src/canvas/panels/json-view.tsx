@@ -86,7 +86,7 @@ export const JsonView = memo(function JsonView() {
 
   return (
     <div
-      className="flex h-full w-[min(420px,34vw)] shrink-0 flex-col border-slate-200 border-l bg-slate-950"
+      className="flex h-full w-full min-w-0 flex-col border-slate-200 border-l bg-slate-950"
       data-testid="json-view"
     >
       <div className="flex items-center gap-2 border-slate-800 border-b px-3 py-2 text-[12px]">

@@ -8,6 +8,7 @@ import { Inspector, selectedStateId } from "../../canvas/panels/inspector";
 import { JsonView } from "../../canvas/panels/json-view";
 import { Palette } from "../../canvas/panels/palette";
 import { ProblemsPanel } from "../../canvas/panels/problems-panel";
+import { ResizablePanel } from "../../canvas/panels/resizable-panel";
 import { StateSearch } from "../../canvas/panels/state-search";
 import { useEditorStore } from "../../canvas/store/editor-context";
 import { autoLayout as layoutNodes } from "../../canvas/utils/auto-layout";
@@ -130,7 +131,7 @@ export function EditorWorkspace({
   const focusState = useCallback(
     (id: string) => {
       store.getState().select(id);
-      flow.fitView({ nodes: [{ id }], duration: 350, maxZoom: 1.2, padding: 0.6 });
+      flow.fitView({ nodes: [{ id }], duration: 350, maxZoom: 1.2, padding: 0.6, includeHiddenNodes: true });
     },
     [store, flow],
   );
@@ -228,14 +229,26 @@ export function EditorWorkspace({
           <div className="min-h-0 flex-1">
             <SimulateCanvas active={simulating} />
           </div>
-          {showProblems && <ProblemsPanel onFocus={focusState} onClose={() => setShowProblems(false)} />}
+          {showProblems && (
+            <ResizablePanel id="problems" label="Resize the problems list" edge="top" {...PROBLEMS_SIZE}>
+              <ProblemsPanel onFocus={focusState} onClose={() => setShowProblems(false)} />
+            </ResizablePanel>
+          )}
         </div>
         {simulating ? (
           <SimulatePanel catalog={catalog} onClose={() => setSimulating(false)} />
         ) : (
-          showInspector && <Inspector catalog={catalog} />
+          showInspector && (
+            <ResizablePanel id="inspector" label="Resize the inspector" edge="left" {...INSPECTOR_SIZE}>
+              <Inspector catalog={catalog} />
+            </ResizablePanel>
+          )
         )}
-        {showJson && <JsonView />}
+        {showJson && (
+          <ResizablePanel id="json" label="Resize the JSON view" edge="left" {...JSON_SIZE}>
+            <JsonView />
+          </ResizablePanel>
+        )}
       </div>
       {showHelp && <HelpOverlay onClose={() => setShowHelp(false)} />}
     </div>
@@ -243,3 +256,7 @@ export function EditorWorkspace({
 }
 
 const FIT = { padding: 0.15, maxZoom: 1.1, includeHiddenNodes: true };
+/** Panel sizes in px; on small screens each stays within a share of the window, so the canvas keeps room. */
+const INSPECTOR_SIZE = { bounds: { min: 260, max: 720, initial: 340 }, viewportShare: 0.3 };
+const JSON_SIZE = { bounds: { min: 260, max: 900, initial: 420 }, viewportShare: 0.34 };
+const PROBLEMS_SIZE = { bounds: { min: 72, max: 600, initial: 150 }, viewportShare: 0.4 };
