@@ -34,7 +34,7 @@ function dumpDatabase(): unknown {
     definitions: sqlite.prepare("SELECT * FROM definitions ORDER BY id").all(),
     runs: sqlite
       .prepare(
-        "SELECT id, workflow, version, status, created_at, updated_at, last_seq, last_hash, snapshot, wake_at FROM runs ORDER BY id",
+        "SELECT id, workflow, version, status, created_at, updated_at, last_seq, last_hash, (SELECT snapshot FROM snapshots WHERE run_id = runs.id) AS snapshot, wake_at FROM runs ORDER BY id",
       )
       .all(),
     events: sqlite.prepare("SELECT * FROM events ORDER BY run_id, seq").all(),

@@ -139,7 +139,11 @@ export async function withSqlite<T>(file: string, work: (db: ReturnType<typeof r
 export function storedRun(dbPath: string, runId: string): Promise<string> {
   return withSqlite(dbPath, (db) => {
     const events = db.prepare("SELECT * FROM events WHERE run_id = ? ORDER BY seq").all(runId);
-    const run = db.prepare("SELECT status, last_seq, last_hash, snapshot FROM runs WHERE id = ?").get(runId);
+    const run = db
+      .prepare(
+        "SELECT status, last_seq, last_hash, (SELECT snapshot FROM snapshots WHERE run_id = runs.id) AS snapshot FROM runs WHERE id = ?",
+      )
+      .get(runId);
     return JSON.stringify({ events, run });
   });
 }

@@ -26,7 +26,11 @@ function dumpDatabase(): string {
   const sqlite = rawSqlite(t.server.services.store as SqliteRunStore);
   return JSON.stringify([
     sqlite.prepare("SELECT * FROM definitions ORDER BY id").all(),
-    sqlite.prepare("SELECT id, status, last_seq, last_hash, snapshot FROM runs ORDER BY id").all(),
+    sqlite
+      .prepare(
+        "SELECT id, status, last_seq, last_hash, (SELECT snapshot FROM snapshots WHERE run_id = runs.id) AS snapshot FROM runs ORDER BY id",
+      )
+      .all(),
     sqlite.prepare("SELECT * FROM events ORDER BY run_id, seq").all(),
   ]);
 }

@@ -38,7 +38,7 @@ function dumpDatabase(): string {
     sqlite.prepare("SELECT * FROM definitions ORDER BY id").all(),
     sqlite
       .prepare(
-        "SELECT id, workflow, version, status, updated_at, last_seq, last_hash, snapshot, wake_at FROM runs ORDER BY id",
+        "SELECT id, workflow, version, status, updated_at, last_seq, last_hash, (SELECT snapshot FROM snapshots WHERE run_id = runs.id) AS snapshot, wake_at FROM runs ORDER BY id",
       )
       .all(),
     sqlite.prepare("SELECT * FROM events ORDER BY run_id, seq").all(),

@@ -121,7 +121,8 @@ export function rawRecoveryPass(path: string, runIds: readonly string[], synchro
       CREATE TABLE IF NOT EXISTS bench_events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,
         PRIMARY KEY (run_id, seq));`);
     const readRun = db.prepare<[string], { snapshot: string; lastSeq: number }>(
-      "SELECT snapshot, last_seq AS lastSeq FROM runs WHERE id = ?",
+      // The engine keeps each run's checkpoint in its own row (store/checkpoint.ts).
+      "SELECT s.snapshot AS snapshot, r.last_seq AS lastSeq FROM runs r JOIN snapshots s ON s.run_id = r.id WHERE r.id = ?",
     );
     const readEvents = db
       .prepare<[string], string>("SELECT event FROM events WHERE run_id = ? ORDER BY seq")

@@ -12,8 +12,9 @@ export interface RunRow {
   updatedAt: string;
   lastSeq: number;
   lastHash: string;
-  snapshot: string;
-  /** The seq the snapshot is the fold of, when older than lastSeq (../checkpoint.ts). */
+  /** The checkpoint's JSON (from the snapshots table; null if its row is missing: damage). */
+  snapshot: string | null;
+  /** The seq the snapshot is the fold of: lastSeq, or older (../checkpoint.ts). */
   snapshotSeq: number | null;
   wakeAt: string | null;
 }
@@ -29,9 +30,12 @@ export type EventRow = [
   hash: string,
 ];
 
+/** A run row with its checkpoint: select RUN_COLUMNS FROM RUN_WITH_SNAPSHOT. */
 export const RUN_COLUMNS =
-  "id, workflow, version, status, created_at AS createdAt, updated_at AS updatedAt, " +
-  "last_seq AS lastSeq, last_hash AS lastHash, snapshot, snapshot_seq AS snapshotSeq, wake_at AS wakeAt";
+  "r.id AS id, r.workflow AS workflow, r.version AS version, r.status AS status, " +
+  "r.created_at AS createdAt, r.updated_at AS updatedAt, r.last_seq AS lastSeq, r.last_hash AS lastHash, " +
+  "s.snapshot AS snapshot, s.seq AS snapshotSeq, r.wake_at AS wakeAt";
+export const RUN_WITH_SNAPSHOT = "runs r LEFT JOIN snapshots s ON s.run_id = r.id";
 
 export const EVENT_COLUMNS = "run_id, seq, type, at, event, prev_hash, hash";
 
@@ -45,7 +49,9 @@ export function toRunRecord<S>(row: RunRow): RunRecord<S> {
     updatedAt: row.updatedAt,
     lastSeq: row.lastSeq,
     lastHash: row.lastHash,
-    snapshot: parseStoredJson(row.snapshot) as S,
+    snapshot: (row.snapshot === null
+      ? corruptJson("", new Error("the run has no snapshot row"))
+      : parseStoredJson(row.snapshot)) as S,
     wakeAt: row.wakeAt,
   };
 }

@@ -1,6 +1,6 @@
 import { isTerminalStatus, runStatusSchema } from "@sagaflow/shared";
 import type Database from "better-sqlite3";
-import { EVENT_COLUMNS, type EventRow, RUN_COLUMNS, type RunRow } from "./rows";
+import { EVENT_COLUMNS, type EventRow, RUN_COLUMNS, RUN_WITH_SNAPSHOT, type RunRow } from "./rows";
 
 /** Statuses an engine keeps driving by itself: the ones recovery picks up. */
 export const UNFINISHED_STATUSES = runStatusSchema.options.filter((status) => !isTerminalStatus(status));
@@ -31,64 +31,40 @@ export function prepareRunStatements(sqlite: Database.Database) {
         string,
         number,
         string,
-        string,
         string | null,
         string | null,
         string | null,
       ]
     >(
-      `INSERT INTO runs (id, workflow, version, status, created_at, updated_at, last_seq, last_hash, snapshot, wake_at, lease_owner, lease_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO runs (id, workflow, version, status, created_at, updated_at, last_seq, last_hash, wake_at, lease_owner, lease_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     ),
     /**
-     * The optimistic check, the lease check and the checkpoint in one statement: 0 changes means someone
+     * The optimistic check, the lease check and the run's new head in one statement: 0 changes means someone
      * else moved on or holds the lease. The lease rides in the commit (claimed or renewed, no fsync of its
-     * own); a commit without one leaves the lease columns as they are.
+     * own); a commit without one leaves the lease columns as they are. The snapshot is written apart
+     * (`writeSnapshot`), only by the commits that rewrite it.
      */
     advanceRun: sqlite.prepare<
-      [
-        string,
-        string,
-        string | null,
-        number,
-        string,
-        string,
-        ...LeaseParams,
-        string,
-        number,
-        string,
-        ...LeaseCheck,
-      ]
+      [string, string | null, number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
     >(
-      `UPDATE runs SET status = ?, snapshot = ?, snapshot_seq = NULL, wake_at = ?, last_seq = ?, last_hash = ?, updated_at = ?,
+      `UPDATE runs SET status = ?, wake_at = ?, last_seq = ?, last_hash = ?, updated_at = ?,
        ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
     ),
     /**
      * The same when status and wake time stay as they are (most steps): columns left out of SET leave their
      * indexes (runs_status_created, runs_wake_at) untouched, one or two pages fewer per commit.
      */
-    advanceRunSnapshot: sqlite.prepare<
-      [string, number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
-    >(
-      `UPDATE runs SET snapshot = ?, snapshot_seq = NULL, last_seq = ?, last_hash = ?, updated_at = ?,
-       ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
-    ),
-    /**
-     * A commit that leaves the snapshot where it is (checkpoint.ts): the row remembers the seq it is the
-     * fold of (its old last_seq, if it was at the head until now). The SET reads the row's old values.
-     */
-    advanceRunTail: sqlite.prepare<
-      [string, string | null, number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
-    >(
-      `UPDATE runs SET snapshot_seq = coalesce(snapshot_seq, last_seq), status = ?, wake_at = ?, last_seq = ?,
-       last_hash = ?, updated_at = ?, ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
-    ),
-    /** The same when status and wake time stay as they are: their indexes stay untouched. */
-    advanceRunTailOnly: sqlite.prepare<
+    advanceRunHead: sqlite.prepare<
       [number, string, string, ...LeaseParams, string, number, string, ...LeaseCheck]
     >(
-      `UPDATE runs SET snapshot_seq = coalesce(snapshot_seq, last_seq), last_seq = ?, last_hash = ?,
-       updated_at = ?, ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
+      `UPDATE runs SET last_seq = ?, last_hash = ?, updated_at = ?,
+       ${LEASE_SET} WHERE id = ? AND last_seq = ? AND last_hash = ? AND ${LEASE_FREE}`,
+    ),
+    /** A run's checkpoint as of event `seq` (../checkpoint.ts says when a commit rewrites it). */
+    writeSnapshot: sqlite.prepare<[string, number, string]>(
+      `INSERT INTO snapshots (run_id, seq, snapshot) VALUES (?, ?, ?)
+       ON CONFLICT(run_id) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot`,
     ),
     /** A move to another version (RunMovedToVersion), in the transaction of its commit. */
     setVersion: sqlite.prepare<[number, string]>("UPDATE runs SET version = ? WHERE id = ?"),
@@ -106,7 +82,9 @@ export function prepareRunStatements(sqlite: Database.Database) {
     eventHash: sqlite
       .prepare<[string, number], string>("SELECT hash FROM events WHERE run_id = ? AND seq = ?")
       .pluck(),
-    getRun: sqlite.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
+    getRun: sqlite.prepare<[string], RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM ${RUN_WITH_SNAPSHOT} WHERE r.id = ?`,
+    ),
     /** The events a stored snapshot is behind by: seq in (snapshot_seq, last_seq]. */
     tail: sqlite
       .prepare<[string, number, number], EventRow>(

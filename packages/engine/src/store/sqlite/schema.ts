@@ -30,12 +30,6 @@ export const runs = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     lastSeq: integer("last_seq").notNull().default(0),
     lastHash: text("last_hash").notNull().default(""),
-    snapshot: text("snapshot").notNull(),
-    /**
-     * The seq whose fold `snapshot` is, when it is older than `last_seq` (checkpoint.ts): a read folds the
-     * events after it. NULL: the snapshot is at last_seq (every row written before this column was).
-     */
-    snapshotSeq: integer("snapshot_seq"),
     wakeAt: text("wake_at"),
     leaseOwner: text("lease_owner"),
     leaseUntil: text("lease_until"),
@@ -65,3 +59,17 @@ export const events = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.runId, table.seq] })],
 );
+
+/**
+ * A run's checkpoint, in its own row: rewritten only now and then (../checkpoint.ts), while the run's row
+ * is updated at every commit. SQLite rewrites a whole record on any update, so a snapshot kept in the runs
+ * row would be copied by every commit even when unchanged. `seq` is the event whose fold it is; a read
+ * folds the events after it, up to the run's last_seq.
+ */
+export const snapshots = sqliteTable("snapshots", {
+  runId: text("run_id")
+    .primaryKey()
+    .references(() => runs.id, { onDelete: "cascade" }),
+  seq: integer("seq").notNull(),
+  snapshot: text("snapshot").notNull(),
+});

@@ -20,7 +20,7 @@ import { namedSqliteError } from "./errors";
 import { HeadCache, type RowHead } from "./head-cache";
 import { type RunRow, toRunRecord, toStoredEvent } from "./rows";
 import { prepareRunStatements, type RunStatements } from "./run-statements";
-import { runs } from "./schema";
+import { runs, snapshots } from "./schema";
 import { toStoredJson } from "./stored-json";
 
 export const DEFAULT_RUN_PAGE_SIZE = 50;
@@ -35,8 +35,8 @@ const runColumns = {
   updatedAt: runs.updatedAt,
   lastSeq: runs.lastSeq,
   lastHash: runs.lastHash,
-  snapshot: runs.snapshot,
-  snapshotSeq: runs.snapshotSeq,
+  snapshot: snapshots.snapshot,
+  snapshotSeq: snapshots.seq,
   wakeAt: runs.wakeAt,
 };
 
@@ -173,6 +173,7 @@ export class SqliteRunStore implements RunStore {
         const rows = this.connection.db
           .select(runColumns)
           .from(runs)
+          .leftJoin(snapshots, eq(snapshots.runId, runs.id))
           .where(and(...conditions))
           .orderBy(desc(runs.createdAt), desc(runs.id))
           .limit(limit + 1)
@@ -319,13 +320,15 @@ export class SqliteRunStore implements RunStore {
     return { seq: row.lastSeq, hash: row.lastHash, status: row.status, wakeAt: row.wakeAt };
   }
 
-  /** Runs inside the IMMEDIATE transaction: check-and-checkpoint the run row first, then append. */
+  /**
+   * Runs inside the IMMEDIATE transaction: check-and-advance the run row first, then the snapshot (when this
+   * commit rewrites it), then append.
+   */
   private applyCommit({ commit, head, rows, snapshot }: PreparedCommit): void {
     const last = rows.at(-1);
     const next = last ? { seq: last[1], hash: last[6] } : head;
     const lease = leaseColumns(commit);
     const owner = commit.lease?.owner ?? null;
-    const check = [owner, owner, commit.at] as const;
     if (commit.expectedSeq === 0) {
       const create = commit.create!;
       const inserted = this.statements.insertRun.run(
@@ -337,8 +340,6 @@ export class SqliteRunStore implements RunStore {
         commit.at,
         next.seq,
         next.hash,
-        // A new run always writes its snapshot (writesSnapshot).
-        snapshot ?? toStoredJson(commit.snapshot),
         commit.wakeAt,
         ...lease,
       );
@@ -349,34 +350,18 @@ export class SqliteRunStore implements RunStore {
       // The WHERE checks seq and hash, and every write that changes status or wake time moves them, so a
       // stale cached status can only fail the check, never leave a wrong status behind.
       const unchanged = head.status === commit.status && head.wakeAt === commit.wakeAt;
-      const updated =
-        snapshot === null
-          ? this.advanceTail(commit, head, next, unchanged, lease, check)
-          : unchanged
-            ? this.statements.advanceRunSnapshot.run(
-                snapshot,
-                next.seq,
-                next.hash,
-                commit.at,
-                ...lease,
-                commit.runId,
-                head.seq,
-                head.hash,
-                ...check,
-              )
-            : this.statements.advanceRun.run(
-                commit.status,
-                snapshot,
-                commit.wakeAt,
-                next.seq,
-                next.hash,
-                commit.at,
-                ...lease,
-                commit.runId,
-                head.seq,
-                head.hash,
-                ...check,
-              );
+      const where = [commit.runId, head.seq, head.hash, owner, owner, commit.at] as const;
+      const updated = unchanged
+        ? this.statements.advanceRunHead.run(next.seq, next.hash, commit.at, ...lease, ...where)
+        : this.statements.advanceRun.run(
+            commit.status,
+            commit.wakeAt,
+            next.seq,
+            next.hash,
+            commit.at,
+            ...lease,
+            ...where,
+          );
       if (updated.changes === 0) {
         const held = this.statements.lease.get(commit.runId);
         if (owner && held?.owner && held.owner !== owner && held.until && held.until > commit.at) {
@@ -388,30 +373,11 @@ export class SqliteRunStore implements RunStore {
       }
       if (commit.version !== undefined) this.statements.setVersion.run(commit.version, commit.runId);
     }
+    // A new run always writes its snapshot (writesSnapshot).
+    if (snapshot !== null || commit.expectedSeq === 0) {
+      this.statements.writeSnapshot.run(commit.runId, next.seq, snapshot ?? toStoredJson(commit.snapshot));
+    }
     for (const row of rows) this.statements.insertEvent.run(...row);
-  }
-
-  /** The checkpoint UPDATE of a commit that leaves the stored snapshot as it is. */
-  private advanceTail(
-    commit: Commit<unknown>,
-    head: RowHead,
-    next: { seq: number; hash: string },
-    unchanged: boolean,
-    lease: [string | null, string | null],
-    check: readonly [string | null, string | null, string],
-  ): { changes: number } {
-    const where = [commit.runId, head.seq, head.hash, ...check] as const;
-    return unchanged
-      ? this.statements.advanceRunTailOnly.run(next.seq, next.hash, commit.at, ...lease, ...where)
-      : this.statements.advanceRunTail.run(
-          commit.status,
-          commit.wakeAt,
-          next.seq,
-          next.hash,
-          commit.at,
-          ...lease,
-          ...where,
-        );
   }
 
   private applyRestore(commit: Commit<unknown> & { keepThroughSeq: number }): StoredEvent[] {
@@ -434,7 +400,6 @@ export class SqliteRunStore implements RunStore {
     this.statements.deleteEventsAfter.run(runId, keepThroughSeq);
     this.statements.advanceRun.run(
       commit.status,
-      toStoredJson(commit.snapshot),
       commit.wakeAt,
       next.seq,
       next.hash,
@@ -447,6 +412,7 @@ export class SqliteRunStore implements RunStore {
       null,
       commit.at,
     );
+    this.statements.writeSnapshot.run(runId, next.seq, toStoredJson(commit.snapshot));
     for (const entry of chained) this.statements.insertEvent.run(...toEventInsert(entry));
     return chained.map((entry) => entry.stored);
   }

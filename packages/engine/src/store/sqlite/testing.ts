@@ -26,28 +26,31 @@ export function tamperEvent(
 }
 
 /**
- * Rewrites the stored JSON text of a run's snapshot: the checkpoint as of its last event. A row whose
- * snapshot is older (../checkpoint.ts) is first brought up to date, so the edit damages what a reader gets.
+ * Rewrites the stored JSON text of a run's snapshot: the checkpoint as of its last event. A snapshot that
+ * is older (../checkpoint.ts) is first brought up to date, so the edit damages what a reader gets.
  */
 export function tamperSnapshot(store: SqliteRunStore, runId: string, edit: (json: string) => string): void {
   const sqlite = rawSqlite(store);
   const row = sqlite
-    .prepare<[string], { snapshot: string; snapshotSeq: number | null; lastSeq: number }>(
-      "SELECT snapshot, snapshot_seq AS snapshotSeq, last_seq AS lastSeq FROM runs WHERE id = ?",
+    .prepare<[string], { snapshot: string; seq: number; lastSeq: number }>(
+      `SELECT s.snapshot AS snapshot, s.seq AS seq, r.last_seq AS lastSeq
+       FROM runs r JOIN snapshots s ON s.run_id = r.id WHERE r.id = ?`,
     )
     .get(runId);
   if (row === undefined) throw new Error(`no run ${runId}`);
   let json = row.snapshot;
-  if (row.snapshotSeq !== null && row.snapshotSeq < row.lastSeq) {
+  if (row.seq < row.lastSeq) {
     const tail = sqlite
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq`,
       )
       .raw()
-      .all(runId, row.snapshotSeq, row.lastSeq);
+      .all(runId, row.seq, row.lastSeq);
     json = JSON.stringify(foldTail(parseStoredJson(json), tail.map(toStoredEvent)));
   }
-  sqlite.prepare("UPDATE runs SET snapshot = ?, snapshot_seq = NULL WHERE id = ?").run(edit(json), runId);
+  sqlite
+    .prepare("UPDATE snapshots SET snapshot = ?, seq = ? WHERE run_id = ?")
+    .run(edit(json), row.lastSeq, runId);
 }
 
 /**
