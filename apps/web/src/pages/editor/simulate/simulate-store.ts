@@ -83,6 +83,8 @@ export function createSimulateStore(editor: EditorStore): SimulateStore {
   }));
   const overlay = createRunOverlayStore();
   let playback: Playback | undefined;
+  /** Bumped by every simulation and clear: a simulation that finishes after a newer one is dropped. */
+  let generation = 0;
 
   const definitionAsDrawn = (catalog: ActionCatalog | undefined) => {
     const { nodes, meta } = editor.getState();
@@ -90,6 +92,7 @@ export function createSimulateStore(editor: EditorStore): SimulateStore {
   };
 
   const clear = () => {
+    generation += 1;
     playback?.stop();
     playback = undefined;
     overlay.setState({ nodes: {}, edges: {}, dimUnreached: false });
@@ -126,7 +129,9 @@ export function createSimulateStore(editor: EditorStore): SimulateStore {
         return;
       }
       const outcomes = outcomesFor(definition.value, store.getState().outcomes);
+      const mine = generation;
       const run = await runSimulation({ definition: definition.value, input: options.input, outcomes });
+      if (mine !== generation) return;
       if (!run.ok) {
         store.setState({ problems: run.problems });
         return;
