@@ -49,6 +49,7 @@ import type { ServerServices } from "./services";
 import { groupCommits } from "./store/commit-window";
 import type { Context } from "./trpc";
 import { Slots } from "./worker/slots";
+import { WorkflowSlots } from "./worker/workflow-slots";
 
 export interface SagaflowServerOptions {
   /** SQLite file. Its folder is not open to actions: no action may touch the engine's own files. */
@@ -74,6 +75,8 @@ export interface SagaflowServerOptions {
   actionsModule?: string | undefined;
   /** At most this many action handlers run at once. */
   concurrency?: number;
+  /** At most this many action handlers of one workflow run at once in this process (worker/workflow-slots.ts). */
+  workflowConcurrency?: Readonly<Record<string, number>>;
   /** examples/ to seed an empty database from (and to allow as a root); null: neither. */
   examplesDir?: string | null;
   webDist?: string;
@@ -235,7 +238,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     payloadLimits,
     ...(options.crashLimit ? { crashLimit: options.crashLimit } : {}),
     // The engine takes a slot before each handler, so a shutdown knows which attempts never began.
-    slots,
+    slots: options.workflowConcurrency ? new WorkflowSlots(slots, options.workflowConcurrency) : slots,
     resolvePath,
     logger,
     // The attempt's span as parent when tracing; else the caller's traceparent goes on unchanged.

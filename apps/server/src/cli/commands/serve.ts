@@ -7,12 +7,14 @@ import { parseCommandArgs, UsageError } from "../args";
 import { EXIT } from "../exit-codes";
 import { HTTP_POLICY_OPTIONS, httpPolicyOf, listFromEnv, parseByteSize } from "../http-policy-flags";
 import type { CliIo } from "../io";
+import { workflowLimitsOf } from "../workflow-concurrency-flag";
 
 /**
  * `sagaflow serve [--port 3000] [--host 127.0.0.1] [--db ./data/sagaflow.db]`: the web app and the API on
  * one port until SIGTERM/SIGINT. Also: `--concurrency N`, `--actions M`, `--allow-path D`, `--allowed-host H`,
  * `--http-allow`/`--http-deny`/`--http-max-response` (docs/security.md), `--max-payload 256KiB`,
- * `--worker-memory 256` (MB), `--crash-limit 3` (docs/semantics.md); the token and the alert webhook
+ * `--worker-memory 256` (MB), `--crash-limit 3` (docs/semantics.md), `--workflow-concurrency name=N`
+ * (docs/deploy.md); the token and the alert webhook
  * come from SAGAFLOW_TOKEN and SAGAFLOW_ALERT_WEBHOOK.
  */
 export async function main(
@@ -34,6 +36,7 @@ export async function main(
       "max-payload": { type: "string" },
       "worker-memory": { type: "string" },
       "crash-limit": { type: "string" },
+      "workflow-concurrency": { type: "string", multiple: true },
       ...HTTP_POLICY_OPTIONS,
     },
     [],
@@ -69,6 +72,7 @@ export async function main(
       ...(maxPayloadBytes ? { maxPayloadBytes } : {}),
       workerMemoryMb,
       crashLimit,
+      ...workflowLimitsOf(values["workflow-concurrency"], env),
     });
   } catch (error) {
     if (error instanceof ServeRefusedError) {

@@ -13,6 +13,7 @@ import { parseCommandArgs, UsageError } from "../args";
 import { EXIT } from "../exit-codes";
 import { HTTP_POLICY_OPTIONS, httpPolicyOf, parseByteSize } from "../http-policy-flags";
 import type { CliIo } from "../io";
+import { workflowLimitsOf } from "../workflow-concurrency-flag";
 
 /**
  * `sagaflow worker --db postgres://…`: a process with no HTTP that only executes runs, beside any number of
@@ -37,6 +38,7 @@ export async function main(
       "max-payload": { type: "string" },
       "worker-memory": { type: "string" },
       "crash-limit": { type: "string" },
+      "workflow-concurrency": { type: "string", multiple: true },
       ...HTTP_POLICY_OPTIONS,
     },
     [],
@@ -69,6 +71,7 @@ export async function main(
       ...(maxPayload ? { maxPayloadBytes: parseByteSize(maxPayload, "--max-payload") } : {}),
       workerMemoryMb: parseInteger(values["worker-memory"], "--worker-memory", 256, 16, 65_536),
       crashLimit: parseInteger(values["crash-limit"], "--crash-limit", 3, 1, 1000),
+      ...workflowLimitsOf(values["workflow-concurrency"], env),
     });
   } catch (error) {
     if (error instanceof ServeRefusedError) {

@@ -10,9 +10,12 @@ import type { AttemptExecutor, AttemptOutcome } from "./attempt-executor";
  * as abandoned and recovery runs them again, instead of treating them as outcome unknown.
  */
 export interface ActionSlots {
-  /** Resolves when a handler may run; rejects when `signal` aborts first (timeout, cancel, close). */
-  acquire(signal: AbortSignal): Promise<void>;
-  release(): void;
+  /**
+   * Resolves when a handler may run; rejects when `signal` aborts first (timeout, cancel, close). `workflow`
+   * names the run's workflow, for a per-workflow limit; the same name comes back to `release`.
+   */
+  acquire(signal: AbortSignal, workflow?: string): Promise<void>;
+  release(workflow?: string): void;
 }
 
 export interface AttemptRunnerOptions {
@@ -60,7 +63,7 @@ export class AttemptRunner {
         live.attempts.delete(attempt.id);
         if (!live.broken && !this.closed) this.options.settle(live, trigger);
       }
-      if (holdsSlot) slots?.release();
+      if (holdsSlot) slots?.release(live.record.workflow);
       holdsSlot = false;
     };
     running.timer = clock.setTimer(attempt.timeoutMs, () => {
@@ -74,7 +77,7 @@ export class AttemptRunner {
       if (!params.ok)
         return { ok: false, error: { name: "PayloadLimitExceeded", message: params.reason, fatal: true } };
       if (slots) {
-        await slots.acquire(running.controller.signal);
+        await slots.acquire(running.controller.signal, live.record.workflow);
         holdsSlot = true;
       }
       // Settled while queued (timed out, canceled, abandoned at close): it never begins.
