@@ -10,7 +10,7 @@ import { type RunningServer, startServer } from "./support/server";
 
 /**
  * Time travel and long runs in the run view, against the real `sagaflow serve`: a finished run scrubbed
- * back to an event mid-run, and a run of 30,000 events that opens on its snapshot and its last page.
+ * back to an event mid-run, and a run of 25,000 events that opens on its snapshot and its last page.
  */
 
 const LONG_VISITS = 5_000;
@@ -129,7 +129,7 @@ describe("time travel", () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("opens a 30,000-event run on its snapshot and last page, pages the rest in, and travels through it", async () => {
+  it("opens a 25,000-event run on its snapshot and last page, pages the rest in, and travels through it", async () => {
     const started = Date.now();
     await openRun(page, server.url, LONG_RUN_ID);
     await waitForPhase(page, "done", "succeeded");

@@ -4,7 +4,7 @@ import type { RunEvent, RunSnapshot } from "@sagaflow/shared";
 /**
  * A run with a long history, written straight into a database (a valid hash chain and checkpoint, as the
  * engine would have left it) for `sagaflow serve` to open: a polling loop (task → choice → back) of
- * `visits` rounds, six events each. The run-view test and the bench share it.
+ * `visits` rounds, five events each. The run-view test and the bench share it.
  */
 
 export const LONG_RUN_ID = "01LONGLOOP0000000000000000";
@@ -64,8 +64,8 @@ export function* loopEvents(runId: string, visits: number): Generator<RunEvent> 
   yield { type: "RunSucceeded", output: { n: visits } };
 }
 
-/** Seq of the first event of visit `visit` (its StateEntered of tick): 1 + 6 × (visit - 1) + 1. */
-export const seqOfVisit = (visit: number) => 2 + 6 * (visit - 1);
+/** Seq of the first event of visit `visit` (its StateEntered of tick): RunStarted, then five per visit. */
+export const seqOfVisit = (visit: number) => 2 + 5 * (visit - 1);
 
 /** Writes the run's history in commits of 1,000 events, each with the checkpoint folded so far. */
 export async function writeLongRun(

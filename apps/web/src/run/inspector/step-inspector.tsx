@@ -21,7 +21,7 @@ const STEP_TONE: Record<StepRecord["status"], string> = {
 
 /** The selected step: input, params after expressions, output, error, attempts, idempotency key, timings. */
 export function StepInspector() {
-  const selected = useRunSession((s) => s.selected);
+  const selected = useRunSession((s) => s.travel?.inspect ?? s.selected);
   const model = useViewModel();
   const definition = useRunSession((s) => s.definition);
 
@@ -106,12 +106,21 @@ function RunOverview() {
   );
 }
 
-function Attempts({ attempts }: { attempts: AttemptRecord[] }) {
+/** A loop's step may have thousands of attempts: the latest are listed, the count says the rest. */
+const ATTEMPTS_LISTED = 20;
+
+function Attempts({ attempts: all }: { attempts: AttemptRecord[] }) {
+  const attempts = all.length > ATTEMPTS_LISTED ? all.slice(-ATTEMPTS_LISTED) : all;
   // Attempts on different versions (the run was resumed on a fixed one) say which each ran on.
   const versions = new Set(attempts.map((a) => a.version)).size > 1;
   return (
     <div>
       <SectionTitle>Attempts</SectionTitle>
+      {all.length > attempts.length && (
+        <p className="mb-1 text-[11px] text-slate-400" data-testid="attempts-earlier">
+          the latest {attempts.length} of {all.length.toLocaleString()}
+        </p>
+      )}
       <ol className="space-y-1.5" data-testid="attempts">
         {attempts.map((a, i) => {
           const next = attempts[i + 1];

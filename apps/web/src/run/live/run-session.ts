@@ -96,7 +96,9 @@ export function createRunSessionStore(initial: RunGet): RunSessionStore {
     connection: "connecting",
     selected: null,
     focusSeq: null,
-    select: (stateId, focusSeq = null) => set({ selected: stateId, focusSeq }),
+    // A state picked by hand is what the inspector shows, in time travel too.
+    select: (stateId, focusSeq = null) =>
+      set((s) => ({ selected: stateId, focusSeq, travel: s.travel && { ...s.travel, inspect: null } })),
     travel: null,
   }));
 }

@@ -44,6 +44,9 @@ export function Scrubber() {
       data-testid="scrubber"
       data-seq={seq}
       data-shown-seq={point?.seq ?? 0}
+      data-loaded={loaded}
+      data-fold-ms={state.historyFoldMs.toFixed(1)}
+      data-seek-ms={state.foldMs.toFixed(2)}
       aria-label="Time travel"
     >
       <button type="button" className={BUTTON} onClick={() => travel.seek(1)} title="First event (Home)">

@@ -36,6 +36,7 @@ export function createTravelController(options: {
   const { store, overlay } = options;
   let worker: Worker | undefined;
   let loadedThrough = 0;
+  let historyFoldMs = 0;
   let loading = false;
   let playTimer: ReturnType<typeof setInterval> | undefined;
   const pendingLive: RunHistoryEvent[] = [];
@@ -50,7 +51,8 @@ export function createTravelController(options: {
   const onMessage = (message: MessageEvent<FromWorker>) => {
     const data = message.data;
     if (data.type === "appended") {
-      patch({ loaded: data.length });
+      historyFoldMs += data.foldMs;
+      patch({ loaded: data.length, historyFoldMs });
       // A chosen event that had not arrived yet is answered once it has.
       const now = travel();
       if (now && now.point?.seq !== now.seq && now.seq <= data.length) post({ type: "seek", seq: now.seq });
@@ -110,11 +112,7 @@ export function createTravelController(options: {
     const event = store.getState().events[target - 1];
     // The inspector shows the step of the chosen event; the event list scrolls to it.
     const stateId = event ? stateOfEvent(event.event) : undefined;
-    store.setState({
-      travel: { ...now, seq: target },
-      focusSeq: target,
-      ...(stateId ? { selected: stateId } : {}),
-    });
+    store.setState({ travel: { ...now, seq: target, inspect: stateId ?? now.inspect } });
     if (target <= now.loaded) post({ type: "seek", seq: target });
   };
 
@@ -129,14 +127,25 @@ export function createTravelController(options: {
       }
       const start = focusSeq ?? eventCount;
       store.setState({
-        travel: { loaded: loadedThrough, total: eventCount, seq: start, point: null, playing: 0, foldMs: 0 },
+        travel: {
+          loaded: loadedThrough,
+          total: eventCount,
+          seq: start,
+          point: null,
+          playing: 0,
+          foldMs: 0,
+          historyFoldMs,
+          inspect: null,
+        },
       });
       seek(start);
       void load().catch(() => undefined);
     },
     leave() {
       stopPlaying();
-      store.setState({ travel: null, focusSeq: null });
+      const inspected = travel()?.inspect;
+      // The live view keeps the state last inspected selected.
+      store.setState({ travel: null, focusSeq: null, ...(inspected ? { selected: inspected } : {}) });
       overlay.setState(deriveOverlay(store.getState().model, options.edges(), overlay.getState()));
     },
     seek(seq) {

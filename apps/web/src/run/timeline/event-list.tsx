@@ -8,6 +8,8 @@ import { describeEvent, stateOfEvent } from "../model/describe-event";
 import type { RunHistoryEvent } from "../model/run-model";
 
 const ROW_HEIGHT = 26;
+/** How long the rows must stay in view before their page is read. */
+const PAGE_AFTER_MS = 80;
 
 const TONE: Partial<Record<RunEventType, string>> = {
   RunStarted: "text-sky-700",
@@ -38,8 +40,9 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
   const store = useRunSessionStore();
   const count = useRunSession((s) => s.eventCount);
   useRunSession((s) => s.eventsVersion);
-  const focusSeq = useRunSession((s) => s.focusSeq);
-  const selected = useRunSession((s) => s.selected);
+  // While time travel is on, the chosen event is the one in focus.
+  const focusSeq = useRunSession((s) => s.travel?.seq ?? s.focusSeq);
+  const selected = useRunSession((s) => s.travel?.inspect ?? s.selected);
   const startedAt = useRunSession((s) => s.model.startedAt ?? s.events[0]?.at ?? null);
   const events = store.getState().events;
   const parentRef = useRef<HTMLDivElement>(null);
@@ -60,13 +63,32 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
     if (following.current && count > 0 && focusSeq === null)
       virtualizer.scrollToIndex(count - 1, { align: "end" });
   }, [count, focusSeq, virtualizer]);
+  // To the event in focus, at most once a frame and only when its row is out of view: a dragged scrubber
+  // moves it at every frame, and each scroll makes the browser lay the page out again.
+  const scrollFrame = useRef<number | null>(null);
   useEffect(() => {
-    if (focusSeq !== null && focusSeq >= 1 && focusSeq <= count)
-      virtualizer.scrollToIndex(focusSeq - 1, { align: "auto" });
+    if (focusSeq === null || focusSeq < 1 || focusSeq > count) return;
+    if (scrollFrame.current !== null) cancelAnimationFrame(scrollFrame.current);
+    scrollFrame.current = requestAnimationFrame(() => {
+      scrollFrame.current = null;
+      const range = virtualizer.range;
+      const index = focusSeq - 1;
+      if (range && index > range.startIndex && index < range.endIndex) return;
+      virtualizer.scrollToIndex(index, { align: "auto" });
+    });
   }, [focusSeq, count, virtualizer]);
-  // Rows in view whose events have not been read yet: read their pages.
+  useEffect(
+    () => () => {
+      if (scrollFrame.current !== null) cancelAnimationFrame(scrollFrame.current);
+    },
+    [],
+  );
+  // Rows in view whose events have not been read yet: read their pages once the list stops for a moment
+  // (a fast scroll through 100,000 rows would otherwise ask for every page it passes).
   useEffect(() => {
-    if (firstRow !== undefined && lastRow !== undefined) requestEvents(store, firstRow + 1, lastRow + 1);
+    if (firstRow === undefined || lastRow === undefined) return;
+    const timer = setTimeout(() => requestEvents(store, firstRow + 1, lastRow + 1), PAGE_AFTER_MS);
+    return () => clearTimeout(timer);
   }, [firstRow, lastRow, store]);
 
   return (

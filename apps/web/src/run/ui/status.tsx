@@ -43,13 +43,29 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
+// One formatter each: `toLocaleString` with options builds a new Intl formatter per call (~0.1 ms), and the
+// inspector formats dozens of times per frame while time travel plays.
+const TIME = new Intl.DateTimeFormat(undefined, {
+  hour: "numeric",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
+
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "–";
   const date = new Date(iso);
   const sameDay = new Date().toDateString() === date.toDateString();
-  return sameDay
-    ? date.toLocaleTimeString(undefined, { hour12: false })
-    : date.toLocaleString(undefined, { hour12: false });
+  return (sameDay ? TIME : DATE_TIME).format(date);
 }
 
 export const shortId = (id: string) => (id.length > 12 ? `${id.slice(0, 10)}…` : id);
