@@ -1,5 +1,9 @@
-import type { Definition } from "@sagaflow/shared";
+import type { Definition, RunEvent, RunSnapshot } from "@sagaflow/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fold } from "../core/fold";
+import { createJsonataEvaluator } from "../core/jsonata-evaluator";
+import { simulatedBuiltins } from "../core/pure-builtins";
+import { simulate } from "../core/simulate";
 import { ConcurrentModificationError, LeaseHeldError } from "../errors";
 import { verifyChain } from "../history/hash";
 import type { Commit, EventRecord, RunStore } from "../store/types";
@@ -52,6 +56,35 @@ const definition = (name: string, title: string): Definition => ({
   states: { done: { type: "succeed" } },
 });
 
+/**
+ * A real run's history (a chain of 40 states with sizeable outputs, so its snapshot outgrows the events of
+ * several steps) and the fold after each of its events.
+ */
+async function realHistory(): Promise<{ events: { event: RunEvent; at: string }[]; folds: RunSnapshot[] }> {
+  const states: Record<string, unknown> = {};
+  for (let i = 0; i < 40; i++) {
+    states[`s${i}`] = {
+      type: "task",
+      action: "transform",
+      params: { value: { i, text: "y".repeat(300) } },
+      ...(i + 1 < 40 ? { next: `s${i + 1}` } : { end: true }),
+    };
+  }
+  const result = await simulate({
+    definition: { name: "contract-chain", startAt: "s0", states } as Definition,
+    evaluate: createJsonataEvaluator(),
+    actions: simulatedBuiltins(),
+    runId: "real",
+  });
+  const folds: RunSnapshot[] = [];
+  let snapshot: RunSnapshot | undefined;
+  for (const { event, at: time } of result.history) {
+    snapshot = fold(snapshot, event, time);
+    folds.push(snapshot);
+  }
+  return { events: result.history, folds };
+}
+
 export function describeRunStore(name: string, open: () => Promise<OpenedStore>): void {
   describe(`RunStore contract: ${name}`, () => {
     let opened: OpenedStore;
@@ -79,6 +112,41 @@ export function describeRunStore(name: string, open: () => Promise<OpenedStore>)
         version: 1,
       });
       expect((await store.getHistory("r1", { afterSeq: 1, limit: 1 })).map((e) => e.seq)).toEqual([2]);
+    });
+
+    it("a run's snapshot reads as the fold of its history after every commit, and after a restore", async () => {
+      const { events: history, folds } = await realHistory();
+      const commitAt = (i: number): Commit<RunSnapshot> => {
+        const snapshot = folds[i] as RunSnapshot;
+        return {
+          runId: "real",
+          expectedSeq: i,
+          ...(i === 0 ? { create: { workflow: "contract-chain", version: 1 } } : {}),
+          at: history[i]?.at ?? "",
+          events: [history[i]?.event as RunEvent],
+          snapshot,
+          status: snapshot.status,
+          wakeAt: null,
+        };
+      };
+      const last = history.length - 1;
+      for (let i = 0; i < last; i++) {
+        await store.commit(commitAt(i));
+        // Every few commits (each read folds what the stored snapshot lacks), and the last ones.
+        if (i % 7 === 0 || i > last - 3) {
+          expect((await store.getRun("real"))?.snapshot).toEqual(folds[i]);
+        }
+      }
+      expect((await store.listRuns()).runs.find((run) => run.id === "real")?.snapshot).toEqual(
+        folds[last - 1],
+      );
+      // A restore cuts the history back and writes its own snapshot; commits go on from there.
+      const keep = Math.floor(last / 2);
+      await store.restore({ ...commitAt(keep), expectedSeq: last, keepThroughSeq: keep });
+      expect((await store.getRun("real"))?.snapshot).toEqual(folds[keep]);
+      for (let i = keep + 1; i <= last; i++) await store.commit(commitAt(i));
+      expect(await store.getRun("real")).toMatchObject({ status: "succeeded", snapshot: folds[last] });
+      expect(verifyChain(await store.getHistory("real")).ok).toBe(true);
     });
 
     it("refuses a stale checkpoint and a second creation, changing nothing", async () => {

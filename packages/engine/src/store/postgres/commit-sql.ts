@@ -31,7 +31,9 @@ export const CREATE_RUN = `
   ),${APPEND_EVENTS}`;
 
 /**
- * $1 id, $2 expected last_seq, $3 expected last_hash, $4 status, $5 at, $6 snapshot, $7 wake_at, $8 new
+ * $1 id, $2 expected last_seq, $3 expected last_hash, $4 status, $5 at, $6 snapshot or NULL to keep the
+ * stored one (../checkpoint.ts: the row then remembers the seq it is the fold of, reading the old
+ * last_seq), $7 wake_at, $8 new
  * last_seq, $9 new last_hash, $10 lease_owner, $11 lease_until, $12..$16 the events, $17 the new pinned
  * version of a move (RunMovedToVersion) or NULL. The lease rides in the
  * commit: a writer with a lease may write while the lease is free, its own, or expired at the commit time;
@@ -39,7 +41,9 @@ export const CREATE_RUN = `
  */
 export const ADVANCE_RUN = `
   WITH written AS (
-    UPDATE runs SET status = $4, snapshot = $6, wake_at = $7, last_seq = $8, last_hash = $9, updated_at = $5,
+    UPDATE runs SET status = $4, wake_at = $7, last_seq = $8, last_hash = $9, updated_at = $5,
+      snapshot = coalesce($6::text, snapshot),
+      snapshot_seq = CASE WHEN $6::text IS NULL THEN coalesce(snapshot_seq, last_seq) END,
       lease_owner = coalesce($10::text, lease_owner), lease_until = coalesce($11::text, lease_until),
       version = coalesce($17::int, version)
     WHERE id = $1 AND last_seq = $2 AND last_hash = $3

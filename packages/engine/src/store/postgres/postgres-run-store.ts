@@ -2,8 +2,9 @@ import { type Definition, isTerminalStatus } from "@sagaflow/shared";
 import type pg from "pg";
 import { ConcurrentModificationError, LeaseHeldError, StoreUnavailableError } from "../../errors";
 import { type ChainedEvent, type ChainHead, chainEvents, headAfter } from "../chain";
+import { type CheckpointStats, eventBytes, foldTail, statsAfter, writesSnapshot } from "../checkpoint";
 import { decodeRunCursor, encodeRunCursor } from "../sqlite/cursor";
-import { HeadCache } from "../sqlite/head-cache";
+import { HeadCache, type RowHead } from "../sqlite/head-cache";
 import { UNFINISHED_STATUSES } from "../sqlite/run-statements";
 import { toStoredJson } from "../sqlite/stored-json";
 import type {
@@ -119,14 +120,12 @@ export class PostgresRunStore implements RunStore {
         const chained = chainEvents(commit.runId, head, commit.at, commit.events);
         const next = headAfter(head, chained);
         const [leaseOwner, leaseUntil] = leaseColumns(commit);
-        const shared = [
-          commit.status,
-          commit.at,
-          toStoredJson(commit.snapshot),
-          commit.wakeAt,
-          next.seq,
-          next.hash,
-        ];
+        // The snapshot only when this commit rewrites it (../checkpoint.ts); NULL keeps the stored one.
+        const bytes = eventBytes(chained);
+        const snapshot = writesSnapshot(commit, head.checkpoint, bytes)
+          ? toStoredJson(commit.snapshot)
+          : null;
+        const shared = [commit.status, commit.at, snapshot, commit.wakeAt, next.seq, next.hash];
         const values =
           commit.expectedSeq === 0
             ? [commit.runId, commit.create?.workflow, commit.create?.version, ...shared]
@@ -143,7 +142,7 @@ export class PostgresRunStore implements RunStore {
           ],
         });
         if (result.rows[0]?.written !== 1) throw await this.refusal(pool, commit);
-        this.remember(commit, next);
+        this.remember(commit, next, statsAfter(head.checkpoint, bytes, snapshot?.length));
         this.announcer?.announce(commit.runId, next.seq);
         return chained.map((entry) => entry.stored);
       } catch (error) {
@@ -161,8 +160,31 @@ export class PostgresRunStore implements RunStore {
         values: [runId],
       });
       const row = result.rows[0];
-      return row && toRunRecord<S>(row);
+      return row && this.toRecord<S>(pool, row);
     });
+  }
+
+  /**
+   * A row as a RunRecord whose snapshot is the fold of the whole history: the events after its stored
+   * snapshot folded on. A restore that cut the history between the two reads is seen (the tail is not
+   * exactly the events it should be) and the row is read again.
+   */
+  private async toRecord<S>(pool: pg.Pool, row: RunRow, retries = 2): Promise<RunRecord<S>> {
+    const record = toRunRecord<S>(row);
+    const from = row.snapshot_seq;
+    if (from === null || from >= row.last_seq) return record;
+    const result = await pool.query<EventRow>({
+      name: "snapshot-tail",
+      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE run_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
+      values: [row.id, from, row.last_seq],
+    });
+    const tail = result.rows.map(toStoredEvent);
+    if (tail.length !== row.last_seq - from && retries > 0) {
+      const again = await pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [row.id]);
+      const fresh = again.rows[0];
+      if (fresh) return this.toRecord(pool, fresh, retries - 1);
+    }
+    return { ...record, snapshot: foldTail(record.snapshot, tail) };
   }
 
   async getHistory(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<StoredEvent[]> {
@@ -210,7 +232,7 @@ export class PostgresRunStore implements RunStore {
       const page = result.rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        runs: page.map((row) => toRunRecord<S>(row)),
+        runs: await Promise.all(page.map((row) => this.toRecord<S>(pool, row))),
         nextCursor:
           result.rows.length > limit && last
             ? encodeRunCursor({ createdAt: last.created_at, id: last.id })
@@ -234,7 +256,7 @@ export class PostgresRunStore implements RunStore {
       this.heads.forget(commit.runId);
       const chained = await inTransaction(pool, (client) => applyRestore(client, commit));
       const last = chained.at(-1);
-      if (last) this.remember(commit, { seq: last.stored.seq, hash: last.stored.hash });
+      if (last) this.remember(commit, { seq: last.stored.seq, hash: last.stored.hash }, undefined);
       return chained.map((entry) => entry.stored);
     });
   }
@@ -367,7 +389,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   /** The chain head the commit builds on: the cached hint if it agrees with expectedSeq, else the row. */
-  private async headFor(pool: pg.Pool, commit: Commit<unknown>): Promise<ChainHead> {
+  private async headFor(pool: pg.Pool, commit: Commit<unknown>): Promise<RowHead> {
     if (commit.expectedSeq === 0) {
       if (!commit.create) throw new TypeError(`commit of new run ${commit.runId} needs "create"`);
       return { seq: 0, hash: "" };
@@ -404,9 +426,10 @@ export class PostgresRunStore implements RunStore {
   }
 
   /** Finished runs leave the cache: they are rarely written again. */
-  private remember(commit: Commit<unknown>, head: ChainHead): void {
+  /** The head and, when known, what this store wrote of the snapshot (to skip rewriting it next time). */
+  private remember(commit: Commit<unknown>, head: ChainHead, checkpoint: CheckpointStats | undefined): void {
     if (isTerminalStatus(commit.status)) this.heads.forget(commit.runId);
-    else this.heads.set(commit.runId, head);
+    else this.heads.set(commit.runId, { ...head, checkpoint });
   }
 }
 
@@ -444,7 +467,7 @@ async function applyRestore(
   const [leaseOwner, leaseUntil] = leaseColumns(commit);
   await client.query("DELETE FROM events WHERE run_id = $1 AND seq > $2", [runId, keepThroughSeq]);
   await client.query(
-    `UPDATE runs SET status = $2, snapshot = $3, wake_at = $4, last_seq = $5, last_hash = $6, updated_at = $7,
+    `UPDATE runs SET status = $2, snapshot = $3, snapshot_seq = NULL, wake_at = $4, last_seq = $5, last_hash = $6, updated_at = $7,
        lease_owner = coalesce($8::text, lease_owner), lease_until = coalesce($9::text, lease_until)
      WHERE id = $1`,
     [

@@ -13,6 +13,8 @@ export interface RunRow {
   last_seq: number;
   last_hash: string;
   snapshot: string;
+  /** The seq `snapshot` is the fold of when older than last_seq (../checkpoint.ts); NULL: at last_seq. */
+  snapshot_seq: number | null;
   wake_at: string | null;
 }
 
@@ -27,7 +29,7 @@ export interface EventRow {
 }
 
 export const RUN_COLUMNS =
-  "id, workflow, version, status, created_at, updated_at, last_seq, last_hash, snapshot, wake_at";
+  "id, workflow, version, status, created_at, updated_at, last_seq, last_hash, snapshot, snapshot_seq, wake_at";
 export const EVENT_COLUMNS = "run_id, seq, type, at, event, prev_hash, hash";
 
 export function toRunRecord<S>(row: RunRow): RunRecord<S> {
