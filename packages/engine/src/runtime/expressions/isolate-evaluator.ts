@@ -6,6 +6,7 @@ import { type BatchEvaluator, type ExpressionOutcome, stops } from "../../core/e
 import type { Evaluator, ExpressionBindings } from "../../core/expressions";
 import { createJsonataEvaluator, DEFAULT_EXPRESSION_TIMEOUT_MS } from "../jsonata-evaluator";
 import { isBoundedExpression } from "./bounded-expression";
+import { compiledExpression, FALLBACK } from "./compiled-expression";
 
 /**
  * JSONata in a V8 isolate of its own (isolated-vm): a definition's expressions are user code, and one
@@ -129,7 +130,10 @@ export function createIsolateEvaluator(options: IsolateEvaluatorOptions = {}): I
     if (closed) throw new Error("the expression sandbox is closed");
     // Bounded by their inputs: on this thread, where they cost a tenth (bounded-expression.ts).
     if (isBoundedExpression(expression)) {
-      const value = (await local(expression, bindings)) ?? null;
+      // The commonest shapes as plain functions (compiled-expression.ts); JSONata for the rest.
+      const compiled = compiledExpression(expression);
+      const fast = compiled ? compiled(bindings) : FALLBACK;
+      const value = (fast === FALLBACK ? await local(expression, bindings) : fast) ?? null;
       const check = checkPayload(value, limits, "the expression's value");
       if (!check.ok) throw new PayloadLimitError(check.reason);
       return value;
