@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { describeMachine, writeResults } from "./harness/results";
 import { runBenchmarks } from "./harness/runner";
 import { renderNotes, renderTable } from "./harness/table";
+import { peers } from "./peers/peers";
 import { registry } from "./registry";
 import type { Scale } from "./types";
 
@@ -11,7 +12,10 @@ import type { Scale } from "./types";
  * `pnpm bench`: runs every benchmark of the registry, prints one table, writes results/<name>.json and
  * results/latest.json. To add a benchmark, write one module in src/benchmarks and list it in registry.ts.
  *
- *   pnpm bench [--only throughput,latency] [--scale tiny] [--name my-run]
+ *   pnpm bench [--only throughput,latency] [--scale tiny] [--name my-run] [--peers]
+ *
+ * `--peers` adds the peer comparison (XState, DBOS Transact, Restate: src/peers), off by default so CI
+ * stays quick; `--only peers` runs it alone.
  */
 
 async function main(): Promise<void> {
@@ -20,18 +24,22 @@ async function main(): Promise<void> {
       only: { type: "string" },
       scale: { type: "string", default: "full" },
       name: { type: "string" },
+      peers: { type: "boolean", default: false },
     },
   });
   const scale = values.scale as Scale;
   if (scale !== "full" && scale !== "tiny") throw new Error(`--scale is "full" or "tiny", not "${scale}"`);
   const only = values.only?.split(",").map((name) => name.trim());
-  const unknown = only?.filter((name) => !registry.some((benchmark) => benchmark.name === name)) ?? [];
+  const known = [...registry, peers];
+  const unknown = only?.filter((name) => !known.some((benchmark) => benchmark.name === name)) ?? [];
   if (unknown.length > 0) {
-    throw new Error(
-      `unknown benchmark ${unknown.join(", ")}; known: ${registry.map((b) => b.name).join(", ")}`,
-    );
+    throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${known.map((b) => b.name).join(", ")}`);
   }
-  const selected = only ? registry.filter((benchmark) => only.includes(benchmark.name)) : registry;
+  const selected = only
+    ? known.filter((benchmark) => only.includes(benchmark.name))
+    : values.peers
+      ? known
+      : registry;
 
   const startedAt = new Date();
   const loadBefore = loadavg();
