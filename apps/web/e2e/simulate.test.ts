@@ -223,6 +223,8 @@ describe("Simulate mode", () => {
     await page.locator("[data-testid=inspector]").waitFor();
     await page.keyboard.press("Escape");
     await page.getByLabel("Deadline for the whole run").fill("1m");
+    // Where the deadline is set, the designer already says it is too short.
+    await page.locator("[data-testid=deadline-budget][data-exceeds]").waitFor();
     await page.locator("[data-testid=simulate]").click();
     await page.locator("[data-testid=sim-tab-budget]").click();
 
@@ -240,6 +242,9 @@ describe("Simulate mode", () => {
     await page.locator("[data-testid=simulate]").click();
     await page.keyboard.press("Escape");
     await page.getByLabel("Deadline for the whole run").fill("1d");
+    await expect
+      .poll(() => page.locator("[data-testid=deadline-budget]").textContent())
+      .toMatch(/^Every path fits/);
     await page.locator("[data-testid=simulate]").click();
     await page.locator("[data-testid=sim-budget]").waitFor();
     expect(await warning.count()).toBe(0);

@@ -1,5 +1,6 @@
 import { WORKFLOW_NAME_PATTERN } from "@sagaflow/shared";
 import { useMemo } from "react";
+import { DeadlineBudget } from "../../pages/editor/simulate/deadline-budget";
 import { useEditor, useEditorStore } from "../store/editor-context";
 import type { DefinitionMeta } from "../types";
 import { isStateNode } from "../types";
@@ -59,6 +60,7 @@ export function WorkflowSettings() {
           label="Deadline for the whole run"
           value={meta.timeout?.toString()}
           placeholder="none"
+          hint={<DeadlineBudget />}
           onChange={(v) => set("timeout", v)}
         />
         <JsonField
