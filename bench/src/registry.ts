@@ -5,6 +5,7 @@ import { isolation } from "./benchmarks/isolation";
 import { latency } from "./benchmarks/latency";
 import { liveLatency } from "./benchmarks/live-latency";
 import { memory } from "./benchmarks/memory";
+import { postgres } from "./benchmarks/postgres";
 import { recovery } from "./benchmarks/recovery";
 import { runViewHistory } from "./benchmarks/run-view-history";
 import { runsList } from "./benchmarks/runs-list";
@@ -28,4 +29,5 @@ export const registry: readonly Benchmark[] = [
   runViewHistory,
   runsList,
   isolation,
+  postgres,
 ];

@@ -1,0 +1,218 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openPostgresStore, type PostgresRunStore } from "@sagaflow/engine";
+import { startServer } from "../../../apps/server/torture/server-process";
+import { startEmbeddedPostgres } from "../../../packages/engine/src/store/postgres/test-postgres";
+import { builtinActions, Engine } from "../engine";
+import { runToEnd } from "../harness/engine-runs";
+import { formatCount, perSecond } from "../harness/stats";
+import { chainWorkflow } from "../harness/workflows";
+import { type BenchContext, type Benchmark, compared, type Figure, notMeasuredYet } from "../types";
+import { trpcClient } from "./server";
+
+/**
+ * PostgreSQL (issue 15). Durable steps/s of the engine on a Postgres store against the raw commit limit of
+ * the same server in the same run (one-row INSERTs, as many at once as the store's pool), at the same
+ * durability: synchronous_commit on, then off; fsync on. Then runs/s of real `sagaflow serve` processes
+ * sharing the database, 1, 2 and 3 of them, each given an equal share of the starts. DATABASE_URL when
+ * set, else an embedded Postgres; when none can start, every figure says why instead of a number.
+ */
+
+const POOL = 16;
+
+interface Sizes {
+  rawSeconds: number;
+  runs: number;
+  tasks: number;
+  processRuns: number;
+  processCounts: number[];
+}
+
+const sizes = (context: BenchContext): Sizes =>
+  context.scale === "tiny"
+    ? { rawSeconds: 0.5, runs: 4, tasks: 3, processRuns: 10, processCounts: [1] }
+    : { rawSeconds: 5, runs: 200, tasks: 10, processRuns: 600, processCounts: [1, 2, 3] };
+
+async function rawCommitsPerSecond(store: PostgresRunStore, seconds: number): Promise<number> {
+  const pool = await store.rawPool();
+  await pool.query("CREATE TABLE IF NOT EXISTS raw_commits (id bigserial PRIMARY KEY, body text)");
+  let done = 0;
+  const until = Date.now() + seconds * 1000;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: POOL }, async () => {
+      while (Date.now() < until) {
+        await pool.query("INSERT INTO raw_commits (body) VALUES ($1)", ["x".repeat(200)]);
+        done += 1;
+      }
+    }),
+  );
+  return perSecond(done, performance.now() - began);
+}
+
+async function stepsPerSecond(store: PostgresRunStore, sizes: Sizes): Promise<number> {
+  const engine = new Engine({ store, actions: builtinActions });
+  try {
+    const definition = chainWorkflow(sizes.tasks, `bench-pg-${sizes.tasks}`);
+    await runToEnd(engine, definition, 2); // warm: the definition saved, the JIT and the pool ready
+    const began = performance.now();
+    await runToEnd(engine, definition, sizes.runs);
+    return perSecond(sizes.runs * sizes.tasks, performance.now() - began);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function createDatabase(admin: PostgresRunStore, name: string, url: string): Promise<string> {
+  await (await admin.rawPool()).query(`CREATE DATABASE ${name}`);
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** `count` serve processes on a fresh database; the runs started round-robin; runs/s until all ended. */
+async function runsPerSecond(
+  url: string,
+  count: number,
+  runs: number,
+  context: BenchContext,
+): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "sagaflow-bench-pg-"));
+  const servers = await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      startServer({
+        dir,
+        dbPath: url,
+        logFile: join(dir, "serve.log"),
+        env: { SAGAFLOW_INSTANCE: `bench-${count}-${index}`, SAGAFLOW_TOKEN: "" },
+      }),
+    ),
+  );
+  try {
+    const clients = servers.map((server) => trpcClient(server.url));
+    const definition = chainWorkflow(3, "bench-pg-procs");
+    await clients[0]?.definitions.save.mutate({ definition });
+    const began = performance.now();
+    let next = 0;
+    // Four callers per process, each one start at a time, as clients behind a load balancer.
+    await Promise.all(
+      clients.flatMap((client) =>
+        Array.from({ length: 4 }, async () => {
+          while (next < runs) {
+            next += 1;
+            await client.runs.start.mutate({ name: definition.name, input: {} });
+          }
+        }),
+      ),
+    );
+    const first = clients[0];
+    for (;;) {
+      const open = await first?.runs.list.query({ status: ["running", "waiting"], limit: 1 });
+      if (!open || open.runs.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const rate = perSecond(runs, performance.now() - began);
+    context.log(`${count} process(es): ${rate.toFixed(0)} runs/s`);
+    return rate;
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function unavailable(reason: string, s: Sizes): Figure[] {
+  const note = `not measured yet: PostgreSQL could not start (${reason.split("\n")[0]})`;
+  return [
+    ...["on", "off"].map((mode) =>
+      notMeasuredYet(
+        `postgres.steps.${mode}`,
+        `durable steps/s, synchronous_commit=${mode}`,
+        "steps/s",
+        note,
+      ),
+    ),
+    ...s.processCounts.map((count) =>
+      notMeasuredYet(`postgres.processes.${count}`, `runs/s, ${count} serve process(es)`, "runs/s", note),
+    ),
+  ];
+}
+
+export const postgres: Benchmark = {
+  name: "postgres",
+  title: "PostgreSQL: durable steps against raw commits, runs/s with 1-3 processes",
+  async run(context): Promise<Figure[]> {
+    const s = sizes(context);
+    let server: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+    let url = process.env.DATABASE_URL;
+    if (!url) {
+      try {
+        server = await startEmbeddedPostgres({ fsync: true });
+        url = server.url("postgres");
+      } catch (error) {
+        return unavailable(String(error), s);
+      }
+    }
+    const figures: Figure[] = [];
+    const admin = openPostgresStore(url);
+    try {
+      for (const synchronousCommit of [true, false]) {
+        const mode = synchronousCommit ? "on" : "off";
+        const store = openPostgresStore(url, {
+          schema: `bench_${mode}_${Date.now()}`,
+          synchronousCommit,
+          poolSize: POOL,
+        });
+        try {
+          const raw = await rawCommitsPerSecond(store, s.rawSeconds);
+          const steps = await stepsPerSecond(store, s);
+          context.log(
+            `synchronous_commit=${mode}: raw ${raw.toFixed(0)} commits/s, engine ${steps.toFixed(0)} steps/s`,
+          );
+          figures.push(
+            compared({
+              id: `postgres.steps.${mode}`,
+              label: `durable steps/s on PostgreSQL, synchronous_commit=${mode}`,
+              value: steps,
+              unit: "steps/s",
+              baseline: {
+                label: `raw one-row INSERT commits/s, ${POOL} at once`,
+                value: raw,
+                unit: "commits/s",
+              },
+              size: `${formatCount(s.runs)} runs × ${s.tasks} tasks`,
+            }),
+          );
+        } finally {
+          await store.close();
+        }
+      }
+      let single: number | undefined;
+      for (const count of [1, 2, 3]) {
+        const id = `postgres.processes.${count}`;
+        const label = `runs/s, ${count} serve process(es) on one database`;
+        if (!s.processCounts.includes(count)) {
+          figures.push(notMeasuredYet(id, label, "runs/s", "not measured yet at the tiny scale"));
+          continue;
+        }
+        const database = await createDatabase(admin, `bench_procs_${count}_${Date.now()}`, url);
+        const rate = await runsPerSecond(database, count, s.processRuns, context);
+        single ??= rate;
+        figures.push(
+          compared({
+            id,
+            label,
+            value: rate,
+            unit: "runs/s",
+            ...(count > 1 ? { baseline: { label: "one process", value: single, unit: "runs/s" } } : {}),
+            size: `${formatCount(s.processRuns)} runs × 3 tasks`,
+          }),
+        );
+      }
+    } finally {
+      await admin.close();
+      await server?.stop();
+    }
+    return figures;
+  },
+};
