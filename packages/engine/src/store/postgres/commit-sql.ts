@@ -31,23 +31,33 @@ export const CREATE_RUN = `
   ),${APPEND_EVENTS}`;
 
 /**
- * $1 id, $2 expected last_seq, $3 expected last_hash, $4 status, $5 at, $6 snapshot or NULL to keep the
- * stored one (../checkpoint.ts: the row then remembers the seq it is the fold of, reading the old
- * last_seq), $7 wake_at, $8 new
+ * $1 id, $2 expected last_seq, $3 expected last_hash, $4 status, $5 at, $6 snapshot, $7 wake_at, $8 new
  * last_seq, $9 new last_hash, $10 lease_owner, $11 lease_until, $12..$16 the events, $17 the new pinned
  * version of a move (RunMovedToVersion) or NULL. The lease rides in the
  * commit: a writer with a lease may write while the lease is free, its own, or expired at the commit time;
  * without one ($10 NULL) the lease columns stay as they are.
  */
-export const ADVANCE_RUN = `
+export const ADVANCE_RUN = advance("snapshot = $6, snapshot_seq = NULL");
+
+/**
+ * The same for a commit that keeps the stored snapshot (../checkpoint.ts), $6 NULL: the column is left out
+ * of SET, so its (TOASTed) value is not touched, and the row remembers the seq the snapshot is the fold of
+ * (SET reads the old last_seq).
+ */
+export const ADVANCE_RUN_KEEP_SNAPSHOT = advance(
+  "snapshot_seq = coalesce(snapshot_seq, last_seq)",
+  "AND $6::text IS NULL",
+);
+
+function advance(snapshot: string, check = ""): string {
+  return `
   WITH written AS (
-    UPDATE runs SET status = $4, wake_at = $7, last_seq = $8, last_hash = $9, updated_at = $5,
-      snapshot = coalesce($6::text, snapshot),
-      snapshot_seq = CASE WHEN $6::text IS NULL THEN coalesce(snapshot_seq, last_seq) END,
+    UPDATE runs SET status = $4, wake_at = $7, last_seq = $8, last_hash = $9, updated_at = $5, ${snapshot},
       lease_owner = coalesce($10::text, lease_owner), lease_until = coalesce($11::text, lease_until),
       version = coalesce($17::int, version)
-    WHERE id = $1 AND last_seq = $2 AND last_hash = $3
+    WHERE id = $1 AND last_seq = $2 AND last_hash = $3 ${check}
       AND ($10::text IS NULL OR lease_owner IS NULL OR lease_owner = $10::text
            OR lease_until IS NULL OR lease_until <= $5)
     RETURNING 1
   ),${APPEND_EVENTS}`;
+}

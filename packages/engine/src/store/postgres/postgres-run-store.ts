@@ -19,7 +19,7 @@ import type {
 } from "../types";
 import { CommitAnnouncer } from "./commit-announcer";
 import { type CommitListener, type CommitNotice, listenCommits } from "./commit-listener";
-import { ADVANCE_RUN, CREATE_RUN } from "./commit-sql";
+import { ADVANCE_RUN, ADVANCE_RUN_KEEP_SNAPSHOT, CREATE_RUN } from "./commit-sql";
 import { connectPostgres, type PostgresOptions } from "./connection";
 import { PostgresDefinitions } from "./definitions";
 import { namedPostgresError } from "./errors";
@@ -131,8 +131,7 @@ export class PostgresRunStore implements RunStore {
             ? [commit.runId, commit.create?.workflow, commit.create?.version, ...shared]
             : [commit.runId, head.seq, head.hash, ...shared];
         const result = await pool.query<{ written: number }>({
-          name: commit.expectedSeq === 0 ? "commit-create" : "commit-advance",
-          text: commit.expectedSeq === 0 ? CREATE_RUN : ADVANCE_RUN,
+          ...commitStatement(commit.expectedSeq === 0, snapshot !== null),
           values: [
             ...values,
             leaseOwner,
@@ -431,6 +430,14 @@ export class PostgresRunStore implements RunStore {
     if (isTerminalStatus(commit.status)) this.heads.forget(commit.runId);
     else this.heads.set(commit.runId, { ...head, checkpoint });
   }
+}
+
+/** The prepared statement of a commit: a creation, or an advance that writes the snapshot or keeps it. */
+function commitStatement(create: boolean, writesSnapshot: boolean): { name: string; text: string } {
+  if (create) return { name: "commit-create", text: CREATE_RUN };
+  return writesSnapshot
+    ? { name: "commit-advance", text: ADVANCE_RUN }
+    : { name: "commit-advance-keep", text: ADVANCE_RUN_KEEP_SNAPSHOT };
 }
 
 /** Inside the restore's transaction: lock the run row, check it, cut the history, append, checkpoint. */
