@@ -70,7 +70,8 @@ async function start(args) {
   if (status !== 0) return status;
   // The server itself, without pnpm in between: Ctrl-C reaches it (it is in the terminal's process
   // group), it shuts down cleanly and we exit 0 with it, with no ELIFECYCLE from a package manager.
-  const server = spawn(bin("tsx"), ["apps/server/src/cli/main.ts", "serve", ...args], {
+  // The built command line (apps/server/bin: rebuilt by the build above, or by itself if stale).
+  const server = spawn(process.execPath, ["apps/server/bin/sagaflow.mjs", "serve", ...args], {
     cwd: root,
     stdio: "inherit",
     env,

@@ -1,4 +1,4 @@
-import { CliError, UsageError } from "./args";
+import type { CliError } from "./args";
 import { EXIT } from "./exit-codes";
 import type { CliIo, CommandMain } from "./io";
 
@@ -80,11 +80,11 @@ export async function dispatch(argv: string[], io: CliIo): Promise<number> {
   try {
     return await (await entry.load()).main(rest, io);
   } catch (error) {
-    if (error instanceof CliError) {
+    if (isCliError(error)) {
       io.err(`sagaflow ${name}: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof UsageError) {
+    if (isNamed(error, "UsageError")) {
       io.err(`sagaflow ${name}: ${error.message}\nUsage: sagaflow ${entry.usage}`);
       return EXIT.usage;
     }
@@ -92,3 +92,12 @@ export async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failed;
   }
 }
+
+/**
+ * By name, not instanceof: the built command line bundles each command on its own (scripts/build-cli.mjs),
+ * so a command's CliError is its bundle's copy of the class, not the dispatcher's.
+ */
+const isNamed = (error: unknown, name: string): error is Error =>
+  error instanceof Error && error.name === name;
+const isCliError = (error: unknown): error is CliError =>
+  isNamed(error, "CliError") && typeof (error as CliError).exitCode === "number";

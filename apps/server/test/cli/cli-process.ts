@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { createDemoDatabase } from "../../../../examples/db-migration/setup";
 
 /** The real command line in child processes, in scratch directories, as a user runs it. */
@@ -11,9 +11,8 @@ import { createDemoDatabase } from "../../../../examples/db-migration/setup";
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../../../..");
 export const examplesDir = path.join(repoRoot, "examples");
-const mainFile = path.join(repoRoot, "apps/server/src/cli/main.ts");
-// Absolute, so the child can run from any scratch directory (the cwd is an allowed root of the actions).
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+// The built command line, as `pnpm sagaflow` runs it: the launcher builds it first if the sources changed.
+const launcher = path.join(repoRoot, "apps/server/bin/sagaflow.mjs");
 
 export interface CliResult {
   code: number | null;
@@ -23,7 +22,7 @@ export interface CliResult {
 }
 
 export function startSagaflow(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", tsxLoader, mainFile, ...args], {
+  return spawn(process.execPath, [launcher, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -104,7 +103,7 @@ export function dumpDatabase(file: string): string {
   }
 }
 
-/** Runs `tasks` with at most `limit` at a time (2 cores: tsx start-up dominates each child). */
+/** Runs `tasks` with at most `limit` at a time (2 cores: start-up dominates each child). */
 export async function inBatches<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;

@@ -1,6 +1,5 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
 import type { ActionDefinition } from "./types";
 
 /** Thrown when a custom actions module cannot be used; the message names the file and the fix. */
@@ -85,6 +84,8 @@ export async function loadActionsModule(file: string): Promise<ActionDefinition[
   const absolute = path.resolve(file);
   let exports: Record<string, unknown>;
   try {
+    // tsx loads only when a module of custom actions is given (it costs a command ~0.3 s to load).
+    const { tsImport } = await import("tsx/esm/api");
     exports = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     throw new ActionModuleError(`${file}: cannot load the actions module: ${(error as Error).message}`, {

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import { z } from "zod";
 import { ActionError, throwIfAborted } from "../errors";
 
@@ -51,11 +52,16 @@ export function requireExistingFile(file: string, what: string): void {
   if (!statSync(file).isFile()) throw new ActionError("NotAFile", `${what} "${file}" is not a file`);
 }
 
+/** better-sqlite3 loads on the first SQL action, not with the catalog: `sagaflow validate` opens no database. */
+let sqliteDriver: typeof Database | undefined;
+const driver = () => (sqliteDriver ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database);
+
 export function openDatabase(
   file: string,
   options: { readonly: boolean; busyTimeoutMs?: number },
 ): Database.Database {
-  return new Database(file, {
+  const Driver = driver();
+  return new Driver(file, {
     readonly: options.readonly,
     fileMustExist: options.readonly,
     ...(options.busyTimeoutMs === undefined ? {} : { timeout: options.busyTimeoutMs }),
