@@ -25,7 +25,14 @@ const definition: Definition = {
 
 describe("the each-failure table", () => {
   it("words each report as the CLI prints it and the designer shows it", async () => {
-    const reports = await simulateEachFailure({ definition, catalog, evaluate: createJsonataEvaluator() });
+    const progress: string[] = [];
+    const reports = await simulateEachFailure({
+      definition,
+      catalog,
+      evaluate: createJsonataEvaluator(),
+      onReport: (report, done, total) => progress.push(`${report.stateId} ${done}/${total}`),
+    });
+    expect(progress).toEqual(["reserve 1/5", "charge 2/5", "audit 3/5", "notify 4/5", "ship 5/5"]);
     const rows = reports.map(failureRow);
     expect(rows[0]).toEqual({
       task: "reserve",

@@ -44,13 +44,16 @@ export interface EachFailureOptions extends Omit<SimulateOptions, "definition"> 
   definition: Definition;
   /** Action effects (the task's own `effect` wins); an action it does not know counts as a write. */
   catalog: ActionCatalog;
+  /** After each task's simulation (a big workflow takes a while: the designer shows how far it got). */
+  onReport?: (report: FailureReport, done: number, total: number) => void;
 }
 
 export async function simulateEachFailure(options: EachFailureOptions): Promise<FailureReport[]> {
-  const { catalog, ...simulation } = options;
+  const { catalog, onReport, ...simulation } = options;
   const reports: FailureReport[] = [];
   const index = indexDefinition(options.definition);
-  for (const stateId of taskIds(options.definition)) {
+  const tasks = taskIds(options.definition);
+  for (const stateId of tasks) {
     const outcomes = {
       ...options.outcomes,
       [stateId]: { fail: SIMULATED_FAILURE, message: `what if ${stateId} fails?` },
@@ -76,7 +79,7 @@ export async function simulateEachFailure(options: EachFailureOptions): Promise<
         declaredNoUndo: state.compensateWith === null,
       });
     }
-    reports.push({
+    const report: FailureReport = {
       stateId,
       reached: result.calls.some((call) => call.kind === "task" && call.stateId === stateId),
       status: result.snapshot.status,
@@ -84,7 +87,9 @@ export async function simulateEachFailure(options: EachFailureOptions): Promise<
       path: result.path,
       compensated: result.compensated,
       uncompensated,
-    });
+    };
+    reports.push(report);
+    onReport?.(report, reports.length, tasks.length);
   }
   return reports;
 }
