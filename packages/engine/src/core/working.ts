@@ -4,6 +4,7 @@ import type { DefinitionIndex } from "./definition-index";
 import { type BatchEvaluator, batchOf, evaluateValue, firstTrueRule } from "./expression-batch";
 import type { ExpressionBindings } from "./expressions";
 import { applyEvent } from "./fold";
+import { attemptId } from "./names";
 import type { Command, DecideContext } from "./types";
 
 /**
@@ -42,11 +43,9 @@ export class Working {
     this.current = applyEvent(this.current, event, this.at);
     this.events.push(event);
     if (event.type === "StepAttemptStarted" || event.type === "CompensationStepStarted") {
-      const attempt = Object.values(this.current.inFlight).find(
-        (candidate) =>
-          candidate.idempotencyKey === event.idempotencyKey && candidate.attempt === event.attempt,
-      );
-      if (attempt) this.commands.push({ type: "runAttempt", attempt: structuredClone(attempt) });
+      // A copy of its fields: the fold replaces in-flight records, never edits them, and params are shared.
+      const attempt = this.current.inFlight[attemptId(event.idempotencyKey, event.attempt)];
+      if (attempt) this.commands.push({ type: "runAttempt", attempt: { ...attempt } });
     }
   }
 

@@ -11,6 +11,8 @@ export const DEFAULT_LEASE_MS = 60_000;
  */
 export class Leases {
   private renewal: NodeJS.Timeout | null = null;
+  private lastNow = Number.NaN;
+  private lastUntil = "";
 
   constructor(
     private readonly parts: {
@@ -27,7 +29,13 @@ export class Leases {
   }
 
   until(): string {
-    return new Date(this.parts.clock.now() + this.parts.leaseMs).toISOString();
+    // Every commit asks: the same millisecond gives the same time, formatted once.
+    const now = this.parts.clock.now();
+    if (now !== this.lastNow) {
+      this.lastNow = now;
+      this.lastUntil = new Date(now + this.parts.leaseMs).toISOString();
+    }
+    return this.lastUntil;
   }
 
   /** The lease a commit carries. */

@@ -1,6 +1,6 @@
 import { checkPayload, type InFlightAttempt, type PayloadLimits } from "@sagaflow/shared";
 import type { Trigger } from "../../core/types";
-import type { Clock } from "../clock";
+import type { Clock, TimerHandle } from "../clock";
 import type { LiveRun, RunningAttempt } from "../live-run";
 import type { AttemptExecutor, AttemptOutcome } from "./attempt-executor";
 
@@ -40,97 +40,11 @@ export class AttemptRunner {
   constructor(private readonly options: AttemptRunnerOptions) {}
 
   run(live: LiveRun, attempt: InFlightAttempt): void {
-    const { clock, slots } = this.options;
-    const startedAt = clock.now();
-    const running: RunningAttempt = {
-      controller: new AbortController(),
-      timer: null,
-      settled: false,
-      began: false,
-    };
     this.abort(live, attempt.id, "superseded");
+    const running = new AttemptInFlight(this.options, this, live, attempt);
     live.attempts.set(attempt.id, running);
     if (this.closed) return; // decided while closing: it never begins, and close records it abandoned
-    const durationMs = () => clock.now() - startedAt;
-    const deadline = Date.now() + attempt.timeoutMs;
-    let holdsSlot = false;
-    // The slot is freed once the result is queued, so a worker waiting for idle slots (shutdown) knows
-    // every finished handler's result will be committed.
-    const finish = (trigger: Trigger) => {
-      if (!running.settled) {
-        running.settled = true;
-        if (running.timer) clock.clearTimer(running.timer);
-        live.attempts.delete(attempt.id);
-        if (!live.broken && !this.closed) this.options.settle(live, trigger);
-      }
-      if (holdsSlot) slots?.release(live.record.workflow);
-      holdsSlot = false;
-    };
-    running.timer = clock.setTimer(attempt.timeoutMs, () => {
-      running.controller.abort(
-        Object.assign(new Error(`timed out after ${attempt.timeoutMs} ms`), { name: "Timeout" }),
-      );
-      finish({ type: "attemptTimedOut", attemptId: attempt.id, durationMs: durationMs() });
-    });
-    const begin = async (): Promise<AttemptOutcome> => {
-      const params = checkPayload(attempt.params, this.options.limits, `the params of ${attempt.stateId}`);
-      if (!params.ok)
-        return { ok: false, error: { name: "PayloadLimitExceeded", message: params.reason, fatal: true } };
-      if (slots) {
-        await slots.acquire(running.controller.signal, live.record.workflow);
-        holdsSlot = true;
-      }
-      // Settled while queued (timed out, canceled, abandoned at close): it never begins.
-      if (running.settled) throw new Error("the attempt ended before it began");
-      running.began = true;
-      const traceparent = this.options.traceparentFor?.(live, attempt.id);
-      const outcome = await this.options.executor.execute(
-        {
-          runId: live.id,
-          stateId: attempt.stateId,
-          attempt: attempt.attempt,
-          idempotencyKey: attempt.idempotencyKey,
-          action: attempt.action,
-          params: attempt.params,
-          timeoutMs: attempt.timeoutMs,
-          deadline,
-          ...(traceparent === undefined ? {} : { traceparent }),
-        },
-        running.controller.signal,
-      );
-      if (!outcome.ok) return outcome;
-      const output = checkPayload(outcome.output, this.options.limits, `the output of ${attempt.stateId}`);
-      return output.ok
-        ? outcome
-        : { ok: false, error: { name: "PayloadLimitExceeded", message: output.reason, fatal: false } };
-    };
-    begin().then(
-      (outcome) =>
-        finish(
-          outcome.ok
-            ? {
-                type: "attemptSucceeded",
-                attemptId: attempt.id,
-                output: outcome.output,
-                durationMs: durationMs(),
-              }
-            : {
-                type: "attemptFailed",
-                attemptId: attempt.id,
-                error: { error: outcome.error.name, message: outcome.error.message },
-                fatal: outcome.error.fatal,
-                durationMs: durationMs(),
-              },
-        ),
-      (error: unknown) =>
-        finish({
-          type: "attemptFailed",
-          attemptId: attempt.id,
-          error: { error: "Error", message: error instanceof Error ? error.message : String(error) },
-          fatal: false,
-          durationMs: durationMs(),
-        }),
-    );
+    running.start();
   }
 
   /** Aborts the attempt and forgets it: its result, if it ever comes, is dropped. */
@@ -149,5 +63,117 @@ export class AttemptRunner {
    */
   signalAbort(live: LiveRun, attemptId: string, reason: string): void {
     live.attempts.get(attemptId)?.controller.abort(Object.assign(new Error(reason), { name: "AbortError" }));
+  }
+}
+
+/**
+ * One attempt from its start to its trigger: its timeout, its slot, the executor's outcome checked
+ * against the payload limits. A class rather than closures: an attempt is made for every step.
+ */
+class AttemptInFlight implements RunningAttempt {
+  readonly controller = new AbortController();
+  timer: TimerHandle | null = null;
+  settled = false;
+  began = false;
+  private holdsSlot = false;
+  private readonly startedAt: number;
+  /** When the engine gives up on it (real time), set when it was scheduled. */
+  private readonly deadline: number;
+
+  constructor(
+    private readonly options: AttemptRunnerOptions,
+    private readonly runner: AttemptRunner,
+    private readonly live: LiveRun,
+    private readonly attempt: InFlightAttempt,
+  ) {
+    this.startedAt = options.clock.now();
+    this.deadline = Date.now() + attempt.timeoutMs;
+  }
+
+  start(): void {
+    this.timer = this.options.clock.setTimer(this.attempt.timeoutMs, () => this.timedOut());
+    this.begin().then(
+      (outcome) => this.finish(this.triggerOf(outcome)),
+      (error: unknown) =>
+        this.finish({
+          type: "attemptFailed",
+          attemptId: this.attempt.id,
+          error: { error: "Error", message: error instanceof Error ? error.message : String(error) },
+          fatal: false,
+          durationMs: this.durationMs(),
+        }),
+    );
+  }
+
+  private durationMs(): number {
+    return this.options.clock.now() - this.startedAt;
+  }
+
+  private timedOut(): void {
+    const { timeoutMs, id } = this.attempt;
+    this.controller.abort(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: "Timeout" }));
+    this.finish({ type: "attemptTimedOut", attemptId: id, durationMs: this.durationMs() });
+  }
+
+  /**
+   * The slot is freed once the result is queued, so a worker waiting for idle slots (shutdown) knows
+   * every finished handler's result will be committed.
+   */
+  private finish(trigger: Trigger): void {
+    if (!this.settled) {
+      this.settled = true;
+      if (this.timer) this.options.clock.clearTimer(this.timer);
+      this.live.attempts.delete(this.attempt.id);
+      if (!this.live.broken && !this.runner.closed) this.options.settle(this.live, trigger);
+    }
+    if (this.holdsSlot) this.options.slots?.release();
+    this.holdsSlot = false;
+  }
+
+  private async begin(): Promise<AttemptOutcome> {
+    const { attempt, options, live } = this;
+    const params = checkPayload(attempt.params, options.limits, `the params of ${attempt.stateId}`);
+    if (!params.ok)
+      return { ok: false, error: { name: "PayloadLimitExceeded", message: params.reason, fatal: true } };
+    if (options.slots) {
+      await options.slots.acquire(this.controller.signal);
+      this.holdsSlot = true;
+    }
+    // Settled while queued (timed out, canceled, abandoned at close): it never begins.
+    if (this.settled) throw new Error("the attempt ended before it began");
+    this.began = true;
+    const traceparent = options.traceparentFor?.(live, attempt.id);
+    const outcome = await options.executor.execute(
+      {
+        runId: live.id,
+        stateId: attempt.stateId,
+        attempt: attempt.attempt,
+        idempotencyKey: attempt.idempotencyKey,
+        action: attempt.action,
+        params: attempt.params,
+        timeoutMs: attempt.timeoutMs,
+        deadline: this.deadline,
+        ...(traceparent === undefined ? {} : { traceparent }),
+      },
+      this.controller.signal,
+    );
+    if (!outcome.ok) return outcome;
+    const output = checkPayload(outcome.output, options.limits, `the output of ${attempt.stateId}`);
+    return output.ok
+      ? outcome
+      : { ok: false, error: { name: "PayloadLimitExceeded", message: output.reason, fatal: false } };
+  }
+
+  private triggerOf(outcome: AttemptOutcome): Trigger {
+    const { id } = this.attempt;
+    return outcome.ok
+      ? { type: "attemptSucceeded", attemptId: id, output: outcome.output, durationMs: this.durationMs() }
+      : {
+          type: "attemptFailed",
+          attemptId: id,
+          error: { error: outcome.error.name, message: outcome.error.message },
+          fatal: outcome.error.fatal,
+          durationMs: this.durationMs(),
+        };
   }
 }

@@ -32,7 +32,9 @@ export function createInProcessExecutor(options: InProcessExecutorOptions): Atte
         };
       }
       try {
-        const output = await invokeAction(action, request.params, actionContext(request, signal, options));
+        // The handler gets its own copy: what it does to its params never reaches the run's snapshot.
+        const params = typeof request.params === "object" ? structuredClone(request.params) : request.params;
+        const output = await invokeAction(action, params, actionContext(request, signal, options));
         return { ok: true, output: toJson(output) };
       } catch (error) {
         return { ok: false, error: toAttemptError(error, (failure) => failure instanceof FatalError) };
