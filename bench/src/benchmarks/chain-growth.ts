@@ -1,24 +1,69 @@
 import { join } from "node:path";
+import type { Definition } from "@sagaflow/shared";
 import { openSqliteStore } from "../engine";
 import { averageShape, meterCommits } from "../harness/commit-meter";
 import { newEngine, runToEnd } from "../harness/engine-runs";
-import { rawCommitTime } from "../harness/raw-sqlite";
+import { type CommitShape, rawCommitTime } from "../harness/raw-sqlite";
 import { formatCount, perSecond, timed } from "../harness/stats";
 import { chainWorkflow } from "../harness/workflows";
 import { type BenchContext, type Benchmark, compared, type Figure } from "../types";
 
 /**
- * A linear workflow of N distinct states (not a loop): the snapshot keeps an entry per state (`steps`,
- * `stateRuns`), so each commit writes more than the one before. Measured at two sizes to show how the
- * cost of a step grows with the length of the definition; baseline: raw commits of the same sizes.
+ * Does a step cost more the bigger the run already is? Two workloads at two sizes, 10× apart:
+ * - a chain of N distinct task states (not a loop): the snapshot keeps an entry per state (`steps`,
+ *   `stateRuns`, the scope's `visits`);
+ * - a map over N items, one task per iteration (maxConcurrency 1): the snapshot keeps every item and every
+ *   iteration's result.
+ * The figure of the issue is the cost per step at the larger size ÷ at the smaller (target ≤ 1.5). The
+ * same-run baseline is raw better-sqlite3 making the same number of commits, each of the smaller run's
+ * average size: what the steps would cost if nothing grew.
  */
 
-async function chainRun(context: BenchContext, tasks: number) {
+/** `items` iterations of one `transform` task, one at a time. */
+function mapWorkflow(items: number): Definition {
+  return {
+    name: `bench-map-${items}`,
+    startAt: "each",
+    states: {
+      each: {
+        type: "map",
+        items: `{% [1..${items}] %}`,
+        iterator: {
+          startAt: "work",
+          states: {
+            work: {
+              type: "task",
+              action: "transform",
+              params: { value: "{% $item %}" },
+              idempotent: true,
+              end: true,
+            },
+          },
+        },
+        end: true,
+      },
+    },
+  } as Definition;
+}
+
+interface Workload {
+  id: "chain" | "map";
+  what: string;
+  unit: string;
+  definition(size: number): Definition;
+}
+
+const workloads: Workload[] = [
+  { id: "chain", what: "one run through {n} distinct states", unit: "steps/s", definition: chainWorkflow },
+  { id: "map", what: "one map over {n} items, one task each", unit: "items/s", definition: mapWorkflow },
+];
+
+async function timedRun(context: BenchContext, definition: Definition) {
   const store = openSqliteStore(join(context.tempDir(), "engine.db"), { synchronous: "NORMAL" });
   const engine = newEngine(store);
   const meter = meterCommits(store);
   try {
-    const { ms } = await timed(() => runToEnd(engine, chainWorkflow(tasks)));
+    const { ms } = await timed(() => runToEnd(engine, definition));
     return { ms, commits: meter.commits };
   } finally {
     await engine.close();
@@ -26,12 +71,13 @@ async function chainRun(context: BenchContext, tasks: number) {
   }
 }
 
-async function chainShape(context: BenchContext, tasks: number) {
+/** The commits of an untimed run, with sizes (the stringify per commit would distort a timed one). */
+async function shapeOf(context: BenchContext, definition: Definition): Promise<CommitShape> {
   const store = openSqliteStore(join(context.tempDir(), "shape.db"), { synchronous: "NORMAL" });
   const engine = newEngine(store);
   const meter = meterCommits(store, { sizes: true });
   try {
-    await runToEnd(engine, chainWorkflow(tasks));
+    await runToEnd(engine, definition);
     return averageShape(meter, 1);
   } finally {
     await engine.close();
@@ -39,49 +85,60 @@ async function chainShape(context: BenchContext, tasks: number) {
   }
 }
 
+async function measure(context: BenchContext, workload: Workload, sizes: number[]): Promise<Figure[]> {
+  const [small] = sizes;
+  if (small === undefined) return [];
+  const shape = await shapeOf(context, workload.definition(small));
+  const figures: Figure[] = [];
+  const perStep: number[] = [];
+  for (const size of sizes) {
+    const engine = await timedRun(context, workload.definition(size));
+    const raw = rawCommitTime(join(context.tempDir(), "raw.db"), "NORMAL", {
+      ...shape,
+      commits: engine.commits,
+    });
+    perStep.push(engine.ms / size);
+    context.log(
+      `  ${workload.id} ${size}: engine ${Math.round(engine.ms)} ms, raw ${Math.round(raw.ms)} ms, ` +
+        `${engine.commits} commits`,
+    );
+    figures.push(
+      compared({
+        id: `chain.${workload.id}.${size}`,
+        label: `Durable ${workload.unit}, ${workload.what.replace("{n}", formatCount(size))}, NORMAL`,
+        value: perSecond(size, engine.ms),
+        unit: workload.unit,
+        baseline: {
+          label: `raw better-sqlite3, same commits, each the size of the ${formatCount(small)} run's`,
+          value: perSecond(size, raw.ms),
+          unit: workload.unit,
+        },
+        size: formatCount(size),
+        note: `${workload.id} ${formatCount(small)}: average commit ${Math.round(shape.snapshotBytes / 1024)} KB of snapshot handed to the store`,
+      }),
+    );
+  }
+  const first = perStep[0] ?? Number.NaN;
+  const last = perStep[perStep.length - 1] ?? Number.NaN;
+  figures.push({
+    id: `chain.${workload.id}.growth`,
+    label: `${workload.id === "chain" ? "Chain" : "Map"}: cost per step at the larger size ÷ at the smaller`,
+    value: last / first,
+    unit: "×",
+    ratio: null,
+    target: { text: "≤ 1.5 (cost per step independent of the run's size)", met: last / first <= 1.5 },
+    size: sizes.map(formatCount).join(" / "),
+  });
+  return figures;
+}
+
 export const chainGrowth: Benchmark = {
   name: "chain",
-  title: "Linear chains of distinct states",
+  title: "Cost per step as a run grows: chains of distinct states, maps over many items",
   async run(context) {
-    const sizes = context.scale === "tiny" ? [10, 20] : [500, 1_000];
+    const sizes = context.scale === "tiny" ? [10, 40] : [400, 4_000];
     const figures: Figure[] = [];
-    const perStep: number[] = [];
-    for (const tasks of sizes) {
-      const shape = await chainShape(context, tasks);
-      const engine = await chainRun(context, tasks);
-      const { ms: rawMs } = rawCommitTime(join(context.tempDir(), "raw.db"), "NORMAL", {
-        ...shape,
-        commits: engine.commits,
-      });
-      perStep.push(engine.ms / tasks);
-      context.log(`  ${tasks} states: engine ${Math.round(engine.ms)} ms, raw ${Math.round(rawMs)} ms`);
-      figures.push(
-        compared({
-          id: `chain.${tasks}`,
-          label: `Durable steps/s, one run through ${formatCount(tasks)} distinct states, NORMAL`,
-          value: perSecond(tasks, engine.ms),
-          unit: "steps/s",
-          baseline: {
-            label: "raw better-sqlite3, same commits and sizes",
-            value: perSecond(tasks, rawMs),
-            unit: "steps/s",
-          },
-          size: `${formatCount(tasks)} tasks`,
-          note: `average snapshot ${Math.round(shape.snapshotBytes / 1024)} KB per commit`,
-        }),
-      );
-    }
-    const first = perStep[0] ?? Number.NaN;
-    const last = perStep[perStep.length - 1] ?? Number.NaN;
-    figures.push({
-      id: "chain.growth",
-      label: "Chain: cost per step at the larger size ÷ at the smaller",
-      value: last / first,
-      unit: "×",
-      ratio: null,
-      target: { text: "≤ 1.5 (cost per step independent of length)", met: last / first <= 1.5 },
-      size: sizes.map(formatCount).join(" / "),
-    });
+    for (const workload of workloads) figures.push(...(await measure(context, workload, sizes)));
     return figures;
   },
 };
