@@ -58,9 +58,18 @@ export function createTravelController(options: {
       if (now && now.point?.seq !== now.seq && now.seq <= data.length) post({ type: "seek", seq: now.seq });
       return;
     }
-    const now = travel();
-    if (!now) return;
-    const { foldMs, type: _type, ...point } = data;
+    // Drawn once a frame at most: answers can come faster than the page paints while the slider is dragged.
+    latest = data;
+    if (drawFrame === null) drawFrame = requestAnimationFrame(draw);
+  };
+  let latest: Extract<FromWorker, { type: "point" }> | null = null;
+  let drawFrame: number | null = null;
+  const draw = () => {
+    drawFrame = null;
+    const answer = latest;
+    latest = null;
+    if (!answer || !travel()) return;
+    const { foldMs, type: _type, ...point } = answer;
     overlay.setState(deriveOverlay(point.model, options.edges(), overlay.getState()));
     patch({ point, foldMs });
   };
@@ -186,6 +195,7 @@ export function createTravelController(options: {
     },
     dispose() {
       stopPlaying();
+      if (drawFrame !== null) cancelAnimationFrame(drawFrame);
       worker?.terminate();
       worker = undefined;
     },

@@ -14,7 +14,7 @@ import { createRunModel, foldIntoRunModel, type RunHistoryEvent, type RunModel }
  */
 
 export const CHECKPOINT_EVERY = 1000;
-export const KEEP_PER_STATE = 300;
+export const KEEP_PER_STATE = 100;
 
 export interface TravelPoint {
   seq: number;
