@@ -1,5 +1,6 @@
 import { browser } from "./benchmarks/browser";
 import { chainGrowth } from "./benchmarks/chain-growth";
+import { cliStartup } from "./benchmarks/cli-startup";
 import { historyVerify } from "./benchmarks/history-verify";
 import { isolation } from "./benchmarks/isolation";
 import { latency } from "./benchmarks/latency";
@@ -30,4 +31,5 @@ export const registry: readonly Benchmark[] = [
   runsList,
   isolation,
   postgres,
+  cliStartup,
 ];
