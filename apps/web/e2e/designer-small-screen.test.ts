@@ -50,7 +50,8 @@ describe("a small screen", () => {
     await page.locator("[data-testid=inspector-toggle]").click();
     expect(await page.locator("[data-testid=inspector]").count()).toBe(0);
     const wider = await page.locator("[data-testid=canvas]").boundingBox();
-    expect(wider?.width ?? 0).toBeGreaterThan((canvas?.width ?? 0) + 250);
+    // The JSON view, squeezed while both were open, takes back part of the room.
+    expect(wider?.width ?? 0).toBeGreaterThan((canvas?.width ?? 0) + 200);
     await page.locator("[data-testid=inspector-toggle]").click();
     await page.locator("[data-testid=inspector]").waitFor();
     expect(pageErrors).toEqual([]);

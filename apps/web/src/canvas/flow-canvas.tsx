@@ -7,7 +7,6 @@ import {
   Controls,
   type FinalConnectionState,
   type FitViewOptions,
-  MiniMap,
   ReactFlow,
   type ReactFlowInstance,
   useReactFlow,
@@ -17,6 +16,7 @@ import { useTheme } from "../lib/theme";
 import { edgeTypes } from "./edges";
 import { EdgeMarkers } from "./edges/edge-markers";
 import { useNodesWithHandles } from "./hooks/use-nodes-with-handles";
+import { CanvasMiniMap } from "./minimap/canvas-minimap";
 import { nodeTypes } from "./nodes";
 import { DRAG_MIME } from "./panels/palette";
 import { StatePicker } from "./panels/state-picker";
@@ -26,19 +26,6 @@ import { absolutePosition, withDescendants } from "./utils/graph-ops";
 import { nodeSize, STATE_HEIGHT, STATE_WIDTH } from "./utils/node-size";
 import { readableViewport } from "./utils/readable-viewport";
 
-const MINIMAP_COLORS: Record<string, string> = {
-  task: "#6366f1",
-  compensation: "#8b5cf6",
-  choice: "#f59e0b",
-  parallel: "#99f6e4",
-  map: "#bae6fd",
-  wait: "#64748b",
-  signal: "#f97316",
-  succeed: "#10b981",
-  fail: "#f43f5e",
-  branch: "#f0fdfa",
-};
-const minimapColor = (node: FlowNode) => MINIMAP_COLORS[node.type ?? ""] ?? "#cbd5e1";
 /** Hidden = not rendered yet (only visible nodes render): fit them too, by their declared size. */
 /** The bottom keeps clear of the minimap and the zoom controls, so neither covers a state after a fit. */
 const FIT_VIEW_OPTIONS: FitViewOptions<FlowNode> = {
@@ -47,9 +34,9 @@ const FIT_VIEW_OPTIONS: FitViewOptions<FlowNode> = {
   includeHiddenNodes: true,
 };
 const PRO_OPTIONS = { hideAttribution: true };
-const MINIMAP_STYLE = { width: 168, height: 112 };
-const DELETE_KEYS = null;
-const MINIMAP_LIMIT = 2000; // the shortcut hook owns Delete/Backspace
+const DELETE_KEYS = null; // the shortcut hook owns Delete/Backspace
+/** Thousands of SVG shapes redrawn on every pan cost more than an overview that small can show. */
+const MINIMAP_LIMIT = 2000;
 
 /**
  * The canvas both modes share. Design mode edits through the editor store; run mode loads the same
@@ -252,19 +239,7 @@ export const FlowCanvas = memo(function FlowCanvas({
         className="bg-slate-50"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--color-slate-300)" />
-        {/* Thousands of SVG shapes redrawn on every pan cost more than an overview that small can show. */}
-        {nodes.length <= MINIMAP_LIMIT && (
-          <MiniMap<FlowNode>
-            pannable
-            style={MINIMAP_STYLE}
-            zoomable
-            nodeColor={minimapColor}
-            nodeStrokeWidth={0}
-            maskColor="color-mix(in oklab, var(--color-slate-100) 70%, transparent)"
-            // Below 1280 px the canvas is too narrow for both: the zoom controls stay, the overview goes.
-            className="!rounded-xl !border !border-slate-200 !shadow-sm max-xl:!hidden"
-          />
-        )}
+        {nodes.length <= MINIMAP_LIMIT && <CanvasMiniMap />}
         <Controls
           showInteractive={false}
           fitViewOptions={FIT_VIEW_OPTIONS}

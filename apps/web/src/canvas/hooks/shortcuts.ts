@@ -15,6 +15,7 @@ export type ShortcutAction =
   | "toggleJson"
   | "help"
   | "search"
+  | "addAfter"
   | "escape";
 
 export interface Shortcut {
@@ -54,6 +55,11 @@ export const SHORTCUTS: Shortcut[] = [
     action: "search",
     keys: [{ key: "k", mod: true }, { key: "/" }],
     label: "Find a state by id or action, and jump to it",
+  },
+  {
+    action: "addAfter",
+    keys: [{ key: "a" }],
+    label: "Add a state after the selected one (arrows and Enter pick it)",
   },
   { action: "escape", keys: [{ key: "Escape" }], label: "Close overlays, clear the selection" },
 ];

@@ -1,20 +1,23 @@
 import { type KeyboardEvent, type PointerEvent, type ReactNode, useCallback, useRef, useState } from "react";
 import { clampSize, type PanelBounds, sizeForKey, storedSize, storeSize } from "./panel-size";
 
+/** The least a panel keeps when the window is too small for it and the canvas. */
+const SHRUNK = 180;
+
 const storage = (): Storage | undefined => (typeof window === "undefined" ? undefined : window.localStorage);
 
 /**
  * A side or bottom panel whose size the user sets by dragging its edge, or from the keyboard on that
  * edge (a focusable separator, as in the WAI-ARIA window splitter pattern: arrows, Shift for bigger
  * steps, Home/End, double-click or Enter for the initial size). The size is remembered per panel.
- * `viewportShare` caps it on small screens so the canvas always keeps room.
+ * The panel may shrink below it when the window is too small: the canvas beside it keeps a minimum size
+ * (see the editor's layout), and panels give up room in proportion to their size.
  */
 export function ResizablePanel({
   id,
   label,
   edge,
   bounds,
-  viewportShare,
   className = "",
   children,
 }: {
@@ -24,7 +27,6 @@ export function ResizablePanel({
   /** The edge that is dragged: left for a right-hand panel, top for a bottom one. */
   edge: "left" | "top";
   bounds: PanelBounds;
-  viewportShare: number;
   className?: string;
   children: ReactNode;
 }) {
@@ -77,13 +79,16 @@ export function ResizablePanel({
     commit(next);
   };
 
-  const cap = `${Math.round(viewportShare * 100)}${horizontal ? "vw" : "vh"}`;
   return (
     <div
       ref={panel}
       id={`panel-${id}`}
-      className={`relative flex shrink-0 ${horizontal ? "h-full" : "min-h-0 w-full flex-col"} ${className}`}
-      style={horizontal ? { width: `min(${size}px, ${cap})` } : { height: `min(${size}px, ${cap})` }}
+      className={`relative flex shrink ${horizontal ? "h-full" : "w-full flex-col"} ${className}`}
+      style={
+        horizontal
+          ? { width: size, minWidth: Math.min(bounds.min, SHRUNK) }
+          : { height: size, minHeight: Math.min(bounds.min, SHRUNK) }
+      }
     >
       {/* biome-ignore lint/a11y/useSemanticElements: <hr> cannot be focused or dragged; this is the ARIA window splitter */}
       <div

@@ -1,19 +1,10 @@
 import type { State } from "@sagaflow/shared";
+import { EXITS } from "../nodes/handle-placement";
 import type { EdgeKind, FlowNode, StateNode } from "../types";
 import { isStateNode } from "../types";
 
 /** The source handles each state type offers; the handle a user drags from decides the edge's kind. */
-export const SOURCE_HANDLES: Record<string, readonly EdgeKind[]> = {
-  task: ["next", "catch", "compensation"],
-  parallel: ["next", "catch"],
-  map: ["next", "catch"],
-  choice: ["choice", "otherwise"],
-  wait: ["next"],
-  signal: ["next", "timeout"],
-  succeed: [],
-  fail: [],
-  compensation: [],
-};
+export const SOURCE_HANDLES: Record<string, readonly EdgeKind[]> = EXITS;
 
 export type ConnectionVerdict = { ok: true; state: State } | { ok: false; hint: string };
 

@@ -3,6 +3,7 @@ import { useReactFlow, useUpdateNodeInternals } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
 import { useShortcuts } from "../../canvas/hooks/use-shortcuts";
+import { AddAfterPicker, addAfterAnchor } from "../../canvas/panels/add-after-picker";
 import { HelpOverlay } from "../../canvas/panels/help-overlay";
 import { Inspector, selectedStateId } from "../../canvas/panels/inspector";
 import { JsonView } from "../../canvas/panels/json-view";
@@ -46,6 +47,7 @@ export function EditorWorkspace({
   const [showProblems, setShowProblems] = useState(true);
   const [showHelp, setShowHelp] = useState(false);
   const [showSearch, setShowSearch] = useState(false);
+  const [adding, setAdding] = useState<{ id: string; exit: string }>();
   const [showInspector, setShowInspector] = useState(true);
   const [simulating, setSimulating] = useSimulateMode();
   const [saving, setSaving] = useState(false);
@@ -193,6 +195,11 @@ export function EditorWorkspace({
     toggleJson: () => setShowJson((v) => !v),
     help: () => setShowHelp((v) => !v),
     search: () => setShowSearch(true),
+    addAfter: () => {
+      const anchor = addAfterAnchor(store.getState().nodes);
+      if ("hint" in anchor) store.getState().showHint(anchor.hint);
+      else if (!store.getState().readOnly) setAdding(anchor);
+    },
     escape: () => {
       if (showHelp) setShowHelp(false);
       else if (showSearch) setShowSearch(false);
@@ -224,9 +231,20 @@ export function EditorWorkspace({
       />
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addByClick} />
-        <div className="relative flex min-w-0 flex-1 flex-col">
+        <div className="relative flex min-w-[300px] flex-1 flex-col">
           {showSearch && <StateSearch onPick={focusState} onClose={() => setShowSearch(false)} />}
-          <div className="min-h-0 flex-1">
+          {adding && (
+            <AddAfterPicker
+              anchor={adding.id}
+              exit={adding.exit}
+              onPick={(type) => {
+                setAdding(undefined);
+                addByClick(type);
+              }}
+              onClose={() => setAdding(undefined)}
+            />
+          )}
+          <div className="min-h-[160px] flex-1">
             <SimulateCanvas active={simulating} />
           </div>
           {showProblems && (
@@ -256,7 +274,7 @@ export function EditorWorkspace({
 }
 
 const FIT = { padding: 0.15, maxZoom: 1.1, includeHiddenNodes: true };
-/** Panel sizes in px; on small screens each stays within a share of the window, so the canvas keeps room. */
-const INSPECTOR_SIZE = { bounds: { min: 260, max: 720, initial: 340 }, viewportShare: 0.3 };
-const JSON_SIZE = { bounds: { min: 260, max: 900, initial: 420 }, viewportShare: 0.34 };
-const PROBLEMS_SIZE = { bounds: { min: 72, max: 600, initial: 150 }, viewportShare: 0.4 };
+/** Panel sizes in px; on a small screen the panels shrink so the canvas keeps its minimum. */
+const INSPECTOR_SIZE = { bounds: { min: 260, max: 720, initial: 340 } };
+const JSON_SIZE = { bounds: { min: 260, max: 900, initial: 420 } };
+const PROBLEMS_SIZE = { bounds: { min: 72, max: 600, initial: 150 } };
