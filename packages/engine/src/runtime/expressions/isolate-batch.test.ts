@@ -90,7 +90,10 @@ describe("a state's expressions in one batch", () => {
   it("a memory bomb in a batch fails its own expression, and the sandbox goes on", async () => {
     const expressions = ["$string(1)", "$length($pad('x', 300000000))"];
     const outcomes = plain(await sandbox.evaluateBatch(expressions, bindings, "error"));
-    expect(outcomes[0]).toEqual({ ok: true, value: "1" });
+    // Cut by the isolate's clock rather than its heap (a loaded machine), the values before the cut one
+    // are not known (null): a batch's caller reads only up to its first error.
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[0]).toMatchObject({ ok: true });
     expect(outcomes[1]).toMatchObject({
       ok: false,
       error: expect.stringMatching(/64 MB|time limit|payload/),
