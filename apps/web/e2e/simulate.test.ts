@@ -6,8 +6,9 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./support/axe";
+import { bigDefinition } from "./support/big-definition";
 import { collectPageErrors, launchBrowser } from "./support/browser";
-import { startRun, waitForRunStatus } from "./support/run-view";
+import { callApi, startRun, waitForRunStatus } from "./support/run-view";
 import { type RunningServer, startServer } from "./support/server";
 
 /**
@@ -251,6 +252,44 @@ describe("Simulate mode", () => {
     expect(await page.locator("[data-testid=sim-budget-paths] li[data-exceeds]").count()).toBe(0);
     expect(writes).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("keeps the page responsive while a big workflow's failure table is computed, and says how far it got", async () => {
+    // Laid out in a grid beforehand: the test is about the failure table, not the auto-layout.
+    const drawn = bigDefinition(300);
+    const layout = Object.fromEntries(
+      Object.keys(drawn.states).map((id, i) => [id, { x: (i % 20) * 300, y: Math.floor(i / 20) * 160 }]),
+    );
+    const big = { ...drawn, name: "big-saga", layout };
+    await callApi(server.url, "definitions.save", { definition: big }, "mutation");
+    // A page of its own: the one above holds unsaved edits (its leave guard would keep it there).
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const pageErrors = collectPageErrors(page);
+    await page.goto(`${server.url}/#/workflows/big-saga`);
+    await page.locator("[data-state-id=step_0]").waitFor({ timeout: 60_000 });
+    await page.locator("[data-testid=simulate]").click();
+    await page.locator("[data-testid=sim-tab-failures]").click();
+    const progress = page.locator("[data-testid=sim-failures-progress]");
+    await expect
+      .poll(() => progress.textContent(), { timeout: 30_000 })
+      .toMatch(/^Simulated \d+ of \d+ tasks/);
+    // One simulation per task runs in a worker: the page still draws frames meanwhile.
+    const frameWaits: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      frameWaits.push(
+        (await page.evaluate(
+          "new Promise((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); })",
+        )) as number,
+      );
+    }
+    expect(Math.max(...frameWaits)).toBeLessThan(250);
+    expect(await progress.count()).toBe(1); // still computing
+    // Leaving Simulate mode stops the worker; the designer is editable again.
+    await page.locator("[data-testid=simulate]").click();
+    await page.locator("[data-testid=inspector]").waitFor();
+    expect(pageErrors).toEqual([]);
+    await context.close();
   });
 
   it.each(["light", "dark"] as const)(

@@ -1,8 +1,5 @@
-import { useMemo } from "react";
-import { useEditor, useEditorStore } from "../../../canvas/store/editor-context";
-import { graphToDefinition } from "../../../canvas/utils/graph-to-definition";
 import { formatDuration } from "../../../run/ui/status";
-import { budgetOf, checkDefinition } from "./run-simulation";
+import { useBudget } from "./use-budget";
 
 const formatMs = (ms: number) => (Number.isFinite(ms) ? formatDuration(ms) : "unbounded");
 
@@ -12,15 +9,14 @@ const formatMs = (ms: number) => (Number.isFinite(ms) ? formatDuration(ms) : "un
  * when it exceeds the workflow's deadline.
  */
 export function BudgetView() {
-  const store = useEditorStore();
-  const revision = useEditor((s) => s.revision);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: revision is the trigger
-  const budget = useMemo(() => {
-    const { nodes, meta } = store.getState();
-    const checked = checkDefinition(graphToDefinition(nodes, meta), undefined);
-    return checked.ok ? { ok: true as const, value: budgetOf(checked.value) } : checked;
-  }, [store, revision]);
-
+  const budget = useBudget();
+  if (!budget) {
+    return (
+      <section className="px-4 py-3 text-[12px] text-slate-500" data-testid="sim-budget-busy">
+        Computing the budget…
+      </section>
+    );
+  }
   if (!budget.ok) {
     return (
       <section className="px-4 py-3" data-testid="sim-budget">

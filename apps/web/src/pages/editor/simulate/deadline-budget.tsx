@@ -1,27 +1,16 @@
-import { timeoutBudget } from "@sagaflow/engine/core";
-import { useMemo } from "react";
-import { useEditor, useEditorStore } from "../../../canvas/store/editor-context";
-import { graphToDefinition } from "../../../canvas/utils/graph-to-definition";
+import { useEditor } from "../../../canvas/store/editor-context";
 import { formatDuration } from "../../../run/ui/status";
+import { useBudget } from "./use-budget";
 
 /**
  * Under the workflow's deadline field: the worst case of its slowest path (the timeout budget), in amber
  * when it exceeds the deadline. Where the deadline is set, so the warning is seen without opening Simulate.
  */
 export function DeadlineBudget() {
-  const store = useEditorStore();
-  const revision = useEditor((s) => s.revision);
   const deadline = useEditor((s) => s.meta.timeout);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: revision is the trigger
-  const budget = useMemo(() => {
-    if (deadline === undefined) return undefined;
-    try {
-      const { nodes, meta } = store.getState();
-      return timeoutBudget(graphToDefinition(nodes, meta));
-    } catch {
-      return undefined; // a duration that does not parse yet: the validator says so
-    }
-  }, [store, revision, deadline]);
+  const checked = useBudget(deadline !== undefined);
+  // A definition that does not validate yet has no budget: the problems list says why.
+  const budget = checked?.ok ? checked.value : undefined;
   if (!budget || budget.deadlineMs === null) return null;
   const worst = Number.isFinite(budget.worstMs) ? formatDuration(budget.worstMs) : "unbounded";
   return budget.exceedsDeadline ? (

@@ -18,6 +18,7 @@ export function EachFailureTable({
   const sim = useSimulateStore();
   const failures = useSimulate((s) => s.failures);
   const busy = useSimulate((s) => s.failuresBusy);
+  const progress = useSimulate((s) => s.failuresProgress);
   const run = () => {
     if (catalog) void sim.eachFailure({ catalog, input });
   };
@@ -51,6 +52,11 @@ export function EachFailureTable({
         </button>
       </div>
       {!catalog && <p className="text-[12px] text-slate-500">Loading the action catalog…</p>}
+      {busy && (
+        <p className="text-[12px] text-slate-500" data-testid="sim-failures-progress" role="status">
+          {progress ? `Simulated ${progress.done} of ${progress.total} tasks…` : "Simulating each task…"}
+        </p>
+      )}
       {failures && "problems" in failures && (
         <ul className="space-y-1 rounded-lg bg-rose-50 px-3 py-2 text-[12px] text-rose-700">
           {failures.problems.map((problem) => (

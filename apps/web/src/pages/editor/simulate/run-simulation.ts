@@ -3,6 +3,7 @@ import validator from "@rjsf/validator-ajv8";
 import {
   checkOutcomes,
   createJsonataEvaluator,
+  type EachFailureOptions,
   type FailureReport,
   type SimulatedOutcomes,
   type SimulationResult,
@@ -92,6 +93,7 @@ export async function runEachFailure(options: {
   definition: Definition;
   input: JsonValue;
   catalog: ActionCatalog;
+  onReport?: EachFailureOptions["onReport"];
 }): Promise<Checked<FailureReport[]>> {
   try {
     const value = await simulateEachFailure({
@@ -101,6 +103,7 @@ export async function runEachFailure(options: {
       actions: simulatedBuiltins(),
       evaluate,
       maxDecisions: MAX_DECISIONS,
+      ...(options.onReport ? { onReport: options.onReport } : {}),
     });
     return { ok: true, value };
   } catch (error) {

@@ -4,6 +4,7 @@ import { builtinCatalog } from "@sagaflow/engine";
 import type { Definition } from "@sagaflow/shared";
 import { describe, expect, it, vi } from "vitest";
 import { createEditorStore } from "../../../canvas/store/editor-store";
+import { isStateNode } from "../../../canvas/types";
 import { definitionToGraph } from "../../../canvas/utils/definition-to-graph";
 import { createSimulateStore } from "./simulate-store";
 
@@ -23,10 +24,11 @@ describe("the Simulate store", () => {
     const { editor, sim } = stores();
     // An edit nobody saved: ship_order now catches every error and ends the run well.
     const ship = editor.getState().nodes.find((n) => n.id === "ship_order");
-    if (ship?.type !== "task") throw new Error("no ship_order");
+    const state = ship && isStateNode(ship) ? ship.data.state : undefined;
+    if (state?.type !== "task") throw new Error("no ship_order task");
     editor
       .getState()
-      .updateState("ship_order", { ...ship.data.state, catch: [{ errors: ["*"], next: "order_completed" }] });
+      .updateState("ship_order", { ...state, catch: [{ errors: ["*"], next: "order_completed" }] });
     sim.setOutcome("ship_order", { fail: "ShippingUnavailable" });
     await sim.simulate({ catalog: builtinCatalog(), input, animate: false });
     expect(sim.getState().problems).toEqual([]);

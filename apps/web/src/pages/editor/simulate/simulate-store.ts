@@ -12,15 +12,10 @@ import type { EditorStore } from "../../../canvas/store/editor-store";
 import { createRunOverlayStore, type RunOverlayStore } from "../../../canvas/store/run-overlay";
 import { graphToDefinition } from "../../../canvas/utils/graph-to-definition";
 import type { RunModel } from "../../../run/model/run-model";
+import type { Progress } from "./analysis-job";
+import { AnalysisCanceled, AnalysisWorker } from "./in-analysis-worker";
 import { type Playback, play } from "./playback";
-import {
-  asRunEvents,
-  checkDefinition,
-  checkInput,
-  outcomesFor,
-  runEachFailure,
-  runSimulation,
-} from "./run-simulation";
+import { asRunEvents, checkDefinition, checkInput, outcomesFor, runSimulation } from "./run-simulation";
 
 /**
  * Simulate mode's state: the outcome picked for each state, the input, and the latest simulation (its
@@ -48,6 +43,8 @@ export interface SimulateState {
   frame: number;
   failures: { reports: FailureReport[] } | { problems: string[] } | null;
   failuresBusy: boolean;
+  /** How far the each-failure table got (tasks simulated of all). */
+  failuresProgress: Progress | null;
 }
 
 export interface SimulateStore extends StoreApi<SimulateState> {
@@ -61,8 +58,10 @@ export interface SimulateStore extends StoreApi<SimulateState> {
   /** Draws the end of the playback at once. */
   skip(): void;
   eachFailure(options: { catalog: ActionCatalog; input: JsonValue | undefined }): Promise<void>;
-  /** Clears the canvas overlay (leaving Simulate mode). */
+  /** Clears the simulated run from the canvas. */
   clear(): void;
+  /** Leaving Simulate mode: clears the canvas and stops the each-failure table's worker. */
+  leave(): void;
   overlay: RunOverlayStore;
 }
 
@@ -80,9 +79,11 @@ export function createSimulateStore(editor: EditorStore): SimulateStore {
     frame: 0,
     failures: null,
     failuresBusy: false,
+    failuresProgress: null,
   }));
   const overlay = createRunOverlayStore();
   let playback: Playback | undefined;
+  const failuresWorker = new AnalysisWorker();
   /** Bumped by every simulation and clear: a simulation that finishes after a newer one is dropped. */
   let generation = 0;
 
@@ -102,6 +103,11 @@ export function createSimulateStore(editor: EditorStore): SimulateStore {
   return Object.assign(store, {
     overlay,
     clear,
+    leave() {
+      clear();
+      failuresWorker.cancel();
+      store.setState({ failuresBusy: false, failuresProgress: null });
+    },
     setOutcome(stateId: string, outcome: SimulatedOutcome | undefined) {
       const outcomes = { ...store.getState().outcomes };
       if (outcome === undefined) delete outcomes[stateId];
@@ -161,16 +167,27 @@ export function createSimulateStore(editor: EditorStore): SimulateStore {
         store.setState({ failures: { problems: definition.problems } });
         return;
       }
-      store.setState({ failuresBusy: true });
-      const reports = await runEachFailure({
-        definition: definition.value,
-        input: options.input ?? {},
-        catalog: options.catalog,
-      });
-      store.setState({
-        failuresBusy: false,
-        failures: reports.ok ? { reports: reports.value } : { problems: reports.problems },
-      });
+      store.setState({ failuresBusy: true, failuresProgress: null });
+      try {
+        const reports = await failuresWorker.run(
+          {
+            type: "eachFailure",
+            definition: definition.value,
+            input: options.input ?? {},
+            catalog: options.catalog,
+          },
+          (progress) => store.setState({ failuresProgress: progress }),
+        );
+        store.setState({
+          failuresBusy: false,
+          failuresProgress: null,
+          failures: reports.ok ? { reports: reports.value } : { problems: reports.problems },
+        });
+      } catch (error) {
+        if (error instanceof AnalysisCanceled) return; // a newer table, or Simulate mode left
+        const message = error instanceof Error ? error.message : String(error);
+        store.setState({ failuresBusy: false, failuresProgress: null, failures: { problems: [message] } });
+      }
     },
   });
 }

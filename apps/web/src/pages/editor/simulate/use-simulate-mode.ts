@@ -18,7 +18,7 @@ export function useSimulateMode(): [boolean, (active: boolean) => void] {
     editor.setState({ readOnly: true });
     return () => {
       editor.setState({ readOnly: wasReadOnly });
-      sim.clear();
+      sim.leave();
     };
   }, [active, editor, sim]);
 
