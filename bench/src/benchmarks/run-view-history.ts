@@ -105,6 +105,9 @@ export const runViewHistory: Benchmark = {
       if ((await page.locator("[data-testid=tab-events]").textContent()) !== label)
         throw new Error(`the events tab does not say ${label}`);
 
+      // Scrolling is measured once the view has settled (live, its last page in), as a person would scroll.
+      await page.locator("[data-testid=connection][data-connection=live]").waitFor();
+      await page.waitForTimeout(500);
       const frames = await scrollFrames(page, context.scale === "tiny" ? 1_000 : 4_000);
       const rows = await page.locator("[data-testid=event-list] [data-seq]").count();
 
@@ -143,6 +146,7 @@ export const runViewHistory: Benchmark = {
           value: Math.max(0.5, scrollP95),
           unit: "ms",
           size,
+          note: `p50 ${percentile(frames, 50).toFixed(1)} ms over ${frames.length} frames, after the view settled (live, last page in)`,
           target: { text: "p95 under 50 ms (smooth)", met: scrollP95 < 50 },
         },
         {
@@ -166,6 +170,7 @@ export const runViewHistory: Benchmark = {
           value: Math.max(0.5, dragP95),
           unit: "ms",
           size: `${drag.length} frames`,
+          note: `p50 ${percentile(drag, 50).toFixed(1)} ms; the slider set once a frame, from the first event to the last`,
           target: { text: "p95 under 50 ms (responsive)", met: dragP95 < 50 },
         },
         {
