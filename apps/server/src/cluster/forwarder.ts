@@ -86,15 +86,21 @@ export class ClusterForwarder implements OperatorCalls {
       }
       const lease = await store.leaseOf(call.runId);
       const owner = lease?.owner;
-      if (!owner || owner === self || !lease.until || Date.parse(lease.until) <= Date.now()) continue;
       if (Date.now() >= deadline) break;
+      if (!owner || owner === self || !lease.until || Date.parse(lease.until) <= Date.now()) {
+        await sleep(20); // the lease changed hands meanwhile: claim it, or find its new owner
+        continue;
+      }
       if (owner !== silentOwner) {
         const answer = await this.forward(id, owner, call, Math.min(forwardTimeoutMs, deadline - Date.now()));
         if (answer?.ok) return;
         if (answer && answer.error.code !== "LEASE_HELD") throw rebuild(answer.error);
         // No answer: the owner is gone (or cut off). Only its lease's end lets anyone else drive the run.
         if (!answer) silentOwner = owner;
-        else continue; // the owner let the run go meanwhile: claim it or find the new owner
+        else {
+          await sleep(100); // the owner let the run go (or is closing): claim it, or find the new owner
+          continue;
+        }
       }
       await sleep(
         Math.max(50, Math.min(Date.parse(lease.until) - Date.now() + 50, deadline - Date.now(), 1000)),
@@ -150,7 +156,12 @@ export class ClusterForwarder implements OperatorCalls {
             : { ok: false, error: asData(error) },
       );
       this.answered.set(message.id, result);
-      setTimeout(() => this.answered.delete(message.id), REMEMBER_ANSWERS_MS).unref();
+      const forget = () => this.answered.delete(message.id);
+      setTimeout(forget, REMEMBER_ANSWERS_MS).unref();
+      // A refusal is not remembered: asked again, this instance may hold the run by then.
+      void result.then((answer) => {
+        if (!answer.ok && answer.error.code === "LEASE_HELD") forget();
+      });
     }
     await this.send({ kind: "answer", id: message.id, to: message.from, answer: await result });
   }
