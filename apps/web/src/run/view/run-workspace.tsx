@@ -110,21 +110,24 @@ function Tabs<T extends string>(props: {
   tabs: { value: T; label: string }[];
   extra?: ReactNode;
 }) {
+  // The tab list holds only tabs (ARIA); anything else in the row sits beside it.
   return (
-    <div className="flex h-9 shrink-0 items-end gap-1 border-slate-100 border-b px-3" role="tablist">
-      {props.tabs.map((tab) => (
-        <button
-          key={tab.value}
-          type="button"
-          role="tab"
-          aria-selected={props.value === tab.value}
-          data-testid={`tab-${tab.value}`}
-          onClick={() => props.onChange(tab.value)}
-          className={`-mb-px border-b-2 px-2.5 pb-2 font-medium text-[12px] ${props.value === tab.value ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-500 hover:text-slate-800"}`}
-        >
-          {tab.label}
-        </button>
-      ))}
+    <div className="flex h-9 shrink-0 items-end border-slate-100 border-b px-3">
+      <div className="flex items-end gap-1" role="tablist">
+        {props.tabs.map((tab) => (
+          <button
+            key={tab.value}
+            type="button"
+            role="tab"
+            aria-selected={props.value === tab.value}
+            data-testid={`tab-${tab.value}`}
+            onClick={() => props.onChange(tab.value)}
+            className={`-mb-px border-b-2 px-2.5 pb-2 font-medium text-[12px] ${props.value === tab.value ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-500 hover:text-slate-800"}`}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
       {props.extra}
     </div>
   );
