@@ -122,7 +122,14 @@ export const liveLatency: Benchmark = {
       await openRun(page, server.url, runId);
       await page.locator('[data-state-id="go"][data-run-phase="waiting"]').waitFor();
       // The run view opens at a readable zoom on the start; every node must be on screen to be measured
-      // (the canvas draws only the nodes on screen).
+      // (the canvas draws only the nodes on screen). Fit view fits the nodes drawn so far, so zoom out
+      // with the wheel first until the canvas has drawn them all.
+      const pane = await page.locator(".react-flow__pane").boundingBox();
+      if (pane) await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+      for (let turn = 0; turn < 10; turn++) {
+        await page.mouse.wheel(0, 400);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await page.locator(".react-flow__controls-fitview").click();
       await page.locator('[data-state-id="done"]').waitFor();
       await page.evaluate(`(() => {
