@@ -318,7 +318,11 @@ export class Engine {
     const suspended: string[] = [];
     for (const runId of await this.store.listUnfinishedRunIds()) {
       if (this.live.has(runId)) continue;
-      const live = await this.load(runId);
+      // An operator call's load of the same run may be shared: it throws where recovery skips.
+      const live = await this.load(runId).catch((error: unknown) => {
+        if (error instanceof LeaseHeldError) return undefined;
+        throw error;
+      });
       if (!live) continue;
       if (live.record.status === "suspended") suspended.push(runId);
       else continued.push(runId);
@@ -428,7 +432,11 @@ export class Engine {
   private async operate(runId: string, trigger: Trigger): Promise<void> {
     this.assertOpen();
     const live = this.live.get(runId) ?? (await this.load(runId, true));
-    if (!live) throw new RunNotFoundError(runId);
+    if (!live) {
+      // A load already under way for recovery (takeover) was shared, and it found the run held elsewhere.
+      if (await this.store.getRun(runId)) throw new LeaseHeldError(runId);
+      throw new RunNotFoundError(runId);
+    }
     await this.scheduler.enqueue(live, trigger);
   }
 
