@@ -2,8 +2,14 @@ import type { Trigger } from "../core/types";
 import type { Clock } from "./clock";
 import type { LiveRun } from "./live-run";
 
-/** Fairness: at most this many attempt results in a row are decided without letting I/O in. */
+/** Fairness: at most this many attempt results in a row are decided without letting I/O in… */
 const YIELD_EVERY = 32;
+/**
+ * …and for at most this long: each result's commit can hold the thread for a synchronous fsync (SQLite
+ * FULL), so 32 in a row held the API: runs.list p95 next to a 10,000-step run was 1.7–12× its idle p95
+ * (87–533 ms). With this bound it measured 0.4–1.5× idle (bench `isolation`, issue 12; 20 ms: 1.0×).
+ */
+const YIELD_AFTER_MS = 5;
 
 export interface SchedulerParts {
   clock: Clock;
@@ -21,8 +27,9 @@ export class Scheduler {
   activity = 0;
   /** Attempt results waiting for the next macrotask (see settleSoon). */
   private settled: [LiveRun, Trigger][] = [];
-  /** Results that went on without a macrotask since the last one. */
+  /** Results that went on without a macrotask since the last one, and when that macrotask was. */
   private sinceYield = 0;
+  private lastYieldAt = performance.now();
 
   constructor(private readonly parts: SchedulerParts) {}
 
@@ -36,12 +43,13 @@ export class Scheduler {
 
   /**
    * Fairness: an action that settles at once (transform, log) chains the next step as a microtask, and a
-   * run of 10,000 quick steps would never let the HTTP server or a timer have a turn. So every
-   * YIELD_EVERY-th result in a row is handed to decide one macrotask later, together with every result of
-   * that turn (their commits still share one transaction: group commit).
+   * run of 10,000 quick steps would never let the HTTP server or a timer have a turn. So a result that
+   * comes YIELD_EVERY results or YIELD_AFTER_MS after the last macrotask is handed to decide one macrotask
+   * later, together with every result of that turn (their commits still share one transaction).
    */
   settleSoon(live: LiveRun, trigger: Trigger): void {
-    if (this.settled.length === 0 && this.sinceYield < YIELD_EVERY) {
+    const inTurn = this.sinceYield < YIELD_EVERY && performance.now() - this.lastYieldAt < YIELD_AFTER_MS;
+    if (this.settled.length === 0 && inTurn) {
       this.sinceYield += 1;
       this.enqueue(live, trigger).catch(() => {});
       return;
@@ -50,6 +58,7 @@ export class Scheduler {
     if (this.settled.length > 1) return;
     setImmediate(() => {
       this.sinceYield = 0;
+      this.lastYieldAt = performance.now();
       this.flushSettled();
     });
   }
