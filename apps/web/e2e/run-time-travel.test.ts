@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -54,6 +55,17 @@ async function historyOf(runId: string): Promise<StoredEvent[]> {
   return page.events;
 }
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical findings inside one element of the page. */
+async function axeFindings(target: Page, selector: string): Promise<string[]> {
+  await target.addScriptTag({ content: axeSource });
+  return (await target.evaluate(`(async () => {
+    const { violations } = await window.axe.run(document.querySelector(${JSON.stringify(selector)}));
+    return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id + ": " + v.help);
+  })()`)) as string[];
+}
+
 /** Moves the slider to `seq` and waits until the canvas shows the run as of that event. */
 async function scrubTo(target: Page, seq: number) {
   await target.locator("[data-testid=travel-slider]").fill(String(seq));
@@ -105,6 +117,7 @@ describe("time travel", () => {
       "Current State: ship_order (running, attempt 1)",
     );
     await page.locator("[data-testid=tab-step]").click();
+    expect(await axeFindings(page, "[data-testid=scrubber]")).toEqual([]);
 
     // Further back, with the keyboard: charge_payment's first attempt had just failed and is retried.
     await page.locator("[data-testid=travel-slider]").focus();
