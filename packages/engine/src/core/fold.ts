@@ -1,19 +1,33 @@
-import type {
-  AttemptProgress,
-  InFlightAttempt,
-  JsonValue,
-  RunEvent,
-  RunEventOf,
-  RunSnapshot,
-  ScopeSnapshot,
-  StateRunInfo,
-  StateRunStatus,
-} from "@sagaflow/shared";
+import type { RunEvent, RunSnapshot } from "@sagaflow/shared";
 import { assertNever } from "./assert-never";
 import { cloneSnapshot } from "./clone-snapshot";
 import { awaitingCanceled, cancelSettled } from "./draining";
-import { attemptId, compensationKey, idempotencyKey, isInsideScope, signalTimerId } from "./names";
+import {
+  beginAttempt,
+  completeState,
+  crashesBefore,
+  endStateRun,
+  iterationOf,
+  newProgress,
+  newScope,
+  popCompensation,
+  scopeOf,
+  startSnapshot,
+  stateRun,
+} from "./fold-records";
+import {
+  dropChildren,
+  dropScope,
+  haltScope,
+  markScope,
+  refreshActiveStatus,
+  removeInFlightOf,
+  reviveScope,
+} from "./fold-scopes";
+import { attemptId, idempotencyKey, signalTimerId } from "./names";
 import { writeEntry } from "./shared-maps";
+
+export { newProgress } from "./fold-records";
 
 /**
  * The snapshot is the fold of the history: `fold(fold(undefined, e1), e2)…`. It needs no definition and no
@@ -529,256 +543,4 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
   }
   refreshActiveStatus(s);
   return s;
-}
-
-function startSnapshot(event: RunEventOf<"RunStarted">, at: string): RunSnapshot {
-  return {
-    runId: event.runId,
-    workflow: event.workflow,
-    version: event.version,
-    status: "running",
-    input: event.input,
-    output: null,
-    error: null,
-    startedAt: at,
-    endedAt: null,
-    deadlineAt: event.deadlineAt,
-    ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
-    steps: {},
-    scopes: { "": newScope("", null, null, at) },
-    inFlight: {},
-    timers: {},
-    awaiting: {},
-    bufferedSignals: [],
-    compensationStack: [],
-    compensation: null,
-    compensated: [],
-    stateRuns: {},
-    trail: [],
-    suspension: null,
-  };
-}
-
-/** The progress of a step once an attempt started; a recovered attempt is the same attempt, not a new one. */
-function beginAttempt(
-  progress: AttemptProgress | null | undefined,
-  attemptId: string,
-  event: { attempt: number; timeoutMs: number; recovered?: boolean },
-): AttemptProgress {
-  const next = progress ?? newProgress();
-  if (!event.recovered) {
-    next.attempt = event.attempt;
-    next.roundAttempts += 1;
-  }
-  next.inFlight = attemptId;
-  next.retryTimer = null;
-  next.timeoutMs = event.timeoutMs;
-  return next;
-}
-
-/**
- * A recovered re-run counts one more crash of its attempt, unless a graceful shutdown abandoned it before it
- * began (not a crash): the count recovery stops crash loops with.
- */
-function crashesBefore(
-  previous: InFlightAttempt | undefined,
-  event: { recovered?: boolean | undefined; afterRefusedCommit?: boolean | undefined },
-): number {
-  if (!event.recovered || !previous) return 0;
-  return (previous.crashes ?? 0) + (previous.abandoned || event.afterRefusedCommit ? 0 : 1);
-}
-
-export function newProgress(): AttemptProgress {
-  return {
-    attempt: 0,
-    roundAttempts: 0,
-    timeoutRetries: 0,
-    timeoutMs: 0,
-    inFlight: null,
-    retryTimer: null,
-    lastError: null,
-  };
-}
-
-function newScope(
-  id: string,
-  parent: string | null,
-  owner: ScopeSnapshot["owner"],
-  at: string,
-): ScopeSnapshot {
-  return {
-    id,
-    parent,
-    owner,
-    status: "running",
-    current: null,
-    visit: 0,
-    phase: "entered",
-    enteredAt: at,
-    visits: {},
-    output: null,
-    error: null,
-    task: null,
-    parallel: null,
-    map: null,
-  };
-}
-
-function scopeOf(s: RunSnapshot, id: string): ScopeSnapshot {
-  const scope = s.scopes[id];
-  if (!scope) throw new Error(`Run ${s.runId} has no scope "${id}"`);
-  return scope;
-}
-
-/** The state finished with `output` (undefined: it produces none, like `wait`, and passes the last one on). */
-function completeState(
-  s: RunSnapshot,
-  scope: ScopeSnapshot,
-  stateId: string,
-  output: JsonValue | undefined,
-  at: string,
-): void {
-  if (output !== undefined) {
-    writeEntry(s.steps, stateId, output);
-    scope.output = output;
-  }
-  scope.phase = "done";
-  endStateRun(s, stateId, "succeeded", at);
-}
-
-/**
- * The state's run record, to update: always a fresh copy put in the map, so a decision's working copy
- * (`cloneSnapshot`) shares the other states' records with its input instead of copying every one.
- */
-function stateRun(s: RunSnapshot, stateId: string, at: string): StateRunInfo {
-  const existing = s.stateRuns[stateId];
-  const run: StateRunInfo = existing
-    ? { ...existing }
-    : {
-        status: "running",
-        visits: 0,
-        attempts: 0,
-        firstStartedAt: at,
-        lastEndedAt: null,
-        lastError: null,
-        idempotencyKey: null,
-      };
-  writeEntry(s.stateRuns, stateId, run);
-  return run;
-}
-
-function endStateRun(s: RunSnapshot, stateId: string, status: StateRunStatus, at: string): StateRunInfo {
-  const run = stateRun(s, stateId, at);
-  run.status = status;
-  run.lastEndedAt = at;
-  return run;
-}
-
-/** `$item`/`$index` of the nearest enclosing iteration, for the compensation of a task inside a map. */
-function iterationOf(s: RunSnapshot, scope: ScopeSnapshot): { item?: JsonValue; index?: number } {
-  for (let current: ScopeSnapshot | undefined = scope; current; ) {
-    if (current.index !== undefined) return { item: current.item ?? null, index: current.index };
-    current = current.parent === null ? undefined : s.scopes[current.parent];
-  }
-  return {};
-}
-
-function popCompensation(
-  s: RunSnapshot,
-  entry: { taskStateId: string; scope: string; visit: number; compensationStateId: string },
-): void {
-  const key = compensationKey(s.runId, entry);
-  for (let i = s.compensationStack.length - 1; i >= 0; i -= 1) {
-    const candidate = s.compensationStack[i];
-    if (candidate && compensationKey(s.runId, candidate) === key) {
-      s.compensationStack.splice(i, 1);
-      return;
-    }
-  }
-}
-
-function removeInFlightOf(s: RunSnapshot, scopeId: string): void {
-  for (const [id, attempt] of Object.entries(s.inFlight)) {
-    if (attempt.scope === scopeId && attempt.kind === "task") delete s.inFlight[id];
-  }
-}
-
-function dropScope(s: RunSnapshot, id: string): void {
-  delete s.scopes[id];
-  dropChildren(s, id);
-}
-
-/** Forgets the branches and iterations of a scope's container state once it is left. */
-function dropChildren(s: RunSnapshot, id: string): void {
-  for (const other of Object.keys(s.scopes)) if (isInsideScope(other, id)) delete s.scopes[other];
-}
-
-function markScope(s: RunSnapshot, id: string, status: "failed", error: ScopeSnapshot["error"]): void {
-  const scope = s.scopes[id];
-  if (!scope) return;
-  scope.status = status;
-  scope.error = error;
-}
-
-/**
- * Stops a scope and everything inside it: running scopes become canceled, their timers and awaited signals
- * are dropped, and their in-flight task attempts are aborted by the edge. Those listed in `awaited` stay in
- * flight, marked `canceling`, until they settle (see draining.ts); the others are dropped.
- */
-function haltScope(s: RunSnapshot, id: string, awaited: readonly string[] = []): void {
-  const inside = (scope: string) => scope === id || isInsideScope(scope, id);
-  for (const scope of Object.values(s.scopes)) {
-    if (!inside(scope.id)) continue;
-    // The top level's own status is set by the event that halts it (failed, canceled).
-    if (scope.status === "running" && scope.id !== "") scope.status = "canceled";
-    if (scope.task) {
-      scope.task.inFlight = null;
-      scope.task.retryTimer = null;
-    }
-  }
-  for (const [key, attempt] of Object.entries(s.inFlight)) {
-    if (attempt.kind !== "task" || !inside(attempt.scope)) continue;
-    if (awaited.includes(key)) s.inFlight[key] = { ...attempt, canceling: true };
-    else delete s.inFlight[key];
-  }
-  for (const [key, timer] of Object.entries(s.timers)) {
-    if (timer.scope !== undefined && inside(timer.scope)) delete s.timers[key];
-  }
-  for (const scope of Object.keys(s.awaiting)) if (inside(scope)) delete s.awaiting[scope];
-}
-
-/** A redrive: failed and canceled scopes run again from the state they stopped in. */
-function reviveScope(scope: ScopeSnapshot): void {
-  if (scope.status !== "failed" && scope.status !== "canceled") return;
-  scope.status = "running";
-  if (scope.task) {
-    scope.task.roundAttempts = 0;
-    scope.task.timeoutRetries = 0;
-    scope.task.inFlight = null;
-    scope.task.retryTimer = null;
-  }
-  if (scope.phase !== "failed") return;
-  if (scope.parallel || scope.map) {
-    scope.phase = "active";
-    if (scope.parallel) scope.parallel.failed = null;
-    if (scope.map) scope.map.failed = null;
-  } else {
-    scope.phase = "entered";
-  }
-  scope.error = null;
-}
-
-/** `waiting` while no attempt runs or is about to be retried and a timer or signal is awaited. */
-function refreshActiveStatus(s: RunSnapshot): void {
-  if (s.status !== "running" && s.status !== "waiting") return;
-  let waiting = Object.keys(s.awaiting).length > 0;
-  for (const timer of Object.values(s.timers)) {
-    if (timer.purpose === "retry") {
-      waiting = false;
-      break;
-    }
-    if (timer.purpose === "wait") waiting = true;
-  }
-  for (const _attempt in s.inFlight) waiting = false;
-  s.status = waiting ? "waiting" : "running";
 }
