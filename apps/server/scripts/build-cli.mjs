@@ -131,7 +131,7 @@ async function buildInto(hash, target) {
     platform: "node",
     target: "node20",
     outExtension: { ".js": ".mjs" },
-    sourcemap: "linked",
+    // No source maps: a build per change of the sources, and the sources are beside it anyway.
     // Errors only: the launcher may build in the middle of a command whose stderr someone reads.
     logLevel: "error",
     // Bundled CommonJS packages require() the external ones (prom-client → @opentelemetry/api).
@@ -216,12 +216,18 @@ function workspaceOnly(isDispatcher, linked) {
   };
 }
 
-/** Builds older than a day go; newer ones stay, since a running `serve` may still load a command from its own. */
+/**
+ * Builds of other inputs go once they are ten minutes old: the sources change often in a working
+ * checkout (each build is ~25 MB), and a running `serve` has loaded its command's bundle by then (what it
+ * still imports later, the linked packages, are found through its own build's node_modules: hence the
+ * grace, not an immediate removal).
+ */
 function pruneOldBuilds(keep) {
-  const dayAgo = Date.now() - 24 * 3600_000;
+  const old = Date.now() - 10 * 60_000;
   for (const name of readdirSync(distDir)) {
     const full = path.join(distDir, name);
-    if (name !== keep && !name.startsWith(".building-") && statSync(full).mtimeMs < dayAgo) {
+    // Lock files too: a build takes seconds, so a lock this old is a killed builder's.
+    if (name !== keep && statSync(full).mtimeMs < old) {
       rmSync(full, { recursive: true, force: true });
     }
   }
