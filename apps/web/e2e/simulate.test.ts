@@ -74,6 +74,8 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let pageErrors: string[];
+/** `sagaflow test --each-failure examples/order-saga.json --json` with the test's input. */
+let cliEachFailure: unknown;
 /** Requests that could change something on the server (tRPC queries are GETs, mutations POSTs). */
 const writes: string[] = [];
 
@@ -82,6 +84,10 @@ beforeAll(async () => {
   // A real run first, so the database has runs and events that must stay as they are.
   const runId = await startRun(server.url, "order-saga", input);
   await waitForRunStatus(server.url, runId, "succeeded");
+  // What the command line says about the same workflow and input, to compare the designer with.
+  const cli = sagaflow("test", "--each-failure", orderSaga, "--json", "--input", JSON.stringify(input));
+  if (cli.code !== 0) throw new Error(`sagaflow test --each-failure exited ${cli.code}: ${cli.stderr}`);
+  cliEachFailure = JSON.parse(cli.stdout) as unknown;
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   pageErrors = collectPageErrors(page);
@@ -195,10 +201,8 @@ describe("Simulate mode", () => {
         leftUndone: tr.querySelector("[data-column=left-undone]")?.textContent,
       })),
     );
-    const cli = sagaflow("test", "--each-failure", orderSaga, "--json", "--input", JSON.stringify(input));
-    expect(cli.code).toBe(0);
     const reports = (
-      JSON.parse(cli.stdout) as { tasks: { stateId: string; status: string; compensated: string[] }[] }
+      cliEachFailure as { tasks: { stateId: string; status: string; compensated: string[] }[] }
     ).tasks;
     expect(table).toEqual(
       reports.map((report) => ({
@@ -215,6 +219,21 @@ describe("Simulate mode", () => {
       task: "ship_order",
       compensations: "1. charge_payment, 2. reserve_stock",
     });
+
+    // A row plays on the canvas: charge_payment failing undoes only the stock. (The trace, not the
+    // status, is what is polled: the status read "compensated" before the click as well.)
+    await page.locator("[data-testid=sim-failures] tr[data-task=charge_payment] button").click();
+    const trace = () =>
+      page
+        .locator("[data-testid=sim-trace] li")
+        .evaluateAll((items) => items.map((li) => li.getAttribute("data-task")));
+    await expect.poll(trace, { timeout: 15_000 }).toEqual(["reserve_stock"]);
+    await expect
+      .poll(() => page.locator("[data-testid=sim-status]").getAttribute("data-status"))
+      .toBe("compensated");
+    expect(await page.locator("[data-state-id=charge_payment]").getAttribute("data-run-phase")).toBe(
+      "failed",
+    );
     expect(writes).toEqual([]);
   });
 
@@ -233,8 +252,7 @@ describe("Simulate mode", () => {
     await warning.waitFor();
     expect(await warning.textContent()).toContain("exceeds the workflow's deadline of 1 min 0 s");
     expect(await page.locator("[data-testid=sim-budget-deadline]").textContent()).toBe("1 min 0 s");
-    const cli = sagaflow("test", "--each-failure", orderSaga, "--json", "--input", JSON.stringify(input));
-    const budget = (JSON.parse(cli.stdout) as { budget: { paths: { steps: string[] }[] } }).budget;
+    const budget = (cliEachFailure as { budget: { paths: { steps: string[] }[] } }).budget;
     const shown = await page.locator("[data-testid=sim-budget-paths] li .font-mono").allInnerTexts();
     expect(shown).toEqual(budget.paths.map((p) => p.steps.join(" → ")));
     expect(await page.locator("[data-testid=sim-budget-paths] li[data-exceeds]").count()).toBe(shown.length);
@@ -261,13 +279,14 @@ describe("Simulate mode", () => {
       Object.keys(drawn.states).map((id, i) => [id, { x: (i % 20) * 300, y: Math.floor(i / 20) * 160 }]),
     );
     const big = { ...drawn, name: "big-saga", layout };
-    await callApi(server.url, "definitions.save", { definition: big }, "mutation");
+    const payload = JSON.parse(JSON.stringify({ definition: big })) as Parameters<typeof callApi>[2];
+    await callApi(server.url, "definitions.save", payload, "mutation");
     // A page of its own: the one above holds unsaved edits (its leave guard would keep it there).
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
     await page.goto(`${server.url}/#/workflows/big-saga`);
-    await page.locator("[data-state-id=step_0]").waitFor({ timeout: 60_000 });
+    await page.locator("[data-state-id=step_0]").waitFor({ timeout: 90_000 });
     await page.locator("[data-testid=simulate]").click();
     await page.locator("[data-testid=sim-tab-failures]").click();
     const progress = page.locator("[data-testid=sim-failures-progress]");
