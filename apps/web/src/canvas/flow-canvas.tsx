@@ -4,6 +4,7 @@ import {
   BackgroundVariant,
   type Connection,
   ConnectionLineType,
+  ControlButton,
   Controls,
   type FinalConnectionState,
   type FitViewOptions,
@@ -15,6 +16,8 @@ import { type DragEvent, memo, type ReactNode, useCallback, useEffect, useState 
 import { useTheme } from "../lib/theme";
 import { edgeTypes } from "./edges";
 import { EdgeMarkers } from "./edges/edge-markers";
+import { useEdgesNearView } from "./hooks/use-edges-near-view";
+import { useFitView } from "./hooks/use-fit-view";
 import { useNodesWithHandles } from "./hooks/use-nodes-with-handles";
 import { CanvasMiniMap } from "./minimap/canvas-minimap";
 import { nodeTypes } from "./nodes";
@@ -51,11 +54,12 @@ export const FlowCanvas = memo(function FlowCanvas({
 }) {
   const store = useEditorStore();
   const nodes = useNodesWithHandles();
-  const edges = useEditor((s) => s.edges);
+  const edges = useEdgesNearView(useEditor((s) => s.edges));
   const readOnly = useEditor((s) => s.readOnly);
   const theme = useTheme();
   const { screenToFlowPosition, getIntersectingNodes, getInternalNode } = useReactFlow<FlowNode, FlowEdge>();
   const actions = store.getState();
+  const fit = useFitView();
 
   const isValidConnection = useCallback(
     (edge: FlowEdge | Connection) =>
@@ -177,9 +181,9 @@ export const FlowCanvas = memo(function FlowCanvas({
         ? readableViewport(all, meta.startAt, { width: bounds.width, height: bounds.height }, direction)
         : undefined;
       if (viewport) void instance.setViewport(viewport);
-      else void instance.fitView(FIT_VIEW_OPTIONS);
+      else fit(FIT_VIEW_OPTIONS);
     },
-    [store],
+    [store, fit],
   );
 
   const onDragOver = useCallback((event: DragEvent) => {
@@ -242,9 +246,18 @@ export const FlowCanvas = memo(function FlowCanvas({
         {nodes.length <= MINIMAP_LIMIT && <CanvasMiniMap />}
         <Controls
           showInteractive={false}
-          fitViewOptions={FIT_VIEW_OPTIONS}
+          showFitView={false}
           className="!rounded-xl !border !border-slate-200 !shadow-sm overflow-hidden"
-        />
+        >
+          <ControlButton
+            onClick={() => fit(FIT_VIEW_OPTIONS)}
+            title="Fit view"
+            aria-label="Fit view"
+            className="react-flow__controls-fitview"
+          >
+            <FitIcon />
+          </ControlButton>
+        </Controls>
         {children}
       </ReactFlow>
       {!readOnly && <EmptyCanvasHint />}
@@ -253,6 +266,15 @@ export const FlowCanvas = memo(function FlowCanvas({
     </div>
   );
 });
+
+/** The four corners of React Flow's own fit button. */
+function FitIcon() {
+  return (
+    <svg viewBox="0 0 32 30" aria-hidden="true">
+      <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+    </svg>
+  );
+}
 
 /** Whether a parent (at any depth) of `node` is among `ids`. */
 function hasAncestorIn(nodes: readonly FlowNode[], node: FlowNode, ids: ReadonlySet<string>): boolean {

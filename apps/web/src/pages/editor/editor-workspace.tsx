@@ -1,6 +1,7 @@
 import type { StateType } from "@sagaflow/shared";
 import { useReactFlow, useUpdateNodeInternals } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useFitView } from "../../canvas/hooks/use-fit-view";
 import { useLiveValidation } from "../../canvas/hooks/use-live-validation";
 import { useShortcuts } from "../../canvas/hooks/use-shortcuts";
 import { AddAfterPicker, addAfterAnchor } from "../../canvas/panels/add-after-picker";
@@ -41,6 +42,7 @@ export function EditorWorkspace({
   const flow = useReactFlow();
   const catalog = useActionCatalog();
   const updateNodeInternals = useUpdateNodeInternals();
+  const fit = useFitView();
   useLiveValidation(catalog);
   const { dirty, markSaved } = useDirty(!isNew);
   const [showJson, setShowJson] = useState(false);
@@ -114,10 +116,10 @@ export function EditorWorkspace({
       // Handles move with the direction: React Flow must measure every node's handles again.
       requestAnimationFrame(() => {
         updateNodeInternals(laid.map((n) => n.id));
-        requestAnimationFrame(() => flow.fitView({ ...FIT, duration: 300 }));
+        requestAnimationFrame(() => fit({ ...FIT, duration: 300 }));
       });
     },
-    [store, flow, updateNodeInternals],
+    [store, fit, updateNodeInternals],
   );
 
   // Handles sit by the direction: when undo or redo brings another one back, measure them again.
@@ -133,9 +135,9 @@ export function EditorWorkspace({
   const focusState = useCallback(
     (id: string) => {
       store.getState().select(id);
-      flow.fitView({ nodes: [{ id }], duration: 350, maxZoom: 1.2, padding: 0.6, includeHiddenNodes: true });
+      fit({ nodes: [{ id }], duration: 350, maxZoom: 1.2, padding: 0.6 });
     },
-    [store, flow],
+    [store, fit],
   );
 
   useSelectionInUrl(focusState);
@@ -189,7 +191,7 @@ export function EditorWorkspace({
     delete: () => store.getState().deleteSelection(),
     save: () => void save(),
     layout: () => void autoLayout(),
-    fitView: () => flow.fitView({ ...FIT, duration: 300 }),
+    fitView: () => fit({ ...FIT, duration: 300 }),
     zoomIn: () => flow.zoomIn({ duration: 150 }),
     zoomOut: () => flow.zoomOut({ duration: 150 }),
     toggleJson: () => setShowJson((v) => !v),
@@ -273,7 +275,7 @@ export function EditorWorkspace({
   );
 }
 
-const FIT = { padding: 0.15, maxZoom: 1.1, includeHiddenNodes: true };
+const FIT = { padding: 0.15, maxZoom: 1.1 };
 /** Panel sizes in px; on a small screen the panels shrink so the canvas keeps its minimum. */
 const INSPECTOR_SIZE = { bounds: { min: 260, max: 720, initial: 340 } };
 const JSON_SIZE = { bounds: { min: 260, max: 900, initial: 420 } };
