@@ -126,7 +126,7 @@ class AttemptInFlight implements RunningAttempt {
       this.live.attempts.delete(this.attempt.id);
       if (!this.live.broken && !this.runner.closed) this.options.settle(this.live, trigger);
     }
-    if (this.holdsSlot) this.options.slots?.release();
+    if (this.holdsSlot) this.options.slots?.release(this.live.record.workflow);
     this.holdsSlot = false;
   }
 
@@ -136,7 +136,7 @@ class AttemptInFlight implements RunningAttempt {
     if (!params.ok)
       return { ok: false, error: { name: "PayloadLimitExceeded", message: params.reason, fatal: true } };
     if (options.slots) {
-      await options.slots.acquire(this.controller.signal);
+      await options.slots.acquire(this.controller.signal, live.record.workflow);
       this.holdsSlot = true;
     }
     // Settled while queued (timed out, canceled, abandoned at close): it never begins.
