@@ -13,14 +13,19 @@ export function leaseMsFrom(env: Record<string, string | undefined>): number {
  * On a database shared with other instances (PostgreSQL), instances die: every `everyMs` this one runs the
  * engine's recovery again, which skips runs it drives, is refused the runs a live lease holds, and takes over
  * (claims, verifies, continues or suspends as after a crash) the runs whose owner's lease expired. One pass at
- * a time. Returns the function that stops it.
+ * a time. Returns the function that stops it, which resolves once a pass under way has ended: a graceful
+ * shutdown must not close the engine while a pass is loading a run it just claimed (that run would be
+ * tracked after the engine let its runs go, and its lease left to expire).
  */
-export function adoptOrphans(engine: Pick<Engine, "recover">, everyMs: number, logger: Logger): () => void {
-  let passing = false;
+export function adoptOrphans(
+  engine: Pick<Engine, "recover">,
+  everyMs: number,
+  logger: Logger,
+): () => Promise<void> {
+  let passing: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (passing) return;
-    passing = true;
-    engine
+    passing = engine
       .recover()
       .then((found) => {
         if (found.continued.length + found.suspended.length === 0) return;
@@ -31,9 +36,12 @@ export function adoptOrphans(engine: Pick<Engine, "recover">, everyMs: number, l
       })
       .catch((error: unknown) => logger.warn("taking over runs failed", { error: String(error) }))
       .finally(() => {
-        passing = false;
+        passing = undefined;
       });
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await passing;
+  };
 }

@@ -343,7 +343,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const stopAdopting =
     dbFiles.length === 0
       ? adoptOrphans(engine, leaseMsFrom(options.env ?? process.env) / 3, logger)
-      : () => undefined;
+      : async () => undefined;
   if (store instanceof PostgresRunStore) await relay.start(store);
   if (recovered.continued.length + recovered.suspended.length > 0) {
     logger.info("recovered unfinished runs", {
@@ -356,7 +356,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const close = () => {
     closing ??= (async () => {
       readiness.closing();
-      stopAdopting();
+      await stopAdopting();
       await relay.close();
       await server.close();
       // Let running actions finish and commit; engine.close records the queued ones as abandoned (they

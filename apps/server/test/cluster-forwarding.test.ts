@@ -159,6 +159,37 @@ describe("operator calls on a cluster", { timeout: 240_000 }, () => {
     expect((await b.exited).code).toBe(0);
   });
 
+  it("a worker stopped with SIGTERM gives its runs back at once", async () => {
+    const db = await createTestDatabase();
+    const store = openPostgresStore(db);
+    stores.push(store);
+    const a = track(startServe("term-a", db, dir));
+    const worker = track(startWorker("term-w", db, dir));
+    const clientA = createClient(await a.ready);
+    await worker.ready;
+    await clientA.definitions.save.mutate({ definition: approvalDefinition("approve") });
+    const { runId } = await clientA.runs.start.mutate({ name: "approve", input: {} });
+    await eventually(
+      () => statusOf(clientA, runId),
+      (status) => status === "waiting",
+    );
+    a.child.kill("SIGKILL");
+    await a.exited;
+    await eventually(
+      async () => (await store.leaseOf(runId))?.owner,
+      (owner) => owner === "term-w",
+      30_000,
+    );
+
+    worker.child.kill("SIGTERM");
+    const stopped = await worker.exited;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain("SIGTERM, shutting down");
+    // Released, not left to expire: the next process may claim the run at once.
+    expect((await store.leaseOf(runId))?.owner ?? null).toBeNull();
+    expect((await store.getRun(runId))?.status).toBe("waiting");
+  });
+
   it("a worker refuses a SQLite database with a clear message", async () => {
     const worker = startWorker("sqlite-w", path.join(dir, "file.db"), dir);
     const result = await worker.exited;
