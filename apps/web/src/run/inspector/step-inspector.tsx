@@ -1,8 +1,8 @@
-import type { JsonValue, RunError } from "@sagaflow/shared";
-import type { ReactNode } from "react";
+import type { Definition, JsonValue, RunError } from "@sagaflow/shared";
+import { memo, type ReactNode, useDeferredValue } from "react";
 import { whoInWords } from "../actions/who";
 import { useRunSession } from "../live/run-session-context";
-import type { AttemptRecord, CompensationTraceEntry, StepRecord } from "../model/run-model";
+import type { AttemptRecord, CompensationTraceEntry, RunModel, StepRecord } from "../model/run-model";
 import { useViewModel } from "../time-travel/travel-context";
 import { formatDuration, formatTime } from "../ui/status";
 
@@ -21,11 +21,27 @@ const STEP_TONE: Record<StepRecord["status"], string> = {
 
 /** The selected step: input, params after expressions, output, error, attempts, idempotency key, timings. */
 export function StepInspector() {
-  const selected = useRunSession((s) => s.travel?.inspect ?? s.selected);
-  const model = useViewModel();
+  // Deferred: while the scrubber is dragged the canvas and the slider move at every frame, and the
+  // inspector catches up when the browser has time (React renders it in the background, interruptibly).
+  const selected = useDeferredValue(useRunSession((s) => s.travel?.inspect ?? s.selected));
+  const model = useDeferredValue(useViewModel());
+  const version = useDeferredValue(useRunSession((s) => s.modelVersion));
   const definition = useRunSession((s) => s.definition);
+  return <StepDetails selected={selected} model={model} version={version} definition={definition} />;
+}
 
-  if (!selected) return <RunOverview />;
+/** `version` re-renders it when the live model (changed in place) moves on. */
+const StepDetails = memo(function StepDetails({
+  selected,
+  model,
+  definition,
+}: {
+  selected: string | null;
+  model: RunModel;
+  version: number;
+  definition: Definition | null;
+}) {
+  if (!selected) return <RunOverview model={model} />;
   const step = model.steps[selected];
   const state = definition?.states[selected] as { type?: string; action?: string } | undefined;
   const compensations = model.compensations.filter(
@@ -91,11 +107,10 @@ export function StepInspector() {
       )}
     </div>
   );
-}
+});
 
 /** Nothing selected: the run as a whole. */
-function RunOverview() {
-  const model = useViewModel();
+function RunOverview({ model }: { model: RunModel }) {
   return (
     <div className="space-y-4 p-4 text-[12px]" data-testid="run-overview">
       <p className="text-slate-500">Click a state on the canvas, a bar or an event to inspect it.</p>

@@ -1,6 +1,6 @@
 import type { RunEventType } from "@sagaflow/shared";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useRef } from "react";
+import { memo, useDeferredValue, useEffect, useRef } from "react";
 import { withWhoInWords } from "../actions/who";
 import { requestEvents } from "../live/event-pages";
 import { useRunSession, useRunSessionStore } from "../live/run-session-context";
@@ -41,8 +41,9 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
   const count = useRunSession((s) => s.eventCount);
   useRunSession((s) => s.eventsVersion);
   // While time travel is on, the chosen event is the one in focus.
-  const focusSeq = useRunSession((s) => s.travel?.seq ?? s.focusSeq);
-  const selected = useRunSession((s) => s.travel?.inspect ?? s.selected);
+  // Deferred, as the inspector: a dragged scrubber moves the focus at every frame.
+  const focusSeq = useDeferredValue(useRunSession((s) => s.travel?.seq ?? s.focusSeq));
+  const selected = useDeferredValue(useRunSession((s) => s.travel?.inspect ?? s.selected));
   const startedAt = useRunSession((s) => s.model.startedAt ?? s.events[0]?.at ?? null);
   const events = store.getState().events;
   const parentRef = useRef<HTMLDivElement>(null);
@@ -64,17 +65,20 @@ export function EventList({ onFocus }: { onFocus: (stateId: string) => void }) {
       virtualizer.scrollToIndex(count - 1, { align: "end" });
   }, [count, focusSeq, virtualizer]);
   // To the event in focus, at most once a frame and only when its row is out of view: a dragged scrubber
-  // moves it at every frame, and each scroll makes the browser lay the page out again.
+  // moves it at every frame. Rows are all ROW_HEIGHT high, so the offset is computed and set directly
+  // (the virtualizer's scrollToIndex re-reads the layout on every frame until it settles).
   const scrollFrame = useRef<number | null>(null);
   useEffect(() => {
     if (focusSeq === null || focusSeq < 1 || focusSeq > count) return;
     if (scrollFrame.current !== null) cancelAnimationFrame(scrollFrame.current);
     scrollFrame.current = requestAnimationFrame(() => {
       scrollFrame.current = null;
-      const range = virtualizer.range;
-      const index = focusSeq - 1;
-      if (range && index > range.startIndex && index < range.endIndex) return;
-      virtualizer.scrollToIndex(index, { align: "auto" });
+      const el = parentRef.current;
+      const height = virtualizer.scrollRect?.height ?? 0;
+      const offset = virtualizer.scrollOffset ?? 0;
+      const top = (focusSeq - 1) * ROW_HEIGHT;
+      if (!el || (top >= offset && top + ROW_HEIGHT <= offset + height)) return;
+      el.scrollTop = Math.max(0, top - (height - ROW_HEIGHT) / 2);
     });
   }, [focusSeq, count, virtualizer]);
   useEffect(
