@@ -1,6 +1,7 @@
 import { browser } from "./benchmarks/browser";
 import { chainGrowth } from "./benchmarks/chain-growth";
 import { cliStartup } from "./benchmarks/cli-startup";
+import { designer } from "./benchmarks/designer";
 import { historyVerify } from "./benchmarks/history-verify";
 import { isolation } from "./benchmarks/isolation";
 import { latency } from "./benchmarks/latency";
@@ -26,6 +27,7 @@ export const registry: readonly Benchmark[] = [
   chainGrowth,
   server,
   browser,
+  designer,
   liveLatency,
   runViewHistory,
   runsList,
