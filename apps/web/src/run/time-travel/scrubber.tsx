@@ -4,6 +4,23 @@ import { STATUS_STYLE } from "../ui/status";
 import { useTravel } from "./travel-context";
 import { useTravelKeys } from "./use-travel-keys";
 
+/** Inline icons: the media-control emoji (⏮ ⏭ ⏸) are missing from many fonts (Debian's Chromium among them). */
+function Icon({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" className="inline-block fill-current">
+      <path d={d} />
+    </svg>
+  );
+}
+const FIRST = "M2 2h2v12H2zM14 2v12L5 8z"; // |◀
+const BACK = "M11 2v12L3 8zM12 2h2v12h-2z"; // ◀|
+const FORWARD = "M2 2h2v12H2zM5 2v12l8-6z"; // |▶
+const LAST = "M2 2v12l9-6zM12 2h2v12h-2z"; // ▶|
+const PLAY = "M4 2v12l9-6z";
+const PAUSE = "M3 2h4v12H3zM9 2h4v12H9z";
+const CLOCK =
+  "M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm0 2a5 5 0 1 1 0 10A5 5 0 0 1 8 3zm-.75 1.5v4.06l2.97 1.72.75-1.3-2.22-1.28V4.5z";
+
 const BUTTON =
   "rounded-md px-2 py-1 text-[12px] text-slate-600 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-40";
 
@@ -20,7 +37,7 @@ export function TimeTravelButton() {
       title="Scrub through the run's history: the canvas, the step inspector and the State Format show the run as of any event"
       className={`mb-1.5 ml-auto rounded-lg px-2.5 py-1 font-medium text-[12px] ${on ? "bg-indigo-600 text-white" : "text-indigo-700 hover:bg-indigo-50"}`}
     >
-      ⏱ Time travel
+      <Icon d={CLOCK} /> Time travel
     </button>
   );
 }
@@ -49,8 +66,14 @@ export function Scrubber() {
       data-seek-ms={state.foldMs.toFixed(2)}
       aria-label="Time travel"
     >
-      <button type="button" className={BUTTON} onClick={() => travel.seek(1)} title="First event (Home)">
-        ⏮
+      <button
+        type="button"
+        className={BUTTON}
+        onClick={() => travel.seek(1)}
+        title="First event (Home)"
+        aria-label="First event"
+      >
+        <Icon d={FIRST} />
       </button>
       <button
         type="button"
@@ -59,8 +82,9 @@ export function Scrubber() {
         disabled={seq <= 1}
         onClick={() => travel.seek(seq - 1)}
         title="One event back (←; Shift+← a hundred)"
+        aria-label="One event back"
       >
-        ◀
+        <Icon d={BACK} />
       </button>
       <button
         type="button"
@@ -68,8 +92,9 @@ export function Scrubber() {
         data-testid="travel-play"
         onClick={() => travel.play(playing ? 0 : 1)}
         title="Play or pause (Space)"
+        aria-label={playing ? "Pause" : "Play"}
       >
-        {playing ? "⏸" : "▶"}
+        <Icon d={playing ? PAUSE : PLAY} />
       </button>
       <button
         type="button"
@@ -87,11 +112,18 @@ export function Scrubber() {
         disabled={seq >= total}
         onClick={() => travel.seek(seq + 1)}
         title="One event forward (→; Shift+→ a hundred)"
+        aria-label="One event forward"
       >
-        ▶
+        <Icon d={FORWARD} />
       </button>
-      <button type="button" className={BUTTON} onClick={() => travel.seek(total)} title="Last event (End)">
-        ⏭
+      <button
+        type="button"
+        className={BUTTON}
+        onClick={() => travel.seek(total)}
+        title="Last event (End)"
+        aria-label="Last event"
+      >
+        <Icon d={LAST} />
       </button>
       <input
         type="range"
