@@ -5,10 +5,11 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { compactChain } from "./support/big-definition";
 import { launchBrowser } from "./support/browser";
 import { dropState } from "./support/designer";
 import buildIfStale from "./support/global-setup";
-import { startRun, waitForRunStatus } from "./support/run-view";
+import { callApi, startRun, waitForRunStatus } from "./support/run-view";
 import { startServer } from "./support/server";
 
 const outDir = join(import.meta.dirname, "../../../docs/screenshots");
@@ -51,8 +52,20 @@ try {
   await page.waitForTimeout(400);
   await shot("designer-json");
 
-  // Dark mode (the system's preference; the toggle in the header keeps a choice).
+  // 10,000 states, fitted in view: only the states on screen are drawn.
   page.once("dialog", (dialog) => void dialog.accept()); // the validation shot left unsaved states
+  const big = compactChain("ten-thousand-states", 10_000);
+  await callApi(server.url, "definitions.import", { json: JSON.stringify(big) }, "mutation");
+  await page.goto(`${server.url}/#/workflows/${big.name}`);
+  await page.locator("[data-state-id=s0]").waitFor({ timeout: 60_000 });
+  await page.locator(".react-flow__controls-fitview").click();
+  await page.waitForTimeout(2500);
+  await page.locator(".react-flow__controls-zoomin").click();
+  await page.locator(".react-flow__controls-zoomin").click();
+  await page.waitForTimeout(1500);
+  await shot("designer-10k");
+
+  // Dark mode (the system's preference; the toggle in the header keeps a choice).
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto(server.url);
   await page.locator("[data-workflow]").first().waitFor();
@@ -76,6 +89,17 @@ try {
   await page.locator("[data-state-id=ship_order]").click();
   await page.waitForTimeout(600);
   await shot("run-compensation-trace-dark");
+
+  await page.goto(`${server.url}/#/runs`);
+  await page.locator("[data-testid=runs-table] [data-run-id]").first().waitFor();
+  await page.waitForTimeout(400);
+  await shot("runs-dark");
+
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto(`${server.url}/#/runs`);
+  await page.locator("[data-testid=runs-table] [data-run-id]").first().waitFor();
+  await page.waitForTimeout(400);
+  await shot("runs");
   console.log(`screenshots written to ${outDir}`);
 } finally {
   await browser.close();
