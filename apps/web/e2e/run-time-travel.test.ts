@@ -135,6 +135,12 @@ describe("time travel", () => {
     await page.keyboard.press("Home");
     await page.locator(`[data-testid=scrubber][data-shown-seq="1"]`).waitFor();
     expect(await phaseOf(page, "reserve_stock")).toBeNull();
+    // Play at 10× runs to the last event and stops there.
+    await page.locator("[data-testid=travel-speed]").click();
+    expect(await page.locator("[data-testid=travel-play]").getAttribute("aria-label")).toBe("Pause");
+    await page.locator(`[data-testid=scrubber][data-shown-seq="${events.length}"]`).waitFor();
+    await page.locator('[data-testid=travel-play][aria-label="Play"]').waitFor();
+    await waitForPhase(page, "charge_payment", "compensated");
     await page.locator("[data-testid=travel-leave]").click();
     await page.locator("[data-testid=scrubber]").waitFor({ state: "detached" });
     await waitForPhase(page, "charge_payment", "compensated");
