@@ -245,42 +245,52 @@ async function runOnce(input: { fail: boolean }, survive: number, opener: Opener
 }
 
 describe.each(openers)("crash after every commit ($name)", (opener) => {
-  it.each([{ fail: false }, { fail: true }])("input %o: same end, same invocations", async (input) => {
-    const baseline = await runOnce(input, Number.POSITIVE_INFINITY, opener);
-    expect(baseline.run?.status).toBe(input.fail ? "compensated" : "succeeded");
-    if (input.fail) {
-      // The race happened: the late write was awaited and is the first one undone.
-      expect(baseline.run?.snapshot.compensated[0]).toMatchObject({
-        taskStateId: "settle",
-        scope: "race[1]",
-      });
-    }
-    const expected = count(baseline.calls);
-    expect(baseline.commits).toBeGreaterThan(10);
-
-    let repeated = 0;
-    for (let survive = 1; survive < baseline.commits; survive += 1) {
-      const crashed = await runOnce(input, survive, opener);
-      expect(crashed.crashedAt, `commit ${survive + 1} should crash`).toBe(survive);
-      const run = crashed.run;
-      expect(run?.status, `crash after commit ${survive}`).toBe(baseline.run?.status);
-      expect(run?.snapshot.output).toEqual(baseline.run?.snapshot.output);
-      expect(run?.snapshot.error).toEqual(baseline.run?.snapshot.error);
-      expect(run?.snapshot.steps).toEqual(baseline.run?.snapshot.steps);
-      expect(run?.snapshot.compensated).toEqual(baseline.run?.snapshot.compensated);
-      // Nothing skipped, nothing new; an invocation repeats at most once (the attempt the crash cut off).
-      const actual = count(crashed.calls);
-      expect([...actual.keys()].sort(), `crash after commit ${survive}`).toEqual([...expected.keys()].sort());
-      for (const [key, times] of actual) {
-        expect(times - (expected.get(key) ?? 0), `${key} after a crash at ${survive}`).toBeGreaterThanOrEqual(
-          0,
-        );
-        expect(times - (expected.get(key) ?? 0), `${key} after a crash at ${survive}`).toBeLessThanOrEqual(1);
-        repeated += times - (expected.get(key) ?? 0);
+  it.each([{ fail: false }, { fail: true }])(
+    "input %o: same end, same invocations",
+    async (input) => {
+      const baseline = await runOnce(input, Number.POSITIVE_INFINITY, opener);
+      expect(baseline.run?.status).toBe(input.fail ? "compensated" : "succeeded");
+      if (input.fail) {
+        // The race happened: the late write was awaited and is the first one undone.
+        expect(baseline.run?.snapshot.compensated[0]).toMatchObject({
+          taskStateId: "settle",
+          scope: "race[1]",
+        });
       }
-    }
-    // Crashes between an action's end and its commit did happen, and were recovered by re-running it.
-    expect(repeated).toBeGreaterThan(0);
-    expect(repeated).toBeLessThan(baseline.commits);
-  });
+      const expected = count(baseline.calls);
+      expect(baseline.commits).toBeGreaterThan(10);
+
+      let repeated = 0;
+      for (let survive = 1; survive < baseline.commits; survive += 1) {
+        const crashed = await runOnce(input, survive, opener);
+        expect(crashed.crashedAt, `commit ${survive + 1} should crash`).toBe(survive);
+        const run = crashed.run;
+        expect(run?.status, `crash after commit ${survive}`).toBe(baseline.run?.status);
+        expect(run?.snapshot.output).toEqual(baseline.run?.snapshot.output);
+        expect(run?.snapshot.error).toEqual(baseline.run?.snapshot.error);
+        expect(run?.snapshot.steps).toEqual(baseline.run?.snapshot.steps);
+        expect(run?.snapshot.compensated).toEqual(baseline.run?.snapshot.compensated);
+        // Nothing skipped, nothing new; an invocation repeats at most once (the attempt the crash cut off).
+        const actual = count(crashed.calls);
+        expect([...actual.keys()].sort(), `crash after commit ${survive}`).toEqual(
+          [...expected.keys()].sort(),
+        );
+        for (const [key, times] of actual) {
+          expect(
+            times - (expected.get(key) ?? 0),
+            `${key} after a crash at ${survive}`,
+          ).toBeGreaterThanOrEqual(0);
+          expect(times - (expected.get(key) ?? 0), `${key} after a crash at ${survive}`).toBeLessThanOrEqual(
+            1,
+          );
+          repeated += times - (expected.get(key) ?? 0);
+        }
+      }
+      // Crashes between an action's end and its commit did happen, and were recovered by re-running it.
+      expect(repeated).toBeGreaterThan(0);
+      expect(repeated).toBeLessThan(baseline.commits);
+      // One engine per commit (a SQLite file opened and migrated each time): ~4 s on a quiet machine.
+    },
+    60_000,
+  );
 });
