@@ -64,6 +64,11 @@ const REFETCH_AT_ONCE = new Set([
   "RunMovedToVersion",
 ]);
 
+/** The model's readers re-render at most this often while events stream in (ms). */
+const PUBLISH_EVERY = 250;
+/** ...and never in the task that changed the canvas: at least one frame after it (ms). */
+const PUBLISH_GAP = 20;
+
 /** The server's largest history page. */
 const HISTORY_PAGE = 1000;
 /** Histories up to this many events are read whole on open; longer ones open on the snapshot. */
@@ -168,16 +173,43 @@ export function followRun(options: RunSessionOptions): () => void {
       state.events[event.seq - 1] = event;
     }
     // While time travel shows an earlier point, the canvas stays there; leaving it draws the live run.
+    // The canvas goes first and alone: only the nodes whose status moved re-render in this frame.
     if (!state.travel) overlay.setState(deriveOverlay(state.model, options.edges(), overlay.getState()));
     options.onLive?.(batch);
+    const urgent = batch.some((e) => REFETCH_AT_ONCE.has(e.event.type));
+    publishModel(urgent || catchingUp);
+    options.onBatch?.(batch);
+    scheduleRefetch(urgent);
+  };
+
+  /**
+   * The readers of the model (header, timeline, event list, inspector) re-render at most every
+   * `PUBLISH_EVERY` ms, in a task of their own after the canvas's frame: rendering them in the same frame
+   * as the nodes made every node change wait for ~100 ms of script (issue 14, live latency).
+   */
+  let publishTimer: ReturnType<typeof setTimeout> | undefined;
+  let publishedAt = 0;
+  const publish = () => {
+    publishTimer = undefined;
+    if (stopped) return;
+    publishedAt = performance.now();
+    const state = store.getState();
     store.setState({
       eventCount: Math.max(state.eventCount, state.model.lastSeq),
       modelVersion: state.modelVersion + 1,
       // the model's own status is ahead of the refetched record until the refetch lands
       status: state.model.status,
     });
-    options.onBatch?.(batch);
-    scheduleRefetch(batch.some((e) => REFETCH_AT_ONCE.has(e.event.type)));
+  };
+  const publishModel = (now: boolean) => {
+    if (now) {
+      if (publishTimer) clearTimeout(publishTimer);
+      publish();
+      return;
+    }
+    if (publishTimer) return;
+    const wait = Math.max(PUBLISH_GAP, PUBLISH_EVERY - (performance.now() - publishedAt));
+    publishTimer = setTimeout(publish, wait);
   };
   /** While the history pages load, the view is drawn a few times a second, not at every page. */
   let catchingUp = true;
@@ -244,12 +276,14 @@ export function followRun(options: RunSessionOptions): () => void {
     .then(() => {
       catchingUp = false;
       flush();
+      publishModel(true); // the history is in: its readers draw it at once
       if (!stopped) subscribe();
     });
 
   return () => {
     stopped = true;
     if (refetchTimer) clearTimeout(refetchTimer);
+    if (publishTimer) clearTimeout(publishTimer);
     subscription?.unsubscribe();
   };
 }

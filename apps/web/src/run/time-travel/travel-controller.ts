@@ -178,7 +178,8 @@ export function createTravelController(options: {
       }, 1000 / EVENTS_PER_SECOND);
     },
     live(events) {
-      const total = store.getState().eventCount;
+      // The session publishes its count after the canvas's frame (run-session.ts): the batch may be ahead.
+      const total = Math.max(store.getState().eventCount, events.at(-1)?.seq ?? 0);
       patch({ total });
       if (!worker) return;
       if (loading) {

@@ -29,7 +29,9 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
   const [now, setNow] = useState(Date.now);
   useEffect(() => {
     if (ended) return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
+    // Every tick redraws every bar (the span grows): once a second keeps the main thread free for the
+    // canvas's live node changes (issue 14).
+    const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [ended]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the model changes in place; its version says when
