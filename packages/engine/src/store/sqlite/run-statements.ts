@@ -75,9 +75,7 @@ export function prepareRunStatements(sqlite: Database.Database) {
     renewLeases: sqlite.prepare<[string, string]>(
       `UPDATE runs SET lease_until = ? WHERE lease_owner = ? AND status IN (${unfinished})`,
     ),
-    insertEvent: sqlite.prepare<[string, number, string, string, string, string, string]>(
-      "INSERT INTO events (run_id, seq, type, at, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ),
+    insertEvents: eventInserts(sqlite),
     deleteEventsAfter: sqlite.prepare<[string, number]>("DELETE FROM events WHERE run_id = ? AND seq > ?"),
     eventHash: sqlite
       .prepare<[string, number], string>("SELECT hash FROM events WHERE run_id = ? AND seq = ?")
@@ -110,3 +108,28 @@ export function prepareRunStatements(sqlite: Database.Database) {
 }
 
 export type RunStatements = ReturnType<typeof prepareRunStatements>;
+
+/** The most rows one events INSERT carries; a longer commit is written in chunks of this many. */
+export const MAX_EVENTS_PER_INSERT = 16;
+
+/** The seven columns of each events row, one row after another, in INSERT order (better-sqlite3 binds an array as its items). */
+export type EventParams = (string | number)[];
+
+/**
+ * One multi-row events INSERT per commit instead of one statement per event: a commit's events cross into
+ * SQLite in a single call. Prepared lazily once per row count (1..MAX_EVENTS_PER_INSERT) and kept.
+ */
+function eventInserts(sqlite: Database.Database): (count: number) => Database.Statement<[EventParams]> {
+  const prepared: Database.Statement<[EventParams]>[] = [];
+  return (count) => {
+    let statement = prepared[count];
+    if (!statement) {
+      const values = Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+      statement = sqlite.prepare<[EventParams]>(
+        `INSERT INTO events (run_id, seq, type, at, event, prev_hash, hash) VALUES ${values}`,
+      );
+      prepared[count] = statement;
+    }
+    return statement;
+  };
+}

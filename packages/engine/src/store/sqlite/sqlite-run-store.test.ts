@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConcurrentModificationError, InvalidCursorError } from "../../errors";
 import { verifyChain } from "../../history/hash";
 import type { RunFilter } from "../types";
+import { MAX_EVENTS_PER_INSERT } from "./run-statements";
 import { openSqliteStore, type SqliteRunStore } from "./sqlite-run-store";
 import { at, createCommit, events, makeTempDir } from "./test-fixtures";
 import { rawSqlite } from "./testing";
@@ -220,6 +221,16 @@ describe.each([":memory:", "file"])("SqliteRunStore runs (%s)", (kind) => {
     const bad = createCommit("r1", { events: [{ type: "" }] });
     await expect(store.commit(bad)).rejects.toThrow("has no type");
     expect(await store.getRun("r1")).toBeUndefined();
+  });
+
+  it("writes a commit longer than one multi-row INSERT carries, in order, every event chained", async () => {
+    const many = events(...Array.from({ length: MAX_EVENTS_PER_INSERT * 2 + 3 }, (_, i) => `Event${i}`));
+    const stored = await store.commit(createCommit("r1", { events: many }));
+    const history = await store.getHistory("r1");
+    expect(history).toEqual(stored);
+    expect(history.map((event) => event.event)).toEqual(many);
+    expect(verifyChain(history)).toEqual({ ok: true, lastSeq: many.length });
+    expect(await store.getRun("r1")).toMatchObject({ lastSeq: many.length, lastHash: stored.at(-1)?.hash });
   });
 
   it("accepts a checkpoint-only commit with no events", async () => {

@@ -19,7 +19,12 @@ import { DefinitionTable } from "./definition-table";
 import { namedSqliteError } from "./errors";
 import { HeadCache, type RowHead } from "./head-cache";
 import { type RunRow, toRunRecord, toStoredEvent } from "./rows";
-import { prepareRunStatements, type RunStatements } from "./run-statements";
+import {
+  type EventParams,
+  MAX_EVENTS_PER_INSERT,
+  prepareRunStatements,
+  type RunStatements,
+} from "./run-statements";
 import { runs, snapshots } from "./schema";
 import { toStoredJson } from "./stored-json";
 
@@ -292,7 +297,7 @@ export class SqliteRunStore implements RunStore {
       commit,
       head,
       chained,
-      rows: chained.map(toEventInsert),
+      rows: eventParams(chained),
       snapshot,
       checkpoint: statsAfter(head.checkpoint, bytes, snapshot?.length),
     };
@@ -324,9 +329,8 @@ export class SqliteRunStore implements RunStore {
    * Runs inside the IMMEDIATE transaction: check-and-advance the run row first, then the snapshot (when this
    * commit rewrites it), then append.
    */
-  private applyCommit({ commit, head, rows, snapshot }: PreparedCommit): void {
-    const last = rows.at(-1);
-    const next = last ? { seq: last[1], hash: last[6] } : head;
+  private applyCommit({ commit, head, chained, rows, snapshot }: PreparedCommit): void {
+    const next = headAfter(head, chained);
     const lease = leaseColumns(commit);
     const owner = commit.lease?.owner ?? null;
     if (commit.expectedSeq === 0) {
@@ -377,7 +381,20 @@ export class SqliteRunStore implements RunStore {
     if (snapshot !== null || commit.expectedSeq === 0) {
       this.statements.writeSnapshot.run(commit.runId, next.seq, snapshot ?? toStoredJson(commit.snapshot));
     }
-    for (const row of rows) this.statements.insertEvent.run(...row);
+    this.insertEvents(chained.length, rows);
+  }
+
+  /** `count` events' parameters (eventParams) in as few INSERTs as MAX_EVENTS_PER_INSERT allows: usually one. */
+  private insertEvents(count: number, params: EventParams): void {
+    if (count <= MAX_EVENTS_PER_INSERT) {
+      if (count > 0) this.statements.insertEvents(count).run(params);
+      return;
+    }
+    for (let start = 0; start < count; start += MAX_EVENTS_PER_INSERT) {
+      const size = Math.min(MAX_EVENTS_PER_INSERT, count - start);
+      const chunk = params.slice(start * EVENT_PARAMS, (start + size) * EVENT_PARAMS);
+      this.statements.insertEvents(size).run(chunk);
+    }
   }
 
   private applyRestore(commit: Commit<unknown> & { keepThroughSeq: number }): StoredEvent[] {
@@ -413,7 +430,7 @@ export class SqliteRunStore implements RunStore {
       commit.at,
     );
     this.statements.writeSnapshot.run(runId, next.seq, toStoredJson(commit.snapshot));
-    for (const entry of chained) this.statements.insertEvent.run(...toEventInsert(entry));
+    this.insertEvents(chained.length, eventParams(chained));
     return chained.map((entry) => entry.stored);
   }
 
@@ -454,26 +471,23 @@ interface PreparedCommit {
   commit: Commit<unknown>;
   head: RowHead;
   chained: ChainedEvent[];
-  rows: EventInsert[];
+  rows: EventParams;
   /** The snapshot's JSON when this commit rewrites it; null when the row keeps the one it has. */
   snapshot: string | null;
   /** What the row holds after it: the head cache's stats for the next commit. */
   checkpoint: CheckpointStats | undefined;
 }
 
-/** The parameters of one events INSERT, serialised (once, for the hash too) before the transaction starts. */
-type EventInsert = [
-  runId: string,
-  seq: number,
-  type: string,
-  at: string,
-  event: string,
-  prevHash: string,
-  hash: string,
-];
+/** The columns per events row in an INSERT's parameters. */
+const EVENT_PARAMS = 7;
 
-function toEventInsert({ stored, json }: ChainedEvent): EventInsert {
-  return [stored.runId, stored.seq, stored.event.type, stored.at, json, stored.prevHash, stored.hash];
+/** The events' INSERT parameters, row after row, serialised (once, for the hash too) before the transaction. */
+function eventParams(chained: readonly ChainedEvent[]): EventParams {
+  const params: EventParams = [];
+  for (const { stored, json } of chained) {
+    params.push(stored.runId, stored.seq, stored.event.type, stored.at, json, stored.prevHash, stored.hash);
+  }
+  return params;
 }
 
 /** The lease columns a commit writes: its lease, released (expired now) once the run is terminal. */
