@@ -6,6 +6,7 @@ import { useDimUnreached, useNodeRun } from "../store/run-overlay";
 import { EXITS } from "./handle-placement";
 import { StateHandles } from "./handles";
 import { StartBadge } from "./start-badge";
+import { DimVeil } from "./state-card";
 import { StateIcon } from "./state-icon";
 import { STATE_STYLES } from "./state-style";
 
@@ -40,8 +41,9 @@ export const ContainerFrame = memo(function ContainerFrame({
       data-state-id={id}
       data-marker={marker?.severity}
       data-run-phase={run?.phase}
-      className={`relative h-full w-full rounded-2xl border-2 ${border} ${style.soft} ${ring} ${dim ? "opacity-40" : ""}`}
+      className={`relative h-full w-full rounded-2xl border-2 ${border} ${style.soft} ${ring}`}
     >
+      {dim && <DimVeil className="rounded-2xl" />}
       {!readOnly && (
         <NodeResizer
           isVisible={selected}
