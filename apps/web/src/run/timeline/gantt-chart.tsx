@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { memo, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { useRunSession, useRunSessionStore } from "../live/run-session-context";
 import { type BarTone, buildGantt } from "../model/gantt";
 import { useViewModel } from "../time-travel/travel-context";
@@ -20,13 +20,15 @@ const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 
 /** Steps and attempts over time (Conductor's timeline): clicking a bar selects its state. */
 export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) {
-  const store = useRunSessionStore();
-  const version = useRunSession((s) => s.modelVersion);
+  // Deferred: the bars redraw in an interruptible render, so a live node change on the canvas never waits
+  // for 200 rows (issue 14, live latency).
+  const version = useDeferredValue(useRunSession((s) => s.modelVersion));
   const model = useViewModel();
   const traveling = useRunSession((s) => s.travel !== null);
   const ended = model.endedAt !== null || traveling;
   const selected = useRunSession((s) => s.selected);
-  const [now, setNow] = useState(Date.now);
+  const [ticked, setNow] = useState(Date.now);
+  const now = useDeferredValue(ticked);
   useEffect(() => {
     if (ended) return;
     // Every tick redraws every bar (the span grows): once a second keeps the main thread free for the
@@ -40,7 +42,6 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
     [model, version, now, traveling],
   );
   const span = gantt.endMs - gantt.startMs;
-  const x = (ms: number) => `${((ms - gantt.startMs) / span) * 100}%`;
 
   const partial =
     model.openedAtSeq > 0 && !traveling ? (
@@ -68,6 +69,25 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
           ))}
         </div>
       </div>
+      <GanttRows gantt={gantt} now={now} selected={selected} onFocus={onFocus} />
+      <Legend />
+    </div>
+  );
+}
+
+/** The rows, memoised: a render of the chart with the same (deferred) model does not touch them. */
+const GanttRows = memo(function GanttRows(props: {
+  gantt: ReturnType<typeof buildGantt>;
+  now: number;
+  selected: string | null;
+  onFocus: (stateId: string) => void;
+}) {
+  const { gantt, now, selected, onFocus } = props;
+  const store = useRunSessionStore();
+  const span = gantt.endMs - gantt.startMs;
+  const x = (ms: number) => `${((ms - gantt.startMs) / span) * 100}%`;
+  return (
+    <>
       {gantt.rows.map((row) => (
         <div
           key={row.key}
@@ -106,10 +126,9 @@ export function GanttChart({ onFocus }: { onFocus: (stateId: string) => void }) 
           </div>
         </div>
       ))}
-      <Legend />
-    </div>
+    </>
   );
-}
+});
 
 const LEGEND: [BarTone, string][] = [
   ["succeeded", "attempt succeeded"],
