@@ -30,6 +30,20 @@ describe("editor store", () => {
     expect(store.getState().direction).toBe("TB");
   });
 
+  it("neither undoes nor redoes while read-only (an old version, Simulate mode)", () => {
+    const store = fresh();
+    const a = store.getState().addState("task", { x: 0, y: 0 });
+    store.setState({ readOnly: true });
+    store.undo();
+    expect(store.getState().nodes.map((n) => n.id)).toContain(a);
+    store.setState({ readOnly: false });
+    store.undo();
+    expect(store.getState().nodes.map((n) => n.id)).not.toContain(a);
+    store.setState({ readOnly: true });
+    store.redo();
+    expect(store.getState().nodes.map((n) => n.id)).not.toContain(a);
+  });
+
   it("adds states, connects them by handle and undoes/redoes each step", () => {
     const store = fresh();
     const a = store.getState().addState("task", { x: 0, y: 0 });

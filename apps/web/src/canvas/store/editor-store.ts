@@ -371,8 +371,9 @@ export function createEditorStore() {
     ),
   );
 
-  /** Undo/redo restore the tracked graph; derived parts follow. */
+  /** Undo/redo restore the tracked graph; derived parts follow. Read-only (an old version, Simulate mode): nothing moves. */
   const travel = (direction: "undo" | "redo") => {
+    if (store.getState().readOnly) return;
     const temporalState = store.temporal.getState();
     if (direction === "undo") temporalState.undo();
     else temporalState.redo();
