@@ -73,16 +73,19 @@ async function plantRuns(path: string, count: number): Promise<string[]> {
   const db = new Database(path);
   try {
     const insert = db.prepare(
-      `INSERT INTO runs (id, workflow, version, status, created_at, updated_at, last_seq, last_hash, snapshot)
-       VALUES (?, ?, 1, ?, ?, ?, 0, '', ?)`,
+      `INSERT INTO runs (id, workflow, version, status, created_at, updated_at, last_seq, last_hash)
+       VALUES (?, ?, 1, ?, ?, ?, 0, '')`,
     );
+    // The checkpoint has its own table (store/checkpoint.ts): the fold of the run's events up to `seq`.
+    const insertSnapshot = db.prepare("INSERT INTO snapshots (run_id, seq, snapshot) VALUES (?, 0, ?)");
     db.transaction(() => {
       for (let i = 0; i < count; i += 1) {
         const time = START + i * 1000;
         const id = ulidAt(time, random);
         const status = pickStatus(random());
         const at = new Date(time).toISOString();
-        insert.run(id, WORKFLOWS[i % WORKFLOWS.length], status, at, at, snapshot);
+        insert.run(id, WORKFLOWS[i % WORKFLOWS.length], status, at, at);
+        insertSnapshot.run(id, snapshot);
         ids.push(id);
       }
     })();
