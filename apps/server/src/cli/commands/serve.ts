@@ -1,12 +1,12 @@
 import path from "node:path";
 import { DATABASE_URL_ENV, resolveStoreLocation } from "@sagaflow/engine";
 import { DEFAULTS, ServeRefusedError, startSagaflowServer } from "../../app";
-import { LOG_FORMATS, type LogFormat } from "../../logger";
 import { jsonLinesIo } from "../../observability/json-lines-io";
-import { parseCommandArgs, UsageError } from "../args";
+import { parseCommandArgs } from "../args";
 import { EXIT } from "../exit-codes";
 import { HTTP_POLICY_OPTIONS, httpPolicyOf, listFromEnv, parseByteSize } from "../http-policy-flags";
 import type { CliIo } from "../io";
+import { parseInteger, parseLogFormat, untilStopSignal } from "../process-options";
 import { workflowLimitsOf } from "../workflow-concurrency-flag";
 
 /**
@@ -93,38 +93,7 @@ export async function main(
       : "Action file paths: none allowed (open a folder with --allow-path <dir>)",
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      io.err(`sagaflow serve: ${signal}, shutting down (again to force)`);
-      process.once(signal, () => process.exit(EXIT.failed));
-      resolve();
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  await untilStopSignal(io, "serve");
   await running.close();
   return EXIT.ok;
-}
-
-function parseLogFormat(text: string | undefined): LogFormat {
-  if (text === undefined || text === "") return "human";
-  if (!(LOG_FORMATS as readonly string[]).includes(text)) {
-    throw new UsageError(`--log-format must be ${LOG_FORMATS.join(" or ")}, got ${JSON.stringify(text)}`);
-  }
-  return text as LogFormat;
-}
-
-function parseInteger(
-  text: string | undefined,
-  what: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return value;
 }
