@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { COMMITS_CHANNEL } from "./commit-sql";
-import { quoteIdentifier } from "./connection";
+import { listenOnOwnConnection } from "./listen-connection";
 
 /** A commit another process (or this one) announced: the run and its new last seq. */
 export interface CommitNotice {
@@ -23,44 +23,19 @@ export async function listenCommits(
   onCommit: (notice: CommitNotice) => void,
   options: { retryMs?: number; onError?: (error: unknown) => void } = {},
 ): Promise<CommitListener> {
-  let closed = false;
-  let client: pg.PoolClient | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const onNotification = (message: pg.Notification) => {
-    for (const line of (message.payload ?? "").split("\n")) {
-      const [runId, seq] = line.split(" ");
-      const lastSeq = Number(seq);
-      if (runId && Number.isInteger(lastSeq)) onCommit({ runId, lastSeq });
-    }
-  };
-  const lost = (error: unknown) => {
-    options.onError?.(error);
-    const dropped = client;
-    client = undefined;
-    dropped?.release(true);
-    if (!closed) retry = setTimeout(() => void connect().catch(lost), options.retryMs ?? 1000);
-  };
-  const connect = async () => {
-    const next = await pool.connect();
-    next.on("notification", onNotification);
-    next.on("error", lost);
-    const schema = await next.query<{ schema: string }>("SELECT current_schema() AS schema");
-    await next.query(`LISTEN ${quoteIdentifier(`${COMMITS_CHANNEL}_${schema.rows[0]?.schema ?? "public"}`)}`);
-    if (closed) next.release(true);
-    else client = next;
-  };
-
-  await connect();
-  return {
-    close: async () => {
-      closed = true;
-      clearTimeout(retry);
-      const open = client;
-      client = undefined;
-      open?.removeListener("notification", onNotification);
-      // Released as broken: the pool must not hand out a connection that still LISTENs.
-      open?.release(true);
+  return listenOnOwnConnection(
+    pool,
+    async (client) => {
+      const schema = await client.query<{ schema: string }>("SELECT current_schema() AS schema");
+      return `${COMMITS_CHANNEL}_${schema.rows[0]?.schema ?? "public"}`;
     },
-  };
+    (message) => {
+      for (const line of (message.payload ?? "").split("\n")) {
+        const [runId, seq] = line.split(" ");
+        const lastSeq = Number(seq);
+        if (runId && Number.isInteger(lastSeq)) onCommit({ runId, lastSeq });
+      }
+    },
+    options,
+  );
 }

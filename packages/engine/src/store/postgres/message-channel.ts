@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { quoteIdentifier } from "./connection";
+import { listenOnOwnConnection } from "./listen-connection";
 
 /**
  * A message channel between the processes that share one database and schema, on LISTEN/NOTIFY: what the
@@ -47,11 +47,7 @@ export async function listenMessages(
   onMessage: (message: string) => void,
   options: { retryMs?: number; onError?: (error: unknown) => void } = {},
 ): Promise<MessageListener> {
-  let closed = false;
-  let client: pg.PoolClient | undefined;
-  let retry: NodeJS.Timeout | undefined;
   const partial = new Map<string, string[]>();
-
   const onNotification = (notification: pg.Notification) => {
     const [id, index, count, body] = (notification.payload ?? "").split(" ");
     const total = Number(count);
@@ -65,33 +61,8 @@ export async function listenMessages(
     partial.delete(id);
     onMessage(Buffer.from(parts.join(""), "base64").toString("utf8"));
   };
-  const lost = (error: unknown) => {
-    options.onError?.(error);
-    const dropped = client;
-    client = undefined;
-    partial.clear();
-    dropped?.release(true);
-    if (!closed) retry = setTimeout(() => void connect().catch(lost), options.retryMs ?? 1000);
-  };
-  const connect = async () => {
-    const next = await pool.connect();
-    next.on("notification", onNotification);
-    next.on("error", lost);
-    await next.query(`LISTEN ${quoteIdentifier(await channelOf(next, name))}`);
-    if (closed) next.release(true);
-    else client = next;
-  };
-
-  await connect();
-  return {
-    close: async () => {
-      closed = true;
-      clearTimeout(retry);
-      const open = client;
-      client = undefined;
-      open?.removeListener("notification", onNotification);
-      // Released as broken: the pool must not hand out a connection that still LISTENs.
-      open?.release(true);
-    },
-  };
+  return listenOnOwnConnection(pool, (client) => channelOf(client, name), onNotification, {
+    ...options,
+    onLost: () => partial.clear(),
+  });
 }

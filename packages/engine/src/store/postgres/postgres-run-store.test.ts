@@ -139,6 +139,34 @@ describe("PostgresRunStore across processes", () => {
     await listener.close();
   });
 
+  it("a message channel whose LISTEN connection the server cut re-opens it and hears whole messages again", async () => {
+    const store = open();
+    const heard: string[] = [];
+    const errors: unknown[] = [];
+    const listener = await store.listenMessages("cut-test", (message) => heard.push(message), {
+      onError: (error) => errors.push(error),
+    });
+    const big = "x".repeat(20_000); // several NOTIFY parts, joined back by the listener
+    await store.sendMessage("cut-test", `before ${big}`);
+    await waitFor(() => heard.length === 1);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+    );
+    await admin.end();
+    await waitFor(() => errors.length > 0);
+    // Messages sent while it reconnects are lost (they are hints): send until one arrives.
+    for (const until = Date.now() + 10_000; heard.length < 2 && Date.now() < until; ) {
+      await store.sendMessage("cut-test", `after ${big}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await listener.close();
+    expect(heard.length).toBeGreaterThanOrEqual(2);
+    expect(heard[0]).toBe(`before ${big}`);
+    expect(heard.slice(1).every((message) => message === `after ${big}`)).toBe(true);
+  });
+
   it("connections cut by the server (a restart, a failover): StoreUnavailableError at worst, then it carries on", async () => {
     const store = open();
     await store.commit(create("cut"));
