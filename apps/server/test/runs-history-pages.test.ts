@@ -44,6 +44,16 @@ describe("runs.history pages", { timeout: 30_000 }, () => {
     expect(forward.prevSeq).toBeNull();
   });
 
+  it("refuses bad page bounds with an error naming the field", async () => {
+    const { runId } = await t.client.runs.start.mutate({ name: "pages", input: { who: "eve" } });
+    for (const bad of [0, -1, 1.5, Number.NaN, "3"] as unknown[]) {
+      await expect(
+        t.client.runs.history.query({ runId, beforeSeq: bad as number }),
+        String(bad),
+      ).rejects.toThrow(/beforeSeq/);
+    }
+  });
+
   it("refuses afterSeq and beforeSeq together", async () => {
     const { runId } = await t.client.runs.start.mutate({ name: "pages", input: { who: "bob" } });
     await expect(t.client.runs.history.query({ runId, afterSeq: 1, beforeSeq: 3 })).rejects.toThrow(

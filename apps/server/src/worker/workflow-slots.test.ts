@@ -35,5 +35,10 @@ describe("WorkflowSlots", () => {
     expect(parseWorkflowLimits(["db-migration=1", " orders=4"])).toEqual({ "db-migration": 1, orders: 4 });
     expect(() => parseWorkflowLimits(["orders"])).toThrow(/name=N/);
     expect(() => parseWorkflowLimits(["orders=0"])).toThrow(/name=N/);
+    // Hostile values: no prototype keys, no exponents, signs or fractions.
+    for (const bad of ["__proto__=1", "orders=1e3", "orders=-1", "orders=1.5", "=2", "orders=", "a=1;b=2"]) {
+      expect(() => parseWorkflowLimits([bad]), bad).toThrow(/name=N/);
+    }
+    expect(Object.getPrototypeOf(parseWorkflowLimits(["constructor=2"]))).toBe(Object.prototype);
   });
 });
