@@ -8,7 +8,7 @@ import path from "node:path";
 import { ensureChromium } from "./bootstrap/chromium.mjs";
 import { findPnpm } from "./bootstrap/pnpm.mjs";
 import { buildInputDirs, fingerprint, readStamp, workspacePackages, writeStamp } from "./bootstrap/stamp.mjs";
-import { sumVitestTotals } from "./bootstrap/test-summary.mjs";
+import { failedTests, sumVitestTotals } from "./bootstrap/test-summary.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const pinned = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).packageManager; // "pnpm@x.y.z"
@@ -110,6 +110,7 @@ async function test(args) {
   for (const run of runs) output += run.output;
   const { passed, failed } = sumVitestTotals(output);
   if (!chromium.ok) console.log(`browser tests not run: ${chromium.reason}`);
+  for (const failure of failedTests(output)) console.log(`failed: ${failure}`);
   console.log(`${passed} passed, ${failed} failed`);
   return runs.some((run) => run.status !== 0) || !chromium.ok || failed > 0 ? 1 : 0;
 }
