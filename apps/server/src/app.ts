@@ -14,7 +14,6 @@ import {
   type Logger,
   leaseOwnerFor,
   loadActionsModule,
-  openRunStore,
   PostgresRunStore,
   type RunStore,
   resolveStoreLocation,
@@ -25,6 +24,7 @@ import { adoptOrphans, leaseMsFrom } from "./adopt-orphans";
 import { alertFromCompensation, alertFromCrashLoop, alertFromRun, needsPerson } from "./alerts/alert";
 import { AlertCenter } from "./alerts/alert-center";
 import { ClusterForwarder } from "./cluster/forwarder";
+import { FreeRunHints, FreeRunPuller } from "./cluster/free-runs";
 import { localOperatorCalls } from "./cluster/operator-call";
 import { lockSqliteFile } from "./cluster/sqlite-file-lock";
 import { createHostAllowList } from "./http/host-allow-list";
@@ -47,6 +47,7 @@ import { toRunSummary } from "./run-summary";
 import { REPO_EXAMPLES_DIR, seedExamples } from "./seed";
 import type { ServerServices } from "./services";
 import { groupCommits } from "./store/commit-window";
+import { openServedStore } from "./store/served-store";
 import type { Context } from "./trpc";
 import { Slots } from "./worker/slots";
 import { WorkflowSlots } from "./worker/workflow-slots";
@@ -98,6 +99,11 @@ export interface SagaflowServerOptions {
   wrapStore?: (store: RunStore) => RunStore;
   /** False: no HTTP at all, only the engine driving runs (`sagaflow worker`, PostgreSQL). Default true. */
   http?: boolean;
+  /**
+   * False (`serve --no-drive`, PostgreSQL only): runs started here are left for the workers to claim, and
+   * this process takes over nobody's runs (cluster/free-runs.ts). Default true.
+   */
+  drive?: boolean;
 }
 
 /** Refused before anything was opened (e.g. a public bind without a token): print and exit non-zero. */
@@ -135,6 +141,11 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   // A file path is SQLite (its folder is made, its files protected); a postgres:// URL is PostgreSQL.
   const dbPath = resolveStoreLocation(options.dbPath, process.cwd());
   const dbFiles = isPostgresLocation(dbPath) ? [] : [dbPath];
+  const drive = options.drive !== false;
+  if (!drive && dbFiles.length > 0)
+    throw new ServeRefusedError(
+      "--no-drive needs a PostgreSQL database (--db postgres://…): on a SQLite file no other process could drive the runs",
+    );
   for (const file of dbFiles) mkdirSync(path.dirname(file), { recursive: true });
   const examplesDir = options.examplesDir === undefined ? REPO_EXAMPLES_DIR : options.examplesDir;
 
@@ -179,8 +190,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   };
   // One process per SQLite file (cluster/sqlite-file-lock.ts); several share PostgreSQL through leases.
   const lock = dbFiles.length > 0 ? refuseOnError(() => lockSqliteFile(dbPath)) : undefined;
-  // On PostgreSQL each commit is announced to the other instances (their live feeds relay it).
-  const store = openRunStore(dbPath, { postgres: { notifyCommits: true } });
+  // On PostgreSQL each commit is announced to the other instances (their live feeds relay it); SQLite's
+  // WAL is synced off the event loop (store/wal-sync.ts).
+  const store = openServedStore(dbPath);
   const feed = new LiveFeed();
   const alerts = new AlertCenter({
     logError: (message, details) => logger.error(message, details),
@@ -197,6 +209,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     if (!known) feed.publishChange({ kind: "alert", alert });
   });
   const slots = new Slots(options.concurrency ?? DEFAULTS.concurrency);
+  // serve --no-drive: each run it starts is announced to the drivers, which claim it (cluster/free-runs.ts).
+  const freeRunHints =
+    !drive && store instanceof PostgresRunStore ? new FreeRunHints(store, logger) : undefined;
   const metrics = new ServerMetrics({ openAlerts: () => alerts.list().length });
   metrics.setWorkerSource({ queued: () => slots.queued, running: () => slots.running });
   // Commits from concurrent requests share a transaction (store/commit-window.ts).
@@ -237,6 +252,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     executor,
     payloadLimits,
     ...(options.crashLimit ? { crashLimit: options.crashLimit } : {}),
+    ...(drive ? {} : { drive: false }),
     // The engine takes a slot before each handler, so a shutdown knows which attempts never began.
     slots: options.workflowConcurrency ? new WorkflowSlots(slots, options.workflowConcurrency) : slots,
     resolvePath,
@@ -250,6 +266,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
       logRun(event, run);
       relay.noteLocal(event);
       feed.publishEvent(event);
+      if (event.seq === 1) freeRunHints?.hint();
       // One change per commit: the run record is the same for every event of it.
       if (event.seq !== run.lastSeq) return;
       if (!needsPerson(run)) alerts.clear(run.id);
@@ -337,13 +354,28 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   }
 
   await metrics.loadRunsInProgress(engineStore);
-  const recovered = await engine.recover();
+  // A --no-drive instance drives nothing of its own accord: neither recovery nor takeover nor claims.
+  const recovered = drive ? await engine.recover() : { continued: [], suspended: [] };
   readiness.recovered();
   // Other instances on the same PostgreSQL database may die: take over their runs once their leases expire.
   const stopAdopting =
-    dbFiles.length === 0
+    dbFiles.length === 0 && drive
       ? adoptOrphans(engine, leaseMsFrom(options.env ?? process.env) / 3, logger)
       : async () => undefined;
+  // Runs started by a --no-drive instance (and runs whose owner's lease expired) are claimed by free capacity.
+  const puller =
+    drive && store instanceof PostgresRunStore
+      ? new FreeRunPuller({
+          engine,
+          store,
+          owner,
+          leaseMs,
+          capacity: () => slots.limit - slots.running - slots.queued,
+          logger,
+          ...claimPollOf(options.env ?? process.env),
+        })
+      : undefined;
+  await puller?.start();
   if (store instanceof PostgresRunStore) await relay.start(store);
   if (recovered.continued.length + recovered.suspended.length > 0) {
     logger.info("recovered unfinished runs", {
@@ -356,6 +388,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   const close = () => {
     closing ??= (async () => {
       readiness.closing();
+      await puller?.close();
       await stopAdopting();
       await relay.close();
       await server.close();
@@ -374,6 +407,12 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     return closing;
   };
   return { url: server.url, port: server.port, roots: pathPolicy.roots, services, close };
+}
+
+/** SAGAFLOW_CLAIM_POLL_MS (at least 50): how often a driver looks for free runs when no hint came. */
+function claimPollOf(env: NodeJS.ProcessEnv): { pollMs?: number } {
+  const value = Number(env.SAGAFLOW_CLAIM_POLL_MS);
+  return Number.isInteger(value) && value >= 50 ? { pollMs: value } : {};
 }
 
 /** A bad flag value (a CIDR that is not one) refuses the start with its message. */

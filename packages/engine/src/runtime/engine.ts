@@ -35,6 +35,7 @@ import { type Clock, createRealClock } from "./clock";
 import { CommitQueue, wakeAtOf } from "./commit-queue";
 import { DefinitionCache } from "./definition-cache";
 import { createIsolateEvaluator, type IsolateEvaluator } from "./expressions/isolate-evaluator";
+import { handOffStart } from "./hand-off";
 import { DEFAULT_LEASE_MS, Leases } from "./leases";
 import { type LiveRun, newLiveRun, type RunRef } from "./live-run";
 import { type Logger, silentLogger } from "./logger";
@@ -79,6 +80,11 @@ export interface EngineOptions {
   expressionLimits?: { timeoutMs?: number; memoryMb?: number };
   /** The W3C traceparent an attempt hands its action (ActionContext.traceparent), e.g. its trace span. */
   traceparentFor?: (run: RunRef, attemptId: string) => string | undefined;
+  /**
+   * False: this process starts runs but does not drive them (`serve --no-drive`, PostgreSQL): each is created
+   * with no lease and its first attempts recorded as never begun, for a worker to claim (hand-off.ts).
+   */
+  drive?: boolean;
 }
 
 const traceparentOf = (options: { traceparent?: string }) =>
@@ -228,7 +234,7 @@ export class Engine {
     this.checkPayload(input, "the run input");
     const runId = requested ?? options.runId ?? newRunId();
     const now = this.clock.now();
-    const decision = await decide(
+    const begun = await decide(
       stored.definition,
       undefined,
       {
@@ -241,6 +247,8 @@ export class Engine {
       },
       this.decideContext(now),
     );
+    const handOff = this.options.drive === false;
+    const decision = handOff ? await handOffStart(stored.definition, begun, this.decideContext(now)) : begun;
     const at = new Date(now).toISOString();
     let events: StoredEvent[];
     try {
@@ -253,14 +261,14 @@ export class Engine {
         snapshot: decision.snapshot,
         status: decision.snapshot.status,
         wakeAt: wakeAtOf(decision.snapshot),
-        lease: this.leases.lease(),
+        ...(handOff ? {} : { lease: this.leases.lease() }),
       });
     } catch (error) {
       // The same request, retried at the same moment: the first one made the run.
       if (requested && error instanceof ConcurrentModificationError) return requested;
       throw error;
     }
-    const live = newLiveRun(stored.definition, {
+    const record: RunRecord<RunSnapshot> = {
       id: runId,
       workflow: stored.name,
       version: stored.version,
@@ -271,7 +279,12 @@ export class Engine {
       lastHash: events[events.length - 1]?.hash ?? "",
       snapshot: decision.snapshot,
       wakeAt: wakeAtOf(decision.snapshot),
-    });
+    };
+    if (handOff) {
+      for (const event of events) this.options.onEvent?.(event as StoredEvent<RunEvent>, record);
+      return runId;
+    }
+    const live = newLiveRun(stored.definition, record);
     this.track(live);
     this.commits.afterCommit(live, events, decision);
     return runId;

@@ -14,7 +14,7 @@ import { workflowLimitsOf } from "../workflow-concurrency-flag";
  * one port until SIGTERM/SIGINT. Also: `--concurrency N`, `--actions M`, `--allow-path D`, `--allowed-host H`,
  * `--http-allow`/`--http-deny`/`--http-max-response` (docs/security.md), `--max-payload 256KiB`,
  * `--worker-memory 256` (MB), `--crash-limit 3` (docs/semantics.md), `--workflow-concurrency name=N`
- * (docs/deploy.md); the token and the alert webhook
+ * (docs/deploy.md), `--no-drive` (PostgreSQL: runs started here are executed by the workers); the token and the alert webhook
  * come from SAGAFLOW_TOKEN and SAGAFLOW_ALERT_WEBHOOK.
  */
 export async function main(
@@ -37,6 +37,7 @@ export async function main(
       "worker-memory": { type: "string" },
       "crash-limit": { type: "string" },
       "workflow-concurrency": { type: "string", multiple: true },
+      "no-drive": { type: "boolean" },
       ...HTTP_POLICY_OPTIONS,
     },
     [],
@@ -73,6 +74,7 @@ export async function main(
       workerMemoryMb,
       crashLimit,
       ...workflowLimitsOf(values["workflow-concurrency"], env),
+      ...(values["no-drive"] ? { drive: false } : {}),
     });
   } catch (error) {
     if (error instanceof ServeRefusedError) {

@@ -311,8 +311,11 @@ export class PostgresRunStore implements RunStore {
   }
 
   /**
-   * Claims up to `limit` unfinished runs no live lease holds, oldest first, for a worker looking for work.
-   * FOR UPDATE SKIP LOCKED: workers claiming at the same moment each take different runs instead of queueing.
+   * Claims up to `limit` unfinished runs no live lease holds, oldest first, for a worker looking for work:
+   * runs started by `serve --no-drive` (created with no lease) and runs whose owner's lease expired. A run
+   * waiting on a timer is claimed too: a run handed off with a deadline has a timer from its first commit, and
+   * its claimant is who fires its timers. FOR UPDATE SKIP LOCKED: workers claiming at the same moment each
+   * take different runs instead of queueing.
    */
   async claimFreeRuns(owner: string, leaseUntil: string, now: string, limit: number): Promise<string[]> {
     return this.use(async (pool) => {
@@ -321,7 +324,6 @@ export class PostgresRunStore implements RunStore {
          WHERE id IN (
            SELECT id FROM runs
            WHERE status = ANY($5::text[]) AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until <= $3)
-             AND (wake_at IS NULL OR wake_at <= $3)
            ORDER BY created_at, id LIMIT $4
            FOR UPDATE SKIP LOCKED)
          RETURNING id`,

@@ -1,0 +1,135 @@
+import type { Engine, Logger, MessageListener, PostgresRunStore } from "@sagaflow/engine";
+
+/** The channel (message-channel.ts) on which `serve --no-drive` tells the drivers that runs wait for them. */
+const CHANNEL = "free_runs";
+/** A claim pass this often even when no hint came: hints are lost when nobody listens at that moment. */
+export const DEFAULT_CLAIM_POLL_MS = 1_000;
+/** After a pass that filled this process's free capacity, the next one comes this soon. */
+const BUSY_RETRY_MS = 50;
+
+/**
+ * The sending half, in `serve --no-drive`: after it started runs (created with no lease), one message per turn
+ * of the event loop tells every driving process to claim. Only a hint: a lost one costs a poll interval.
+ */
+export class FreeRunHints {
+  private pending = false;
+
+  constructor(
+    private readonly store: PostgresRunStore,
+    private readonly logger: Logger,
+  ) {}
+
+  hint(): void {
+    if (this.pending) return;
+    this.pending = true;
+    setImmediate(() => {
+      this.pending = false;
+      this.store
+        .sendMessage(CHANNEL, "")
+        .catch((error: unknown) => this.logger.warn("announcing free runs failed", { error: String(error) }));
+    });
+  }
+}
+
+export interface FreeRunPullerOptions {
+  engine: Pick<Engine, "continueRun">;
+  store: PostgresRunStore;
+  /** This process's lease owner name: the engine's. */
+  owner: string;
+  leaseMs: number;
+  /** How many more runs this process wants now (free action slots). */
+  capacity: () => number;
+  logger: Logger;
+  pollMs?: number;
+}
+
+/**
+ * The claiming half, in every process that drives runs on PostgreSQL (`serve` and `worker`): on a hint, on
+ * a timer, and again while it finds work, it claims as many free runs as it has free capacity
+ * (claimFreeRuns: FOR UPDATE SKIP LOCKED, so processes claiming at once take different runs) and continues
+ * each one as after a takeover (Engine.continueRun: history verified, abandoned attempts run again). A
+ * run whose owner's lease expired is free too, so a worker takes over a dead process's runs within one poll
+ * of the lease's end.
+ */
+export class FreeRunPuller {
+  private listener: MessageListener | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private passing: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  /** Runs claimed and still loading: they hold no slot yet, but are this process's work. */
+  private loading = 0;
+
+  constructor(private readonly options: FreeRunPullerOptions) {}
+
+  async start(): Promise<void> {
+    const { store, logger } = this.options;
+    this.listener = await store.listenMessages(CHANNEL, () => this.wake(), {
+      onError: (error) => logger.warn("free runs channel dropped", { error: String(error) }),
+    });
+    this.timer = setInterval(() => this.wake(), this.options.pollMs ?? DEFAULT_CLAIM_POLL_MS);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Stops claiming; resolves once a pass under way has handed its runs to the engine. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.listener?.close();
+    await this.passing;
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = this.pass()
+      .catch((error: unknown) =>
+        this.options.logger.warn("claiming free runs failed", { error: String(error) }),
+      )
+      .finally(() => {
+        this.passing = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Claims while there is room and work; a full claim means more may wait, so it looks again soon. */
+  private async pass(): Promise<void> {
+    const { store, owner, leaseMs, capacity } = this.options;
+    for (;;) {
+      const room = capacity() - this.loading;
+      if (room <= 0 || this.stopped) {
+        // Busy: look again once some work has likely finished (a hint may have come and gone meanwhile).
+        if (!this.stopped) setTimeout(() => this.wake(), BUSY_RETRY_MS).unref();
+        return;
+      }
+      const now = Date.now();
+      const ids = await store.claimFreeRuns(
+        owner,
+        new Date(now + leaseMs).toISOString(),
+        new Date(now).toISOString(),
+        room,
+      );
+      for (const id of ids) this.continueRun(id);
+      if (ids.length < room) return;
+    }
+  }
+
+  private continueRun(runId: string): void {
+    this.loading += 1;
+    this.options.engine
+      .continueRun(runId)
+      .catch((error: unknown) =>
+        this.options.logger.warn("continuing a claimed run failed", { runId, error: String(error) }),
+      )
+      .finally(() => {
+        this.loading -= 1;
+      });
+  }
+}
