@@ -22,6 +22,12 @@ const attempt = {
   /** `<runId>:<scope/>stateId:<visit>`: the same for every attempt of one step execution. */
   idempotencyKey: z.string(),
 };
+/**
+ * On an attempt's failure or timeout: the process deaths so far during this step execution, over all its
+ * attempts, so the next attempt starts from that count (a crash loop is counted per step, not per
+ * attempt: a timed-out attempt's thread can still kill the process during the next one). Absent when 0.
+ */
+const crashes = { crashes: z.number().int().min(1).optional() };
 /** Who did an operator action (a user name, a token's user, or "local"). */
 const operator = { by: z.string() };
 
@@ -89,6 +95,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
     durationMs: z.number(),
     willRetry: z.boolean(),
     retryAt: z.string().nullable(),
+    ...crashes,
   }),
   z.object({
     type: z.literal("StepTimedOut"),
@@ -100,6 +107,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
     nextTimeoutMs: z.number(),
     /** Whether the next attempt is the extra one the timeout rule grants. */
     extended: z.boolean(),
+    ...crashes,
   }),
   z.object({
     type: z.literal("StepSucceeded"),
@@ -243,6 +251,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
     retryAt: z.string().nullable(),
     nextTimeoutMs: z.number(),
     extended: z.boolean(),
+    ...crashes,
   }),
   z.object({
     type: z.literal("CompensationStepSucceeded"),

@@ -83,6 +83,11 @@ export interface AttemptProgress {
   inFlight: string | null;
   retryTimer: string | null;
   lastError: RunError | null;
+  /**
+   * Process deaths during this execution's attempts that ended since (failed, timed out): the next attempt
+   * starts from this count (InFlightAttempt.crashes). Absent when 0; reset when a person resumes the run.
+   */
+  crashes?: number;
 }
 export type TaskProgress = AttemptProgress;
 
@@ -122,7 +127,10 @@ export interface InFlightAttempt {
   interrupted?: boolean;
   /** A graceful shutdown stopped it before it began executing (StepAttemptAbandoned): recovery re-runs it. */
   abandoned?: boolean;
-  /** How many times the process died while this attempt ran (recovery re-ran it after each). */
+  /**
+   * How many times the process died during this step execution: while this attempt ran (recovery re-ran it
+   * after each), plus those during its earlier attempts (AttemptProgress.crashes).
+   */
   crashes?: number;
   /**
    * Its scope was abandoned (a sibling failed, a cancel, the deadline): it was aborted and the run waits for

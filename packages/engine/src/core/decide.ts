@@ -234,6 +234,8 @@ function attemptFailed(
   const nextTimeoutMs = plan.retry ? plan.nextTimeoutMs : attempt.timeoutMs;
   const extended = plan.retry && plan.extended;
   const nextAttempt = attempt.attempt + 1;
+  // The step's next attempt starts from this attempt's crash count (fold-records.ts, crashesBefore).
+  const crashes = attempt.crashes ? { crashes: attempt.crashes } : {};
 
   if (attempt.kind === "compensation") {
     const ref = compensationRef(attempt);
@@ -249,6 +251,7 @@ function attemptFailed(
       retryAt,
       nextTimeoutMs,
       extended,
+      ...crashes,
     });
     if (retryAt !== null) {
       const timerId = compensationRetryTimerId(attempt.idempotencyKey, nextAttempt);
@@ -266,6 +269,7 @@ function attemptFailed(
     idempotencyKey: attempt.idempotencyKey,
     willRetry,
     retryAt,
+    ...crashes,
   };
   if (timedOut) {
     w.emit({ type: "StepTimedOut", ...common, timeoutMs: attempt.timeoutMs, nextTimeoutMs, extended });

@@ -59,15 +59,24 @@ export function beginAttempt(
 }
 
 /**
- * A recovered re-run counts one more crash of its attempt, unless a graceful shutdown abandoned it before it
- * began (not a crash): the count recovery stops crash loops with.
+ * The count recovery stops crash loops with, per step execution rather than per attempt: a recovered re-run
+ * counts one more crash of its attempt, unless a graceful shutdown abandoned it before it began or the
+ * store refused a commit (not a death); a new attempt starts from the deaths of the earlier ones. (A
+ * timed-out attempt's thread that cannot be stopped, say inside one huge allocation, may kill the process
+ * while the next attempt runs: counted per attempt, each death looked like the first.)
  */
 export function crashesBefore(
   previous: InFlightAttempt | undefined,
   event: { recovered?: boolean | undefined; afterRefusedCommit?: boolean | undefined },
+  progress: AttemptProgress | null | undefined,
 ): number {
-  if (!event.recovered || !previous) return 0;
+  if (!event.recovered || !previous) return progress?.crashes ?? 0;
   return (previous.crashes ?? 0) + (previous.abandoned || event.afterRefusedCommit ? 0 : 1);
+}
+
+/** Keeps an ended attempt's crash count (carried on its failure event) for the step's next attempt. */
+export function keepCrashes(progress: AttemptProgress | null | undefined, crashes: number | undefined): void {
+  if (progress && crashes !== undefined) progress.crashes = crashes;
 }
 
 export function newProgress(): AttemptProgress {

@@ -60,6 +60,7 @@ export function reviveScope(scope: ScopeSnapshot): void {
   if (scope.task) {
     scope.task.roundAttempts = 0;
     scope.task.timeoutRetries = 0;
+    delete scope.task.crashes;
     scope.task.inFlight = null;
     scope.task.retryTimer = null;
   }

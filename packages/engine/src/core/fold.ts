@@ -8,6 +8,7 @@ import {
   crashesBefore,
   endStateRun,
   iterationOf,
+  keepCrashes,
   newProgress,
   newScope,
   popCompensation,
@@ -83,7 +84,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       const id = attemptId(event.idempotencyKey, event.attempt);
       // A re-run after a crash of an attempt whose scope was being canceled is still awaited.
       const canceling = event.recovered === true && s.inFlight[id]?.canceling === true;
-      const crashes = crashesBefore(s.inFlight[id], event);
+      const crashes = crashesBefore(s.inFlight[id], event, scope.task);
       s.inFlight[id] = {
         id,
         kind: "task",
@@ -125,6 +126,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       if (scope.task) {
         scope.task.inFlight = null;
         scope.task.lastError = error;
+        keepCrashes(scope.task, event.crashes);
         if (event.type === "StepTimedOut") {
           scope.task.timeoutMs = event.nextTimeoutMs;
           if (event.extended) scope.task.timeoutRetries += 1;
@@ -344,7 +346,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       const compensation = s.compensation;
       if (!compensation) break;
       const id = attemptId(event.idempotencyKey, event.attempt);
-      const crashes = crashesBefore(s.inFlight[id], event);
+      const crashes = crashesBefore(s.inFlight[id], event, compensation.exec);
       s.inFlight[id] = {
         id,
         kind: "compensation",
@@ -374,6 +376,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       if (exec) {
         exec.inFlight = null;
         exec.lastError = event.error;
+        keepCrashes(exec, event.crashes);
         if (event.timedOut) {
           exec.timeoutMs = event.nextTimeoutMs;
           if (event.extended) exec.timeoutRetries += 1;
@@ -425,6 +428,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         if (compensation.exec) {
           compensation.exec.roundAttempts = 0;
           compensation.exec.timeoutRetries = 0;
+          delete compensation.exec.crashes;
           compensation.exec.inFlight = null;
           compensation.exec.retryTimer = null;
         }
@@ -471,6 +475,9 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       break;
     }
     case "RunResumed": {
+      // A person looked (after a crash loop: fixed the step): every step gets the full crash limit again.
+      for (const scope of Object.values(s.scopes)) if (scope.task) delete scope.task.crashes;
+      if (s.compensation?.exec) delete s.compensation.exec.crashes;
       for (const [id, attempt] of Object.entries(s.inFlight)) {
         if (!attempt.interrupted) continue;
         delete s.inFlight[id];

@@ -226,7 +226,7 @@ export function recover(w: Working, afterRefusedCommit = false): void {
   if (s.status !== "running" && s.status !== "waiting" && s.status !== "compensating") return;
   const attempts = Object.values(s.inFlight).filter((attempt) => !attempt.interrupted);
   // A step that kept killing the process (a memory bomb, a native crash) is not run again: a person
-  // looks at it first. Counted per attempt across restarts (InFlightAttempt.crashes).
+  // looks at it first. Counted per step execution across restarts and attempts (InFlightAttempt.crashes).
   const limit = w.context.crashLimit ?? DEFAULT_CRASH_LIMIT;
   const poison = attempts.find((attempt) => !attempt.abandoned && (attempt.crashes ?? 0) + 1 >= limit);
   if (poison) {
