@@ -7,6 +7,7 @@ import {
   type MessageListener,
   type PostgresRunStore,
 } from "@sagaflow/engine";
+import { callLanded } from "./landed";
 import { callEngine, type OperatorCall, type OperatorCalls } from "./operator-call";
 
 /** The channel (message-channel.ts) every instance of one database listens on. */
@@ -51,7 +52,8 @@ export interface ForwarderOptions {
  * as from a local call. When the owner does not answer (dead, or cut off), the call waits for the owner's
  * lease to expire and then takes the run over itself: the engine's claim, its history verified, its
  * in-flight attempts settled as after a crash, then the call. Each call has an id the owner remembers, so
- * a forward that is retried after a lost answer is answered again, not carried out twice.
+ * a forward that is retried after a lost answer is answered again, not carried out twice; and a cancel or
+ * signal that an owner carried out just before it died is found in the history (landed.ts), not offered again.
  */
 export class ClusterForwarder implements OperatorCalls {
   private listener: MessageListener | undefined;
@@ -78,11 +80,22 @@ export class ClusterForwarder implements OperatorCalls {
     const deadline = Date.now() + leaseMs + forwardTimeoutMs;
     const id = randomUUID();
     let silentOwner: string | undefined;
+    let sentAfterSeq: number | undefined;
+    // An owner that took the call and went silent may have carried it out before dying: then it is done, and
+    // offering it again would be refused or applied twice (landed.ts).
+    const landed = async () =>
+      silentOwner !== undefined &&
+      sentAfterSeq !== undefined &&
+      (await callLanded(store, call, sentAfterSeq));
     for (;;) {
+      if (await landed()) return;
       try {
         return await callEngine(engine, call);
       } catch (error) {
-        if (errorCodeOf(error) !== "LEASE_HELD") throw error;
+        if (errorCodeOf(error) !== "LEASE_HELD") {
+          if (await landed()) return;
+          throw error;
+        }
       }
       const lease = await store.leaseOf(call.runId);
       const owner = lease?.owner;
@@ -92,9 +105,14 @@ export class ClusterForwarder implements OperatorCalls {
         continue;
       }
       if (owner !== silentOwner) {
+        // Where the history stood before the call left: what landed.ts looks after.
+        sentAfterSeq ??= (await store.getRun(call.runId))?.lastSeq;
         const answer = await this.forward(id, owner, call, Math.min(forwardTimeoutMs, deadline - Date.now()));
         if (answer?.ok) return;
-        if (answer && answer.error.code !== "LEASE_HELD") throw rebuild(answer.error);
+        if (answer && answer.error.code !== "LEASE_HELD") {
+          if (await landed()) return;
+          throw rebuild(answer.error);
+        }
         // No answer: the owner is gone (or cut off). Only its lease's end lets anyone else drive the run.
         if (!answer) silentOwner = owner;
         else {
