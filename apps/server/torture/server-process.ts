@@ -30,6 +30,8 @@ export async function startServer(options: {
   /** `worker`: no HTTP (url is ""), it only drives runs. Default `serve`. */
   command?: "serve" | "worker";
   env?: NodeJS.ProcessEnv;
+  /** More flags (e.g. `--no-drive`, a `--concurrency` that replaces 256: the last one counts). */
+  args?: string[];
 }): Promise<ServerProcess> {
   const command = options.command ?? "serve";
   const child = spawn(
@@ -49,6 +51,7 @@ export async function startServer(options: {
       // The ledger lives beside the database; the database's folder is open to actions only when named.
       "--allow-path",
       options.dir,
+      ...(options.args ?? []),
     ],
     {
       cwd: options.dir,

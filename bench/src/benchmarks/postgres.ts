@@ -14,8 +14,9 @@ import { trpcClient } from "./server";
 /**
  * PostgreSQL (issue 15). Durable steps/s of the engine on a Postgres store against the raw commit limit of
  * the same server in the same run (one-row INSERTs, as many at once as the store's pool), at the same
- * durability: synchronous_commit on, then off; fsync on. Then runs/s of real `sagaflow serve` processes
- * sharing the database, 1, 2 and 3 of them, each given an equal share of the starts. DATABASE_URL when
+ * durability: synchronous_commit on, then off; fsync on. Then runs/s executed by 1, 2 and 3 real `sagaflow
+ * worker` processes, the runs started through one `sagaflow serve --no-drive` (the API instance, which
+ * creates them unleased for the workers to claim: docs/deploy.md). DATABASE_URL when
  * set, else an embedded Postgres; when none can start, every figure says why instead of a number.
  */
 
@@ -71,7 +72,14 @@ async function createDatabase(admin: PostgresRunStore, name: string, url: string
   return parsed.toString();
 }
 
-/** `count` serve processes on a fresh database; the runs started round-robin; runs/s until all ended. */
+/** Callers of runs.start at once, each one start at a time, as clients behind a load balancer. */
+const CALLERS = 8;
+
+/**
+ * One `serve --no-drive` and `count` workers on a fresh database; the runs started through the API
+ * instance; runs/s from the first start until all ended. Which process ended each run is its lease owner (a
+ * terminal commit keeps it): logged, so a row shows the work was spread.
+ */
 async function runsPerSecond(
   url: string,
   count: number,
@@ -79,47 +87,62 @@ async function runsPerSecond(
   context: BenchContext,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "sagaflow-bench-pg-"));
-  const servers = await Promise.all(
-    Array.from({ length: count }, (_, index) =>
+  const logFile = join(dir, "processes.log");
+  const processes = await Promise.all([
+    startServer({
+      dir,
+      dbPath: url,
+      logFile,
+      args: ["--no-drive"],
+      env: { SAGAFLOW_INSTANCE: `bench-${count}-api`, SAGAFLOW_TOKEN: "" },
+    }),
+    ...Array.from({ length: count }, (_, index) =>
       startServer({
         dir,
         dbPath: url,
-        logFile: join(dir, "serve.log"),
-        env: { SAGAFLOW_INSTANCE: `bench-${count}-${index}`, SAGAFLOW_TOKEN: "" },
+        logFile,
+        command: "worker",
+        env: { SAGAFLOW_INSTANCE: `bench-${count}-worker-${index}`, SAGAFLOW_TOKEN: "" },
       }),
     ),
-  );
+  ]);
+  const owners = openPostgresStore(url);
   try {
-    const clients = servers.map((server) => trpcClient(server.url));
+    const api = trpcClient(processes[0]?.url ?? "");
     const definition = chainWorkflow(3, "bench-pg-procs");
-    await clients[0]?.definitions.save.mutate({ definition });
+    await api.definitions.save.mutate({ definition });
     const began = performance.now();
     let next = 0;
-    // Four callers per process, each one start at a time, as clients behind a load balancer.
     await Promise.all(
-      clients.flatMap((client) =>
-        Array.from({ length: 4 }, async () => {
-          while (next < runs) {
-            next += 1;
-            await client.runs.start.mutate({ name: definition.name, input: {} });
-          }
-        }),
-      ),
+      Array.from({ length: CALLERS }, async () => {
+        while (next < runs) {
+          next += 1;
+          await api.runs.start.mutate({ name: definition.name, input: {} });
+        }
+      }),
     );
-    const first = clients[0];
     for (;;) {
-      const open = await first?.runs.list.query({ status: ["running", "waiting"], limit: 1 });
-      if (!open || open.runs.length === 0) break;
+      const open = await api.runs.list.query({ status: ["running", "waiting"], limit: 1 });
+      if (open.runs.length === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const rate = perSecond(runs, performance.now() - began);
-    context.log(`${count} process(es): ${rate.toFixed(0)} runs/s`);
+    const pool = await owners.rawPool();
+    const spread = await pool.query<{ owner: string | null; runs: string }>(
+      "SELECT lease_owner AS owner, count(*) AS runs FROM runs GROUP BY lease_owner ORDER BY lease_owner",
+    );
+    const byOwner = spread.rows.map((row) => `${row.owner ?? "none"} ${row.runs}`).join(", ");
+    context.log(`${count} worker(s): ${rate.toFixed(0)} runs/s (runs ended by: ${byOwner})`);
     return rate;
   } finally {
-    await Promise.all(servers.map((server) => server.stop()));
+    await owners.close();
+    await Promise.all(processes.map((process) => process.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const workersLabel = (count: number) =>
+  `runs/s executed by ${count} worker process(es), started through one serve --no-drive`;
 
 function unavailable(reason: string, s: Sizes): Figure[] {
   const note = `not measured yet: PostgreSQL could not start (${reason.split("\n")[0]})`;
@@ -133,14 +156,14 @@ function unavailable(reason: string, s: Sizes): Figure[] {
       ),
     ),
     ...s.processCounts.map((count) =>
-      notMeasuredYet(`postgres.processes.${count}`, `runs/s, ${count} serve process(es)`, "runs/s", note),
+      notMeasuredYet(`postgres.workers.${count}`, workersLabel(count), "runs/s", note),
     ),
   ];
 }
 
 export const postgres: Benchmark = {
   name: "postgres",
-  title: "PostgreSQL: durable steps against raw commits, runs/s with 1-3 processes",
+  title: "PostgreSQL: durable steps against raw commits, runs/s with 1-3 worker processes",
   async run(context): Promise<Figure[]> {
     const s = sizes(context);
     let server: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
@@ -189,8 +212,8 @@ export const postgres: Benchmark = {
       }
       let single: number | undefined;
       for (const count of [1, 2, 3]) {
-        const id = `postgres.processes.${count}`;
-        const label = `runs/s, ${count} serve process(es) on one database`;
+        const id = `postgres.workers.${count}`;
+        const label = workersLabel(count);
         if (!s.processCounts.includes(count)) {
           figures.push(notMeasuredYet(id, label, "runs/s", "not measured yet at the tiny scale"));
           continue;
@@ -204,7 +227,7 @@ export const postgres: Benchmark = {
             label,
             value: rate,
             unit: "runs/s",
-            ...(count > 1 ? { baseline: { label: "one process", value: single, unit: "runs/s" } } : {}),
+            ...(count > 1 ? { baseline: { label: "one worker", value: single, unit: "runs/s" } } : {}),
             size: `${formatCount(s.processRuns)} runs × 3 tasks`,
           }),
         );
