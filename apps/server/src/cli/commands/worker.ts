@@ -17,8 +17,9 @@ import { workflowLimitsOf } from "../workflow-concurrency-flag";
 
 /**
  * `sagaflow worker --db postgres://…`: a process with no HTTP that only executes runs, beside any number of
- * `serve` and `worker` processes on the same database (docs/deploy.md). It takes over runs whose instance
- * died, fires timers, and answers the operator calls other instances forward to it. SIGTERM/SIGINT: it stops
+ * `serve` and `worker` processes on the same database (docs/deploy.md). It claims free runs up to its free
+ * action slots (those a `serve --no-drive` started, and those whose owner's lease expired), fires their
+ * timers, and answers the operator calls other instances forward to it. SIGTERM/SIGINT: it stops
  * taking work, lets running actions finish (up to the grace), records the queued ones as abandoned and
  * releases its leases, so another process continues its runs at once.
  */
