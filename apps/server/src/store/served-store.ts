@@ -1,0 +1,12 @@
+import { isPostgresLocation, openRunStore, openSqliteStore, type RunStore } from "@sagaflow/engine";
+import { syncWalOffThread } from "./wal-sync";
+
+/**
+ * The store `sagaflow serve` runs on. PostgreSQL announces each commit to the other instances. SQLite is
+ * opened at `synchronous=NORMAL` with its WAL synced off the event loop before any write is acknowledged
+ * (wal-sync.ts): as durable as FULL, without the fsync blocking every request behind it.
+ */
+export function openServedStore(location: string): RunStore {
+  if (isPostgresLocation(location)) return openRunStore(location, { postgres: { notifyCommits: true } });
+  return syncWalOffThread(openSqliteStore(location, { synchronous: "NORMAL" }), location).store;
+}
