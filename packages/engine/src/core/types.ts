@@ -66,6 +66,8 @@ export type Command =
 export interface DecideContext {
   /** Milliseconds since the epoch, from the engine's clock. */
   now: number;
+  /** `now` as an ISO string, when the caller made it already (it stamps the commit too): made once a step. */
+  at?: string;
   evaluate: Evaluator;
   /** A state's expressions in one go (expression-batch.ts); default: `evaluate` one at a time. */
   evaluateBatch?: BatchEvaluator;

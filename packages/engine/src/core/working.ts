@@ -26,7 +26,7 @@ export class Working {
   ) {
     // The caller's snapshot is never changed: the decision folds into a copy sharing the unchanged data.
     this.current = snapshot === undefined ? undefined : cloneSnapshot(snapshot);
-    this.at = new Date(context.now).toISOString();
+    this.at = context.at ?? new Date(context.now).toISOString();
     this.batch = context.evaluateBatch ?? batchOf(context.evaluate);
   }
 

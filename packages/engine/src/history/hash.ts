@@ -32,8 +32,25 @@ export function hashEventJson(
   at: string,
   json: string,
 ): string {
-  const content = `{"runId":${JSON.stringify(runId)},"seq":${seq},"at":${JSON.stringify(at)},"event":${json}}`;
-  return hash("sha256", `${prevHash}\n${content}`, "hex");
+  return hashLink(prevHash, JSON.stringify(runId), seq, JSON.stringify(at), json);
+}
+
+/**
+ * `hashEventJson` with the run id and the time already as JSON text: a commit's events share both, so a
+ * commit serialises them once instead of once per event.
+ */
+export function hashLink(
+  prevHash: string,
+  runIdJson: string,
+  seq: number,
+  atJson: string,
+  json: string,
+): string {
+  return hash(
+    "sha256",
+    `${prevHash}\n{"runId":${runIdJson},"seq":${seq},"at":${atJson},"event":${json}}`,
+    "hex",
+  );
 }
 
 export function hashEvent(

@@ -26,7 +26,7 @@ export interface CommitQueueParts {
   attempts: AttemptRunner;
   waiters: RunWaiters;
   scheduler: Scheduler;
-  decideContext(now: number): DecideContext;
+  decideContext(now: number, at?: string): DecideContext;
   isClosed(): boolean;
   /** Loads a run again (verified, recovered) once the store takes commits again. */
   reload(runId: string): Promise<unknown>;
@@ -52,9 +52,16 @@ export class CommitQueue {
       return;
     }
     const now = clock.now();
+    // One ISO string per step: the decision's events and the commit share it.
+    const at = new Date(now).toISOString();
     let decision: Decision;
     try {
-      decision = await decide(live.definition, live.record.snapshot, trigger, this.parts.decideContext(now));
+      decision = await decide(
+        live.definition,
+        live.record.snapshot,
+        trigger,
+        this.parts.decideContext(now, at),
+      );
     } catch (error) {
       if (isOperatorTrigger(trigger) || error instanceof InvalidOperationError) throw error;
       // A bug or a definition the engine cannot follow: stop the run where a person can see it.
@@ -70,7 +77,6 @@ export class CommitQueue {
       scheduler.scheduleWake(live);
       return;
     }
-    const at = new Date(now).toISOString();
     const wakeAt = wakeAtOf(decision.snapshot);
     let events: StoredEvent[];
     try {

@@ -178,7 +178,7 @@ export class Engine {
       settle: (live, trigger) => this.scheduler.settleSoon(live, trigger),
       traceparentFor: traceparentFor && ((live, attemptId) => traceparentFor(live.record, attemptId)),
     });
-    const decideContext = (now: number) => this.decideContext(now);
+    const decideContext = (now: number, at?: string) => this.decideContext(now, at);
     this.commits = new CommitQueue({
       store: this.store,
       clock: this.clock,
@@ -515,14 +515,13 @@ export class Engine {
     if (!this.closed) this.leases.keepAlive(() => this.live.size);
   }
 
-  private decideContext(now: number): DecideContext {
-    return {
-      now,
-      evaluate: this.evaluate,
-      ...(this.evaluateBatch ? { evaluateBatch: this.evaluateBatch } : {}),
-      random: this.random,
-      ...(this.options.crashLimit === undefined ? {} : { crashLimit: this.options.crashLimit }),
-    };
+  /** Made for every step: assigned field by field rather than spread (optional fields stay absent). */
+  private decideContext(now: number, at?: string): DecideContext {
+    const context: DecideContext = { now, evaluate: this.evaluate, random: this.random };
+    if (at !== undefined) context.at = at;
+    if (this.evaluateBatch) context.evaluateBatch = this.evaluateBatch;
+    if (this.options.crashLimit !== undefined) context.crashLimit = this.options.crashLimit;
+    return context;
   }
 
   /** Run input is checked before it reaches decide or the store. */

@@ -1,4 +1,4 @@
-import { eventJson, hashEventJson } from "../history/hash";
+import { eventJson, hashLink } from "../history/hash";
 import type { EventRecord, StoredEvent } from "./types";
 
 /**
@@ -28,13 +28,15 @@ export function chainEvents(
   const chained: ChainedEvent[] = [];
   let prevHash = head.hash;
   let seq = head.seq;
+  const runIdJson = JSON.stringify(runId);
+  const atJson = JSON.stringify(at);
   for (const event of events) {
     if (typeof event.type !== "string" || event.type === "") {
       throw new TypeError(`event ${seq + 1} of run ${runId} has no type`);
     }
     seq += 1;
     const json = eventJson(event);
-    const hash = hashEventJson(prevHash, runId, seq, at, json);
+    const hash = hashLink(prevHash, runIdJson, seq, atJson, json);
     chained.push({ stored: { runId, seq, at, event, prevHash, hash }, json });
     prevHash = hash;
   }

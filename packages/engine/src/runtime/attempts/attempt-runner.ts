@@ -155,7 +155,8 @@ class AttemptInFlight implements RunningAttempt {
         deadline: this.deadline,
         ...(traceparent === undefined ? {} : { traceparent }),
       },
-      this.controller.signal,
+      // The controller, not its signal: the signal is made only if the executor or the action reads it.
+      this.controller,
     );
     if (!outcome.ok) return outcome;
     const output = checkPayload(outcome.output, options.limits, `the output of ${attempt.stateId}`);

@@ -1,3 +1,4 @@
+import type { JsonValue } from "@sagaflow/shared";
 import { invokeAction } from "../../actions/invoke";
 import type { ActionContext, ActionDefinition } from "../../actions/types";
 import { FatalError } from "../../actions/types";
@@ -7,6 +8,8 @@ import {
   type AttemptExecutor,
   type AttemptOutcome,
   type AttemptRequest,
+  type AttemptSignal,
+  signalOf,
   toAttemptError,
 } from "./attempt-executor";
 
@@ -23,7 +26,7 @@ export interface InProcessExecutorOptions {
  */
 export function createInProcessExecutor(options: InProcessExecutorOptions): AttemptExecutor {
   return {
-    async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
+    async execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome> {
       const action = options.actions.get(request.action);
       if (!action) {
         return {
@@ -33,7 +36,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions): Atte
       }
       try {
         // The handler gets its own copy: what it does to its params never reaches the run's snapshot.
-        const params = typeof request.params === "object" ? structuredClone(request.params) : request.params;
+        const params = copyJson(request.params);
         const output = await invokeAction(action, params, actionContext(request, signal, options));
         return { ok: true, output: toJson(output) };
       } catch (error) {
@@ -44,10 +47,36 @@ export function createInProcessExecutor(options: InProcessExecutorOptions): Atte
   };
 }
 
-/** The ActionContext of SPEC §4 for one attempt; executors in other threads build the same. */
+/**
+ * A copy of params that are plain JSON (the runner checked them against the payload limits, so they nest
+ * at most maxDepth deep): a tenth of what `structuredClone` costs for the small params of most steps.
+ */
+function copyJson(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const copy: { [key: string]: JsonValue } = {};
+  for (const key of Object.keys(value)) {
+    const inner = copyJson(value[key] as JsonValue);
+    // An own "__proto__" key (JSON.parse makes one) stays a key: an assignment would set the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(copy, key, {
+        value: inner,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = inner;
+  }
+  return copy;
+}
+
+/**
+ * The ActionContext of SPEC §4 for one attempt; executors in other threads build the same. Its `signal`
+ * is made when the action first reads it (attempt-executor.ts: AttemptSignal).
+ */
 export function actionContext(
   request: AttemptRequest,
-  signal: AbortSignal,
+  signal: AttemptSignal,
   options: { resolvePath: (path: string) => string; logger: Logger },
 ): ActionContext {
   const fields = { runId: request.runId, stateId: request.stateId, attempt: request.attempt };
@@ -56,7 +85,9 @@ export function actionContext(
     stateId: request.stateId,
     attempt: request.attempt,
     idempotencyKey: request.idempotencyKey,
-    signal,
+    get signal() {
+      return signalOf(signal);
+    },
     deadline: request.deadline ?? Date.now() + request.timeoutMs,
     log: (message, level = "info") => {
       if (level === "error") options.logger.error(message, fields);

@@ -1,4 +1,4 @@
-import type { AttemptExecutor, AttemptOutcome, AttemptRequest } from "./attempt-executor";
+import type { AttemptExecutor, AttemptOutcome, AttemptRequest, AttemptSignal } from "./attempt-executor";
 
 /**
  * Built-ins that only shape data or wait (transform, assert, log, flaky, delay) are safe on the
@@ -20,7 +20,7 @@ export function createRoutingExecutor(options: {
 }): AttemptExecutor {
   const local = options.inProcessActions ?? IN_PROCESS_ACTIONS;
   return {
-    execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
+    execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome> {
       return (local.has(request.action) ? options.inProcess : options.isolated).execute(request, signal);
     },
     async close() {

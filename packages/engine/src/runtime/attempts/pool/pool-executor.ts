@@ -3,7 +3,13 @@ import { MessageChannel } from "node:worker_threads";
 import { DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from "@sagaflow/shared";
 import { Piscina } from "piscina";
 import type { Logger } from "../../logger";
-import type { AttemptExecutor, AttemptOutcome, AttemptRequest } from "../attempt-executor";
+import {
+  type AttemptExecutor,
+  type AttemptOutcome,
+  type AttemptRequest,
+  type AttemptSignal,
+  signalOf,
+} from "../attempt-executor";
 import type { ActionTask, PortMessage } from "./action-worker";
 import { workerBundle } from "./worker-bundle";
 import type { WorkerSetup } from "./worker-setup";
@@ -62,7 +68,8 @@ export function createPoolExecutor(options: PoolExecutorOptions): AttemptExecuto
   };
 
   return {
-    async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
+    async execute(request: AttemptRequest, attemptSignal: AttemptSignal): Promise<AttemptOutcome> {
+      const signal = signalOf(attemptSignal);
       pool ??= start();
       const running = await pool;
       const { port1, port2 } = new MessageChannel();
