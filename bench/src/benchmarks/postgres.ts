@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPostgresStore, type PostgresRunStore } from "@sagaflow/engine";
+import type { Definition } from "@sagaflow/shared";
 import { startServer } from "../../../apps/server/torture/server-process";
 import { startEmbeddedPostgres } from "../../../packages/engine/src/store/postgres/test-postgres";
 import { builtinActions, Engine } from "../engine";
@@ -16,7 +17,8 @@ import { trpcClient } from "./server";
  * the same server in the same run (one-row INSERTs, as many at once as the store's pool), at the same
  * durability: synchronous_commit on, then off; fsync on. Then runs/s executed by 1, 2 and 3 real `sagaflow
  * worker` processes, the runs started through one `sagaflow serve --no-drive` (the API instance, which
- * creates them unleased for the workers to claim: docs/deploy.md). DATABASE_URL when
+ * creates them unleased for the workers to claim: docs/deploy.md), twice: runs of CPU-bound steps, and runs
+ * of steps that wait (50 ms each) with 8 slots per worker (`Work` below). DATABASE_URL when
  * set, else an embedded Postgres; when none can start, every figure says why instead of a number.
  */
 
@@ -72,6 +74,42 @@ async function createDatabase(admin: PostgresRunStore, name: string, url: string
   return parsed.toString();
 }
 
+/**
+ * What the workers execute. `cpu`: three `transform` tasks, so the engine's CPU (and the shared cores) bound
+ * it. `io`: three 50 ms `delay` tasks with 8 action slots per worker, like steps that wait on other
+ * services: the slots bound it, and each worker brings 8 more.
+ */
+interface Work {
+  name: "cpu" | "io";
+  definition: Definition;
+  workerArgs: string[];
+  runs: (s: Sizes) => number;
+}
+
+const WORKS: Work[] = [
+  { name: "cpu", definition: chainWorkflow(3, "bench-pg-procs"), workerArgs: [], runs: (s) => s.processRuns },
+  {
+    name: "io",
+    definition: waitingChain(3, "50ms"),
+    workerArgs: ["--concurrency", "8"],
+    runs: (s) => Math.max(10, Math.round(s.processRuns / 2)),
+  },
+];
+
+function waitingChain(tasks: number, duration: string): Definition {
+  const states: Record<string, unknown> = {};
+  for (let i = 0; i < tasks; i++) {
+    states[`t${i}`] = {
+      type: "task",
+      action: "delay",
+      params: { duration },
+      idempotent: true,
+      ...(i + 1 < tasks ? { next: `t${i + 1}` } : { end: true }),
+    };
+  }
+  return { name: `bench-pg-waits-${tasks}`, startAt: "t0", states } as Definition;
+}
+
 /** Callers of runs.start at once, each one start at a time, as clients behind a load balancer. */
 const CALLERS = 8;
 
@@ -85,6 +123,7 @@ async function runsPerSecond(
   count: number,
   runs: number,
   context: BenchContext,
+  work: Work,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "sagaflow-bench-pg-"));
   const logFile = join(dir, "processes.log");
@@ -102,6 +141,7 @@ async function runsPerSecond(
         dbPath: url,
         logFile,
         command: "worker",
+        args: work.workerArgs,
         env: { SAGAFLOW_INSTANCE: `bench-${count}-worker-${index}`, SAGAFLOW_TOKEN: "" },
       }),
     ),
@@ -109,7 +149,7 @@ async function runsPerSecond(
   const owners = openPostgresStore(url);
   try {
     const api = trpcClient(processes[0]?.url ?? "");
-    const definition = chainWorkflow(3, "bench-pg-procs");
+    const definition = work.definition;
     await api.definitions.save.mutate({ definition });
     const began = performance.now();
     let next = 0;
@@ -132,7 +172,7 @@ async function runsPerSecond(
       "SELECT lease_owner AS owner, count(*) AS runs FROM runs GROUP BY lease_owner ORDER BY lease_owner",
     );
     const byOwner = spread.rows.map((row) => `${row.owner ?? "none"} ${row.runs}`).join(", ");
-    context.log(`${count} worker(s): ${rate.toFixed(0)} runs/s (runs ended by: ${byOwner})`);
+    context.log(`${work.name}, ${count} worker(s): ${rate.toFixed(0)} runs/s (runs ended by: ${byOwner})`);
     return rate;
   } finally {
     await owners.close();
@@ -141,8 +181,12 @@ async function runsPerSecond(
   }
 }
 
-const workersLabel = (count: number) =>
-  `runs/s executed by ${count} worker process(es), started through one serve --no-drive`;
+const workersId = (work: Work, count: number) =>
+  work.name === "cpu" ? `postgres.workers.${count}` : `postgres.workers.io.${count}`;
+const workersLabel = (work: Work, count: number) =>
+  work.name === "cpu"
+    ? `runs/s executed by ${count} worker process(es), started through one serve --no-drive`
+    : `runs/s, 3 × 50 ms delay tasks, ${count} worker(s) × 8 slots, one serve --no-drive`;
 
 function unavailable(reason: string, s: Sizes): Figure[] {
   const note = `not measured yet: PostgreSQL could not start (${reason.split("\n")[0]})`;
@@ -155,8 +199,10 @@ function unavailable(reason: string, s: Sizes): Figure[] {
         note,
       ),
     ),
-    ...s.processCounts.map((count) =>
-      notMeasuredYet(`postgres.workers.${count}`, workersLabel(count), "runs/s", note),
+    ...WORKS.flatMap((work) =>
+      s.processCounts.map((count) =>
+        notMeasuredYet(workersId(work, count), workersLabel(work, count), "runs/s", note),
+      ),
     ),
   ];
 }
@@ -210,27 +256,30 @@ export const postgres: Benchmark = {
           await store.close();
         }
       }
-      let single: number | undefined;
-      for (const count of [1, 2, 3]) {
-        const id = `postgres.workers.${count}`;
-        const label = workersLabel(count);
-        if (!s.processCounts.includes(count)) {
-          figures.push(notMeasuredYet(id, label, "runs/s", "not measured yet at the tiny scale"));
-          continue;
+      for (const work of WORKS) {
+        let single: number | undefined;
+        for (const count of [1, 2, 3]) {
+          const id = workersId(work, count);
+          const label = workersLabel(work, count);
+          if (!s.processCounts.includes(count)) {
+            figures.push(notMeasuredYet(id, label, "runs/s", "not measured yet at the tiny scale"));
+            continue;
+          }
+          const database = await createDatabase(admin, `bench_${work.name}_${count}_${Date.now()}`, url);
+          const runs = work.runs(s);
+          const rate = await runsPerSecond(database, count, runs, context, work);
+          single ??= rate;
+          figures.push(
+            compared({
+              id,
+              label,
+              value: rate,
+              unit: "runs/s",
+              ...(count > 1 ? { baseline: { label: "one worker", value: single, unit: "runs/s" } } : {}),
+              size: `${formatCount(runs)} runs × 3 tasks`,
+            }),
+          );
         }
-        const database = await createDatabase(admin, `bench_procs_${count}_${Date.now()}`, url);
-        const rate = await runsPerSecond(database, count, s.processRuns, context);
-        single ??= rate;
-        figures.push(
-          compared({
-            id,
-            label,
-            value: rate,
-            unit: "runs/s",
-            ...(count > 1 ? { baseline: { label: "one worker", value: single, unit: "runs/s" } } : {}),
-            size: `${formatCount(s.processRuns)} runs × 3 tasks`,
-          }),
-        );
       }
     } finally {
       await admin.close();
