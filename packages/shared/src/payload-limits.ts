@@ -64,17 +64,36 @@ function describeKind(value: unknown): string | undefined {
   }
 }
 
+/** One value on the walk's stack; its path is built only for an error message (it is rarely needed). */
+interface Frame {
+  value: unknown;
+  depth: number;
+  parent: Frame | undefined;
+  key: string | number;
+  /** Set on the marker that takes `leave` off the current path once its children are done. */
+  leave?: object;
+}
+
+function pathOf(frame: Frame): string {
+  const keys: (string | number)[] = [];
+  for (let at: Frame | undefined = frame; at?.parent; at = at.parent) keys.push(at.key);
+  return `$${keys
+    .reverse()
+    .map((key) => `.${String(key)}`)
+    .join("")}`;
+}
+
 /**
  * Checks that `value` is plain JSON within the limits (no BigInt, function, cycle, class instance,
  * non-finite number; not too deep; not too large) and returns its JSON text. `what` names it in errors.
+ * It runs on every attempt's params and output, so the walk allocates one small frame per value and no
+ * path strings.
  */
 export function checkPayload(value: unknown, limits: PayloadLimits, what: string): PayloadCheck {
   // An explicit stack, entered and left, so cycles are caught on the current path only (a value shared
   // by two branches is fine JSON).
   const onPath = new Set<object>();
-  const stack: { value: unknown; depth: number; path: string; leave?: object }[] = [
-    { value, depth: 0, path: "$" },
-  ];
+  const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: "" }];
   let bytes = 0;
   while (stack.length > 0) {
     const frame = stack.pop()!;
@@ -82,25 +101,34 @@ export function checkPayload(value: unknown, limits: PayloadLimits, what: string
       onPath.delete(frame.leave);
       continue;
     }
-    const kind = describeKind(frame.value);
-    if (kind) return { ok: false, reason: `${what} is not plain JSON: ${kind} at ${frame.path}` };
-    if (typeof frame.value === "string") {
-      bytes += frame.value.length;
+    const inner = frame.value;
+    if (typeof inner === "string") {
+      bytes += inner.length;
       if (bytes > limits.maxBytes) return { ok: false, reason: tooLarge(what, bytes, limits) };
       continue;
     }
-    if (frame.value === null || typeof frame.value !== "object") continue;
-    const node = frame.value as object;
+    const kind = describeKind(inner);
+    if (kind) return { ok: false, reason: `${what} is not plain JSON: ${kind} at ${pathOf(frame)}` };
+    if (inner === null || typeof inner !== "object") continue;
     if (frame.depth >= limits.maxDepth) return { ok: false, reason: tooDeep(what, limits) };
-    if (onPath.has(node)) return { ok: false, reason: `${what} is not plain JSON: a cycle at ${frame.path}` };
-    onPath.add(node);
-    stack.push({ value: undefined, depth: 0, path: "", leave: node });
-    const entries = Array.isArray(node) ? node.entries() : Object.entries(node);
-    for (const [key, inner] of entries) {
+    if (onPath.has(inner))
+      return { ok: false, reason: `${what} is not plain JSON: a cycle at ${pathOf(frame)}` };
+    onPath.add(inner);
+    stack.push({ value: undefined, depth: 0, parent: undefined, key: "", leave: inner });
+    const depth = frame.depth + 1;
+    if (Array.isArray(inner)) {
+      for (let index = 0; index < inner.length; index += 1) {
+        bytes += 4;
+        if (bytes > limits.maxBytes) return { ok: false, reason: tooLarge(what, bytes, limits) };
+        stack.push({ value: inner[index], depth, parent: frame, key: index });
+      }
+      continue;
+    }
+    for (const key of Object.keys(inner)) {
       bytes += 4;
       if (bytes > limits.maxBytes) return { ok: false, reason: tooLarge(what, bytes, limits) };
       // Object properties that JSON drops (undefined, functions) are refused too: nothing vanishes.
-      stack.push({ value: inner, depth: frame.depth + 1, path: `${frame.path}.${String(key)}` });
+      stack.push({ value: (inner as Record<string, unknown>)[key], depth, parent: frame, key });
     }
   }
   const json = JSON.stringify(value);
