@@ -441,7 +441,10 @@ export class SqliteRunStore implements RunStore {
     checkpoint: CheckpointStats | undefined,
   ): void {
     if (isTerminalStatus(commit.status)) this.heads.forget(commit.runId);
-    else this.heads.set(commit.runId, { ...head, status: commit.status, wakeAt: commit.wakeAt, checkpoint });
+    else {
+      const { seq, hash } = head;
+      this.heads.set(commit.runId, { seq, hash, status: commit.status, wakeAt: commit.wakeAt, checkpoint });
+    }
   }
 
   /** Writes out waiting commits first (reads see them), then turns SQLite's damage reports into named errors. */
