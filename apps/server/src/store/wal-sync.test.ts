@@ -80,9 +80,9 @@ describe("syncWalOffThread", () => {
     expect(commit.failed).toBeUndefined();
   });
 
-  it("makes commits written during a sync wait for the next one, which they all share", async () => {
+  it("makes commits written while the syncs in flight run wait for the next one, which they all share", async () => {
     const disk = heldDisk();
-    const { store, syncs } = syncWalOffThread(raw, dbPath, { datasync: disk.datasync });
+    const { store, syncs } = syncWalOffThread(raw, dbPath, { datasync: disk.datasync, maxInFlight: 1 });
     const first = tracked(store.commit(newRun("first")));
     await turns();
     const later = ["b", "c", "d"].map((id) => tracked(store.commit(newRun(id))));
@@ -100,9 +100,27 @@ describe("syncWalOffThread", () => {
     expect(syncs()).toBe(2);
   });
 
+  it("begins a sync at once for a commit written during another, below the limit of syncs in flight", async () => {
+    const disk = heldDisk();
+    const { store } = syncWalOffThread(raw, dbPath, { datasync: disk.datasync, maxInFlight: 2 });
+    const first = tracked(store.commit(newRun("first")));
+    await turns();
+    const second = tracked(store.commit(newRun("second")));
+    const third = tracked(store.commit(newRun("third")));
+    await turns();
+    // Both later commits share the second sync; a third sync waits for a free place.
+    expect(disk.calls).toHaveLength(2);
+    disk.finish(1);
+    await turns();
+    expect([first.settled, second.settled, third.settled]).toEqual([false, true, true]);
+    disk.finish(0);
+    await turns();
+    expect(first.settled).toBe(true);
+  });
+
   it("holds a run read back while a commit it may see is not on disk; definition reads do not wait for it", async () => {
     const disk = heldDisk();
-    const { store } = syncWalOffThread(raw, dbPath, { datasync: disk.datasync });
+    const { store } = syncWalOffThread(raw, dbPath, { datasync: disk.datasync, maxInFlight: 1 });
     await raw.saveDefinition(
       { name: "w", startAt: "done", states: { done: { type: "succeed" } } },
       "2026-01-01",

@@ -26,6 +26,8 @@ export interface WalSyncOptions {
   /** Default: `<dbPath>-wal`. */
   walPath?: string;
   datasync?: DataSync;
+  /** Default MAX_IN_FLIGHT. */
+  maxInFlight?: number;
 }
 
 export interface WalSyncedStore {
@@ -33,6 +35,15 @@ export interface WalSyncedStore {
   /** How many syncs ran (tests, and the notes of a bench). */
   syncs(): number;
 }
+
+interface Waiting {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Syncs of the WAL running at once: libuv's pool has 4 threads, and files, DNS and zlib need some too. */
+const MAX_IN_FLIGHT = 2;
 
 const DEFINITION_WRITES = new Set<PropertyKey>(["saveDefinition", "archiveDefinition"]);
 const DEFINITION_READS = new Set<PropertyKey>(["getDefinition", "listDefinitions", "listDefinitionVersions"]);
@@ -44,7 +55,11 @@ export function syncWalOffThread(
   dbPath: string,
   options: WalSyncOptions = {},
 ): WalSyncedStore {
-  const syncer = new WalSyncer(options.walPath ?? `${dbPath}-wal`, options.datasync ?? fdatasync);
+  const syncer = new WalSyncer(
+    options.walPath ?? `${dbPath}-wal`,
+    options.datasync ?? fdatasync,
+    options.maxInFlight ?? MAX_IN_FLIGHT,
+  );
   // Writes whose sync has not finished yet, per family: a read of that family waits for the next sync.
   const undurable = { definitions: 0, runs: 0 };
   type Family = keyof typeof undurable;
@@ -85,22 +100,25 @@ export function syncWalOffThread(
 }
 
 /**
- * One `fdatasync` of the WAL at a time. A caller gets a sync that begins after its call: the one starting
- * now if none runs, else the next, which begins when the running one ends and serves everyone who asked
- * meanwhile. After a failed sync nothing is known to be on disk any more (the kernel may have dropped the
- * dirty pages), so every later write fails too.
+ * A caller gets a sync that begins after its call. Callers that arrive while MAX_IN_FLIGHT syncs run
+ * share the next one, which begins when a running one ends; below that it begins at once, so a commit
+ * waits for one sync of its own, not for the rest of a sync that began before it was written (the kernel
+ * joins overlapping syncs of one file into one journal commit when it can). After a failed sync nothing
+ * is known to be on disk any more (the kernel may have dropped the dirty pages), so every later write,
+ * and every sync still running, fails too.
  */
 class WalSyncer {
   count = 0;
   private fd: number | undefined;
-  private running = false;
-  private next: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } | undefined;
+  private readonly running = new Set<Promise<void>>();
+  private next: Waiting | undefined;
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly walPath: string,
     private readonly datasync: DataSync,
+    private readonly maxInFlight: number,
   ) {}
 
   sync(): Promise<void> {
@@ -115,19 +133,21 @@ class WalSyncer {
       reject = rej;
     });
     this.next = { promise, resolve, reject };
-    if (!this.running) this.begin();
+    // After the promise jobs queued now: the other commits of the same transaction join this sync.
+    if (this.running.size < this.maxInFlight) process.nextTick(() => this.begin());
     return promise;
   }
 
   /**
-   * Lets the running sync finish (its fd stays open until then), closes the file, then the store: SQLite's
+   * Lets the running syncs finish (the fd stays open until then), closes the file, then the store: SQLite's
    * close checkpoints the WAL into the database file and syncs it (NORMAL syncs checkpoints), so what it
    * writes out then is durable once it returns.
    */
   close(closeStore: () => Promise<unknown>): Promise<void> {
-    const running = this.running ? this.sync().catch(() => undefined) : undefined;
+    const queued = this.next?.promise;
+    const running = [...this.running];
     this.closing ??= (async () => {
-      await running;
+      await Promise.allSettled([...running, ...(queued ? [queued] : [])]);
       if (this.fd !== undefined) closeSync(this.fd);
       this.fd = undefined;
       await closeStore();
@@ -137,9 +157,8 @@ class WalSyncer {
 
   private begin(): void {
     const waiting = this.next;
-    if (!waiting) return;
+    if (!waiting || this.running.size >= this.maxInFlight) return;
     this.next = undefined;
-    this.running = true;
     this.count += 1;
     let fd: number;
     try {
@@ -148,10 +167,16 @@ class WalSyncer {
       this.fail(error, waiting);
       return;
     }
+    const done = waiting.promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(done);
     this.datasync(fd, (error) => {
-      this.running = false;
-      if (error) return this.fail(error, waiting);
-      waiting.resolve();
+      this.running.delete(done);
+      if (error) this.fail(error, waiting);
+      else if (this.failure) waiting.reject(this.failure);
+      else waiting.resolve();
       this.begin();
     });
   }
@@ -170,8 +195,7 @@ class WalSyncer {
     return this.fd;
   }
 
-  private fail(error: unknown, waiting: { reject: (error: Error) => void }): void {
-    this.running = false;
+  private fail(error: unknown, waiting: Waiting): void {
     this.failure = new Error(`Could not sync the database's write-ahead log ${this.walPath} to disk`, {
       cause: error,
     });
