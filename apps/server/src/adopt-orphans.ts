@@ -1,4 +1,4 @@
-import type { Engine, Logger } from "@sagaflow/engine";
+import { type Engine, LeaseHeldError } from "@sagaflow/engine";
 
 /** The engine's lease when SAGAFLOW_LEASE_MS does not say otherwise (packages/engine runtime default). */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -10,38 +10,29 @@ export function leaseMsFrom(env: Record<string, string | undefined>): number {
 }
 
 /**
- * On a database shared with other instances (PostgreSQL), instances die: every `everyMs` this one runs the
- * engine's recovery again, which skips runs it drives, is refused the runs a live lease holds, and takes over
- * (claims, verifies, continues or suspends as after a crash) the runs whose owner's lease expired. One pass at
- * a time. Returns the function that stops it, which resolves once a pass under way has ended: a graceful
- * shutdown must not close the engine while a pass is loading a run it just claimed (that run would be
- * tracked after the engine let its runs go, and its lease left to expire).
+ * At the start of a process on a database shared with others (PostgreSQL): it takes back the unfinished runs
+ * leased under its own name (SAGAFLOW_INSTANCE), as a restart after a crash, at once and whatever its free
+ * capacity, since no other process may have them before that lease expires. Every other run (handed off by
+ * `serve --no-drive`, or whose owner's lease expired) is claimed by the free-run puller as free capacity
+ * allows (cluster/free-runs.ts), so a process that starts does not grab a whole backlog the way a full
+ * recovery would.
  */
-export function adoptOrphans(
-  engine: Pick<Engine, "recover">,
-  everyMs: number,
-  logger: Logger,
-): () => Promise<void> {
-  let passing: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (passing) return;
-    passing = engine
-      .recover()
-      .then((found) => {
-        if (found.continued.length + found.suspended.length === 0) return;
-        logger.info("took over runs whose instance stopped", {
-          continued: found.continued.length,
-          suspended: found.suspended.length,
-        });
-      })
-      .catch((error: unknown) => logger.warn("taking over runs failed", { error: String(error) }))
-      .finally(() => {
-        passing = undefined;
-      });
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await passing;
-  };
+export async function takeBackOwnRuns(
+  engine: Pick<Engine, "continueRun">,
+  store: { listRunsLeasedTo(owner: string): Promise<string[]> },
+  owner: string,
+): Promise<{ continued: string[]; suspended: string[] }> {
+  const continued: string[] = [];
+  const suspended: string[] = [];
+  for (const runId of await store.listRunsLeasedTo(owner)) {
+    const run = await engine.continueRun(runId).catch((error: unknown) => {
+      // Taken by another process meanwhile (our lease had expired): it is theirs now.
+      if (error instanceof LeaseHeldError) return undefined;
+      throw error;
+    });
+    if (!run) continue;
+    if (run.status === "suspended") suspended.push(runId);
+    else continued.push(runId);
+  }
+  return { continued, suspended };
 }

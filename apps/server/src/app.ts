@@ -19,8 +19,7 @@ import {
   resolveStoreLocation,
 } from "@sagaflow/engine";
 import { DEFAULT_PAYLOAD_LIMITS } from "@sagaflow/shared";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { adoptOrphans, leaseMsFrom } from "./adopt-orphans";
+import { leaseMsFrom, takeBackOwnRuns } from "./adopt-orphans";
 import { alertFromCompensation, alertFromCrashLoop, alertFromRun, needsPerson } from "./alerts/alert";
 import { AlertCenter } from "./alerts/alert-center";
 import { ClusterForwarder } from "./cluster/forwarder";
@@ -31,6 +30,7 @@ import { createHostAllowList } from "./http/host-allow-list";
 import { listen } from "./http/http-server";
 import { decideListenPolicy } from "./http/listen-policy";
 import { createRequestListener } from "./http/request-listener";
+import { createTrpcHandler } from "./http/trpc-handler";
 import { createWebAppHandler } from "./http/web-app";
 import { LiveFeed } from "./live/live-feed";
 import { RemoteCommitRelay } from "./live/remote-commits";
@@ -280,10 +280,19 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   });
   const owner = leaseOwnerFor(options.env ?? process.env);
   const leaseMs = leaseMsFrom(options.env ?? process.env);
+  // Claims free runs on PostgreSQL (set once recovery is done, below); woken by the forwarder's channel.
+  let puller: FreeRunPuller | undefined;
   // On PostgreSQL an operator call reaches the run in whichever instance holds it (cluster/forwarder.ts).
   const forwarder =
     store instanceof PostgresRunStore
-      ? new ClusterForwarder({ engine, store, self: owner, leaseMs, logger })
+      ? new ClusterForwarder({
+          engine,
+          store,
+          self: owner,
+          leaseMs,
+          logger,
+          onFreeRuns: () => puller?.wake(),
+        })
       : undefined;
   const services: ServerServices = {
     engine,
@@ -310,12 +319,10 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   }
 
   const by = policy.token ? "token" : "local";
-  const trpc = createHTTPHandler({
+  // POSTed calls skip tRPC's Fetch API round trip; GET and SSE go through its adapter (http/trpc-handler.ts).
+  const trpc = createTrpcHandler({
     router: appRouter,
     basePath: "/trpc/",
-    // Queries may come as POST (client `methodOverride: "POST"`): a large definition to validate does not
-    // fit in a URL. POST bodies must be JSON, so this opens nothing cross-site.
-    allowMethodOverride: true,
     maxBodySize: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     createContext: ({ req }): Context => ({
       ...services,
@@ -354,16 +361,16 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   }
 
   await metrics.loadRunsInProgress(engineStore);
-  // A --no-drive instance drives nothing of its own accord: neither recovery nor takeover nor claims.
-  const recovered = drive ? await engine.recover() : { continued: [], suspended: [] };
+  // SQLite: the only process, it recovers every unfinished run. PostgreSQL: it takes back the runs leased
+  // under its own name; the others (handed off by --no-drive, or whose owner died and whose lease expired)
+  // are claimed by the puller below as free capacity allows. A --no-drive instance drives nothing.
+  const recovered = !drive
+    ? { continued: [], suspended: [] }
+    : store instanceof PostgresRunStore
+      ? await takeBackOwnRuns(engine, store, owner)
+      : await engine.recover();
   readiness.recovered();
-  // Other instances on the same PostgreSQL database may die: take over their runs once their leases expire.
-  const stopAdopting =
-    dbFiles.length === 0 && drive
-      ? adoptOrphans(engine, leaseMsFrom(options.env ?? process.env) / 3, logger)
-      : async () => undefined;
-  // Runs started by a --no-drive instance (and runs whose owner's lease expired) are claimed by free capacity.
-  const puller =
+  puller =
     drive && store instanceof PostgresRunStore
       ? new FreeRunPuller({
           engine,
@@ -375,7 +382,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
           ...claimPollOf(options.env ?? process.env),
         })
       : undefined;
-  await puller?.start();
+  puller?.start();
   if (store instanceof PostgresRunStore) await relay.start(store);
   if (recovered.continued.length + recovered.suspended.length > 0) {
     logger.info("recovered unfinished runs", {
@@ -389,7 +396,6 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     closing ??= (async () => {
       readiness.closing();
       await puller?.close();
-      await stopAdopting();
       await relay.close();
       await server.close();
       // Let running actions finish and commit; engine.close records the queued ones as abandoned (they

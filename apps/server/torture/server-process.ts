@@ -59,7 +59,8 @@ export async function startServer(options: {
       env: withoutToken({ ...process.env, ...options.env }),
     },
   );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // "close", not "exit": stderr may still deliver data after the exit, into a log its caller then removes.
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => appendFileSync(options.logFile, chunk));
   const url = await new Promise<string>((resolve, reject) => {
     let seen = "";

@@ -44,6 +44,8 @@ describe("a run handed off by an engine that does not drive (postgres store)", (
     const now = new Date(api.clock.now()).toISOString();
     const later = new Date(api.clock.now() + 60_000).toISOString();
     expect(await store.claimFreeRuns("worker", later, now, 10)).toContain(runId);
+    expect(await store.listRunsLeasedTo("worker")).toEqual([runId]);
+    expect(await store.listRunsLeasedTo("api")).toEqual([]);
     // Claimed: the next claimant finds nothing until the lease runs out.
     expect(await store.claimFreeRuns("other", later, now, 10)).not.toContain(runId);
     await worker.engine.continueRun(runId);

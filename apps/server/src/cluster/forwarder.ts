@@ -10,8 +10,14 @@ import {
 import { callLanded } from "./landed";
 import { callEngine, type OperatorCall, type OperatorCalls } from "./operator-call";
 
-/** The channel (message-channel.ts) every instance of one database listens on. */
-const CHANNEL = "operator_calls";
+/**
+ * The channel (message-channel.ts) every instance of one database listens on: operator calls and their
+ * answers, and the free-run hints of `serve --no-drive` (free-runs.ts), on one LISTEN connection per process
+ * (each LISTEN holds one of the store pool's connections).
+ */
+export const CLUSTER_CHANNEL = "operator_calls";
+/** A hint that runs wait to be claimed: heard by every process, addressed to nobody. */
+export const FREE_RUNS_MESSAGE = JSON.stringify({ kind: "free" });
 /** How long a forwarded call waits for the owner's answer before asking whether the owner is gone. */
 export const DEFAULT_FORWARD_TIMEOUT_MS = 5_000;
 /** How long an owner remembers the answer to a call, so a retried forward is answered, not run twice. */
@@ -30,7 +36,7 @@ interface AnswerMessage {
   to: string;
   answer: Answer;
 }
-type Message = CallMessage | AnswerMessage;
+type Message = CallMessage | AnswerMessage | { kind: "free" };
 /** An error as data: `code` (packages/engine/src/errors.ts) is what maps it to the same HTTP answer. */
 type Answer = { ok: true } | { ok: false; error: { name: string; message: string; code?: string } };
 
@@ -43,6 +49,8 @@ export interface ForwarderOptions {
   leaseMs: number;
   forwardTimeoutMs?: number;
   logger: Logger;
+  /** A `serve --no-drive` started runs (FREE_RUNS_MESSAGE): the free-run puller's wake-up. */
+  onFreeRuns?: () => void;
 }
 
 /**
@@ -63,7 +71,7 @@ export class ClusterForwarder implements OperatorCalls {
   constructor(private readonly options: ForwarderOptions) {}
 
   async start(): Promise<void> {
-    this.listener = await this.options.store.listenMessages(CHANNEL, (text) => this.heard(text), {
+    this.listener = await this.options.store.listenMessages(CLUSTER_CHANNEL, (text) => this.heard(text), {
       onError: (error) => this.options.logger.warn("operator call channel dropped", { error: String(error) }),
     });
   }
@@ -156,6 +164,10 @@ export class ClusterForwarder implements OperatorCalls {
     } catch {
       return;
     }
+    if (message.kind === "free") {
+      this.options.onFreeRuns?.();
+      return;
+    }
     if (message.to !== this.options.self) return;
     if (message.kind === "answer") this.waiting.get(message.id)?.(message.answer);
     else void this.answer(message);
@@ -186,7 +198,7 @@ export class ClusterForwarder implements OperatorCalls {
 
   private async send(message: Message): Promise<void> {
     try {
-      await this.options.store.sendMessage(CHANNEL, JSON.stringify(message));
+      await this.options.store.sendMessage(CLUSTER_CHANNEL, JSON.stringify(message));
     } catch (error) {
       this.options.logger.warn("sending an operator call failed", { error: String(error) });
     }

@@ -1,7 +1,5 @@
-import type { Engine, Logger, MessageListener, PostgresRunStore } from "@sagaflow/engine";
-
-/** The channel (message-channel.ts) on which `serve --no-drive` tells the drivers that runs wait for them. */
-const CHANNEL = "free_runs";
+import type { Engine, Logger, PostgresRunStore } from "@sagaflow/engine";
+import { CLUSTER_CHANNEL, FREE_RUNS_MESSAGE } from "./forwarder";
 /** A claim pass this often even when no hint came: hints are lost when nobody listens at that moment. */
 export const DEFAULT_CLAIM_POLL_MS = 1_000;
 /** After a pass that filled this process's free capacity, the next one comes this soon. */
@@ -9,7 +7,8 @@ const BUSY_RETRY_MS = 50;
 
 /**
  * The sending half, in `serve --no-drive`: after it started runs (created with no lease), one message per turn
- * of the event loop tells every driving process to claim. Only a hint: a lost one costs a poll interval.
+ * of the event loop on the cluster's channel (forwarder.ts, whose listener hands it to the puller) tells
+ * every driving process to claim. Only a hint: a lost one costs a poll interval.
  */
 export class FreeRunHints {
   private pending = false;
@@ -25,7 +24,7 @@ export class FreeRunHints {
     setImmediate(() => {
       this.pending = false;
       this.store
-        .sendMessage(CHANNEL, "")
+        .sendMessage(CLUSTER_CHANNEL, FREE_RUNS_MESSAGE)
         .catch((error: unknown) => this.logger.warn("announcing free runs failed", { error: String(error) }));
     });
   }
@@ -44,7 +43,8 @@ export interface FreeRunPullerOptions {
 }
 
 /**
- * The claiming half, in every process that drives runs on PostgreSQL (`serve` and `worker`): on a hint, on
+ * The claiming half, in every process that drives runs on PostgreSQL (`serve` and `worker`): on a hint
+ * (`wake`, called by the forwarder's listener), on
  * a timer, and again while it finds work, it claims as many free runs as it has free capacity
  * (claimFreeRuns: FOR UPDATE SKIP LOCKED, so processes claiming at once take different runs) and continues
  * each one as after a takeover (Engine.continueRun: history verified, abandoned attempts run again). A
@@ -52,7 +52,6 @@ export interface FreeRunPullerOptions {
  * of the lease's end.
  */
 export class FreeRunPuller {
-  private listener: MessageListener | undefined;
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<void> | undefined;
   private again = false;
@@ -62,11 +61,7 @@ export class FreeRunPuller {
 
   constructor(private readonly options: FreeRunPullerOptions) {}
 
-  async start(): Promise<void> {
-    const { store, logger } = this.options;
-    this.listener = await store.listenMessages(CHANNEL, () => this.wake(), {
-      onError: (error) => logger.warn("free runs channel dropped", { error: String(error) }),
-    });
+  start(): void {
     this.timer = setInterval(() => this.wake(), this.options.pollMs ?? DEFAULT_CLAIM_POLL_MS);
     this.timer.unref();
     this.wake();
@@ -76,11 +71,11 @@ export class FreeRunPuller {
   async close(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.listener?.close();
     await this.passing;
   }
 
-  private wake(): void {
+  /** A claim pass now (or right after the one under way). */
+  wake(): void {
     if (this.stopped) return;
     if (this.passing) {
       this.again = true;

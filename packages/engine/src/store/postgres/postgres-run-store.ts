@@ -240,6 +240,17 @@ export class PostgresRunStore implements RunStore {
     });
   }
 
+  /** The unfinished runs `owner` leases (live or expired): what a restarted instance of that name takes back. */
+  async listRunsLeasedTo(owner: string): Promise<string[]> {
+    return this.read(async (pool) => {
+      const result = await pool.query<{ id: string }>(
+        "SELECT id FROM runs WHERE lease_owner = $1 AND status = ANY($2::text[]) ORDER BY created_at, id",
+        [owner, UNFINISHED_STATUSES],
+      );
+      return result.rows.map((row) => row.id);
+    });
+  }
+
   async listUnfinishedRunIds(): Promise<string[]> {
     return this.read(async (pool) => {
       const result = await pool.query<{ id: string }>(
