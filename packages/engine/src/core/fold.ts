@@ -76,7 +76,9 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       run.status = "running";
       run.visits += 1;
       s.trail.push(event.stateId);
-      if (s.trail.length > TRAIL_LENGTH) s.trail.splice(0, s.trail.length - TRAIL_LENGTH);
+      // One over (every entry of a long run): shift, which makes no array of the removed entries.
+      if (s.trail.length === TRAIL_LENGTH + 1) s.trail.shift();
+      else if (s.trail.length > TRAIL_LENGTH) s.trail.splice(0, s.trail.length - TRAIL_LENGTH);
       break;
     }
     case "StepAttemptStarted": {

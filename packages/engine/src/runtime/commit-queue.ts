@@ -3,7 +3,7 @@ import { decide } from "../core/decide";
 import { applyEvent } from "../core/fold";
 import type { Command, CompensationAlert, DecideContext, Decision, Trigger } from "../core/types";
 import { InvalidOperationError, LeaseHeldError } from "../errors";
-import type { RunRecord, RunStore, StoredEvent } from "../store/types";
+import type { Commit, RunRecord, RunStore, StoredEvent } from "../store/types";
 import type { AttemptRunner } from "./attempts/attempt-runner";
 import type { Clock, TimerHandle } from "./clock";
 import type { Leases } from "./leases";
@@ -80,7 +80,7 @@ export class CommitQueue {
     const wakeAt = wakeAtOf(decision.snapshot);
     let events: StoredEvent[];
     try {
-      events = await store.commit({
+      const commit: Commit<RunSnapshot> = {
         runId: live.id,
         expectedSeq: live.record.lastSeq,
         at,
@@ -89,9 +89,10 @@ export class CommitQueue {
         status: decision.snapshot.status,
         wakeAt,
         lease: leases.lease(),
-        // A resume on another version moves the run row with its RunMovedToVersion.
-        ...(decision.snapshot.version === live.record.version ? {} : { version: decision.snapshot.version }),
-      });
+      };
+      // A resume on another version moves the run row with its RunMovedToVersion.
+      if (decision.snapshot.version !== live.record.version) commit.version = decision.snapshot.version;
+      events = await store.commit(commit);
     } catch (error) {
       // The store refused: what is committed is the truth, and this engine no longer knows it. Stop.
       const failure = error instanceof Error ? error : new Error(String(error));

@@ -240,6 +240,10 @@ export class SqliteRunStore implements RunStore {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    if (batch.length === 1) {
+      this.flushOne(batch[0] as PendingCommit);
+      return;
+    }
     const writes: { waiting: PendingCommit; write: PreparedCommit }[] = [];
     for (const waiting of batch) {
       try {
@@ -271,6 +275,33 @@ export class SqliteRunStore implements RunStore {
         waiting.resolve(write.chained.map((entry) => entry.stored));
       }
     }
+  }
+
+  /** `flush` of a lone commit (one run stepping: every step) without the batch's arrays. */
+  private flushOne(waiting: PendingCommit): void {
+    let write: PreparedCommit;
+    try {
+      write = this.prepareCommit(waiting.commit);
+    } catch (error) {
+      waiting.reject(this.named(error));
+      return;
+    }
+    let failure: unknown;
+    let failed = false;
+    try {
+      failure = this.writeAlone(write);
+      failed = failure !== undefined;
+    } catch (error) {
+      failure = error;
+      failed = true;
+    }
+    if (failed) {
+      this.heads.forget(waiting.commit.runId);
+      waiting.reject(this.named(failure));
+      return;
+    }
+    this.remember(waiting.commit, headAfter(write.head, write.chained), write.checkpoint);
+    waiting.resolve(write.chained.map((entry) => entry.stored));
   }
 
   /** A commit alone: a logical refusal (stale checkpoint) is its outcome; anything else fails the write. */
@@ -355,8 +386,21 @@ export class SqliteRunStore implements RunStore {
       // stale cached status can only fail the check, never leave a wrong status behind.
       const unchanged = head.status === commit.status && head.wakeAt === commit.wakeAt;
       const where = [commit.runId, head.seq, head.hash, owner, owner, commit.at] as const;
+      // The common case (most steps) with its arguments spelled out: no arrays spread per commit.
       const updated = unchanged
-        ? this.statements.advanceRunHead.run(next.seq, next.hash, commit.at, ...lease, ...where)
+        ? this.statements.advanceRunHead.run(
+            next.seq,
+            next.hash,
+            commit.at,
+            lease[0],
+            lease[1],
+            commit.runId,
+            head.seq,
+            head.hash,
+            owner,
+            owner,
+            commit.at,
+          )
         : this.statements.advanceRun.run(
             commit.status,
             commit.wakeAt,
