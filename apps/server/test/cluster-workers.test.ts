@@ -182,4 +182,18 @@ describe("serve --no-drive and two workers on one PostgreSQL database", { timeou
     api.child.kill("SIGTERM");
     expect((await api.exited).code).toBe(0);
   });
+
+  it("serve --no-drive refuses a SQLite file: no other process could drive its runs", async () => {
+    const refused = await sagaflow(
+      dir,
+      "serve",
+      "--no-drive",
+      "--port",
+      "0",
+      "--db",
+      path.join(dir, "one.db"),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("--no-drive needs a PostgreSQL database");
+  });
 });
