@@ -5,7 +5,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunSnapshot } from "@sagaflow/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Client, createClient } from "./helpers";
 
 /**
@@ -83,6 +83,13 @@ beforeAll(async () => {
   // A fresh process's first calls pay for cold code (JIT, prepared statements), not for any attack.
   for (let i = 0; i < 5; i += 1) await server.client.runs.list.query({ limit: 10 });
 }, 60_000);
+
+// The tests share one server. One that dies where no test killed it is a failure of that test only: its
+// stderr is printed (why it died), and the next test starts on a fresh process on the same file.
+beforeEach(async ({ onTestFailed }) => {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) server = await serve();
+  onTestFailed(() => console.log(`serve's stderr (last 3000 characters):\n${server.stderr().slice(-3000)}`));
+});
 
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
