@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import type { Definition } from "@sagaflow/shared";
@@ -177,8 +178,35 @@ async function waitUntilIdle(api: Client): Promise<void> {
   }
 }
 
+/**
+ * CPU time (ms) of the `sagaflow serve` listening on `port` (and its pnpm launcher), worker threads
+ * included: every process whose command line holds `serve … --port <port>`, from /proc (Linux; clock ticks
+ * of 10 ms). On a loaded machine wall rates swing 2× between runs; CPU per run is the steadier measure.
+ */
+function serveCpuMs(port: number): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      const at = args.indexOf("--port");
+      if (!args.includes("serve") || at === -1 || args[at + 1] !== String(port)) continue;
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * 10;
+}
+
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+
 /** The same starts on an in-process Engine: store opened as the server opens it, runs run to the end. */
-async function startInProcess(dbPath: string, runs: number): Promise<number> {
+async function startInProcess(dbPath: string, runs: number): Promise<{ ms: number; cpuMs: number }> {
   const store = openSqliteStore(dbPath);
   const engine = new Engine({ store, actions: builtinActions });
   try {
@@ -191,7 +219,9 @@ async function startInProcess(dbPath: string, runs: number): Promise<number> {
       return ms;
     };
     await startAndFinish(warmUp(runs));
-    return await startAndFinish(runs);
+    const cpu = process.cpuUsage();
+    const ms = await startAndFinish(runs);
+    return { ms, cpuMs: cpuMsSince(cpu) };
   } finally {
     await engine.close();
     await store.close();
@@ -214,15 +244,18 @@ async function overTrpc(runs: number, options: { batched: boolean; list: boolean
       (starters[i % CLIENTS] as Mutation)("runs.start", { name: WORKFLOW, input: { who: `b${i}` } });
     await startAll(warmUp(runs), start);
     await waitUntilIdle(api);
+    const cpuBefore = serveCpuMs(server.port);
     const load = startAll(runs, start);
     const [startMs, underLoad] = await Promise.all([
       load,
       options.list ? listLatencies(api, { until: load }) : [],
     ]);
-    if (!options.list) return { startMs, underLoad, idle: [] };
     await waitUntilIdle(api);
+    // The runs' own steps included, as in process; with `list`, the runs.list calls too.
+    const serverCpuMs = serveCpuMs(server.port) - cpuBefore;
+    if (!options.list) return { startMs, serverCpuMs, underLoad, idle: [] };
     const idle = await listLatencies(api, { count: Math.max(30, underLoad.length) });
-    return { startMs, underLoad, idle };
+    return { startMs, serverCpuMs, underLoad, idle };
   } finally {
     await stopServer(server);
   }
@@ -233,9 +266,13 @@ export const server: Benchmark = {
   title: "Server over tRPC",
   async run(context): Promise<Figure[]> {
     const runs = context.scale === "tiny" ? 40 : 1_000;
-    const inProcessMs = await startInProcess(join(context.tempDir(), "in-process.db"), runs);
-    const { startMs, underLoad, idle } = await overTrpc(runs, { batched: true, list: true });
-    const unbatched = await overTrpc(runs, { batched: false, list: false });
+    const inProcessRun = await startInProcess(join(context.tempDir(), "in-process.db"), runs);
+    const inProcessMs = inProcessRun.ms;
+    // runs.list is measured next to the unbatched starts (the heavier load), so the batched row is clean.
+    const batched = await overTrpc(runs, { batched: true, list: false });
+    const startMs = batched.startMs;
+    const unbatched = await overTrpc(runs, { batched: false, list: true });
+    const { underLoad, idle } = unbatched;
     context.log(
       `server: ${runs} starts in ${startMs.toFixed(0)} ms over tRPC batched, ${unbatched.startMs.toFixed(0)} ms ` +
         `one POST per call (${inProcessMs.toFixed(0)} ms in process); ` +
@@ -251,7 +288,7 @@ export const server: Benchmark = {
         unit: "ms",
         baseline: { label: `same server idle, p${p}`, value: percentile(idle, p), unit: "ms" },
         size: listSize,
-        note: "runs.list of the newest 50 runs, one call at a time, while the starts are in flight",
+        note: "runs.list of the newest 50 runs, one call at a time, while the starts (one POST per call) are in flight",
       });
     const inProcess = {
       label: "Engine.start in process, same store",
@@ -277,6 +314,32 @@ export const server: Benchmark = {
         baseline: inProcess,
         size,
         note: "as above, each client a raw tRPC POST per call on its own keep-alive connection (trpcMutation, httpLink's requests)",
+      }),
+      compared({
+        id: "server.start.cpu",
+        label: "CPU per started run over tRPC (httpBatchLink's requests), the server's",
+        value: batched.serverCpuMs / runs,
+        unit: "ms",
+        baseline: {
+          label: "Engine.start and its run in process",
+          value: inProcessRun.cpuMs / runs,
+          unit: "ms",
+        },
+        size,
+        note: "CPU of the serve process (worker threads included) from the first measured start until every run finished, over the runs; in process: this process's CPU alike. The client's CPU is not counted",
+      }),
+      compared({
+        id: "server.start.cpu.unbatched",
+        label: "CPU per started run over tRPC, one POST per call, the server's",
+        value: unbatched.serverCpuMs / runs,
+        unit: "ms",
+        baseline: {
+          label: "Engine.start and its run in process",
+          value: inProcessRun.cpuMs / runs,
+          unit: "ms",
+        },
+        size,
+        note: "as above; the runs.list calls made meanwhile are counted too",
       }),
       list(50),
       list(95),
