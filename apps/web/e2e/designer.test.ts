@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { collectPageErrors, launchBrowser } from "./support/browser";
 import {
   closeJsonView,
@@ -12,6 +12,7 @@ import {
   expectLayoutClose,
   focusCanvas,
   markerOf,
+  viewAtRest,
 } from "./support/designer";
 import { type RunningServer, startServer } from "./support/server";
 
@@ -23,8 +24,17 @@ let pageErrors: string[];
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
+});
+
+// A page of its own per test: one that fails half-way leaves unsaved changes, and the next test's
+// navigation was then refused by the "unsaved changes" question, so it drew on the old workflow.
+beforeEach(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   pageErrors = collectPageErrors(page);
+});
+
+afterEach(async () => {
+  await page?.close();
 });
 
 afterAll(async () => {
@@ -51,12 +61,14 @@ describe("designing a workflow, as a new user would", () => {
     await page.locator("[data-testid=canvas] .react-flow__pane").click({ position: { x: 600, y: 300 } });
     await page.locator("[data-problem]").first().click();
     expect(await page.locator("input[name=state-id]").inputValue()).toBe(charge);
+    // It also glides the view onto the state (zoomed in): the next states are placed in the view it ends in.
+    await viewAtRest(page);
 
-    const ship = await dropState(page, "task", { x: 430, y: 70 });
-    const decide = await dropState(page, "choice", { x: 720, y: 70 });
+    const ship = await dropState(page, "task", { x: 440, y: 70 });
+    const decide = await dropState(page, "choice", { x: 740, y: 70 });
     const refund = await dropState(page, "compensation", { x: 140, y: 240 });
-    const done = await dropState(page, "succeed", { x: 430, y: 240 });
-    const failed = await dropState(page, "fail", { x: 720, y: 240 });
+    const done = await dropState(page, "succeed", { x: 440, y: 240 });
+    const failed = await dropState(page, "fail", { x: 740, y: 240 });
     expect(await page.locator(".react-flow__node").count()).toBe(6);
 
     await connect(page, charge, "next", ship);
@@ -263,5 +275,49 @@ describe("the workflow list and versions", () => {
     await page.locator("button[title='All workflows']").click();
     await expect.poll(() => asked).toContain("unsaved changes");
     expect(page.url()).toContain("#/workflows/imported-flow");
+  });
+});
+
+describe("dropping while the view glides", () => {
+  it("leaves the state where it was dropped: the drop stops the glide", async () => {
+    await page.goto(`${server.url}/#/new/glide-flow`);
+    await page.locator("[data-testid=canvas]").waitFor();
+    await dropState(page, "task", { x: 140, y: 70 });
+    const pane = await page.locator("[data-testid=canvas] .react-flow__pane").boundingBox();
+    if (!pane) throw new Error("no pane");
+    const at = { x: pane.x + 600, y: pane.y + 420 };
+    // Shift+F glides the view onto the task for 300 ms; the drop comes two frames in, as a quick user's
+    // would (dispatched in the page: Playwright's own drag takes longer than the glide).
+    await page.evaluate(
+      ({ x, y, mime }) =>
+        new Promise<void>((resolve) => {
+          window.dispatchEvent(new KeyboardEvent("keydown", { key: "F", shiftKey: true }));
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              const dataTransfer = new DataTransfer();
+              dataTransfer.setData(mime, "succeed");
+              const drop = new DragEvent("drop", {
+                bubbles: true,
+                cancelable: true,
+                clientX: x,
+                clientY: y,
+                dataTransfer,
+              });
+              document.querySelector("[data-testid=canvas] .react-flow__pane")?.dispatchEvent(drop);
+              resolve();
+            }),
+          );
+        }),
+      { ...at, mime: "application/x-sagaflow-state" },
+    );
+    await viewAtRest(page);
+    const card = await page.locator("[data-state-id=succeed_1]").boundingBox();
+    if (!card) throw new Error("succeed_1 not drawn");
+    // Still under the cursor (a glide left running carried it ~300 px away).
+    expect(at.x).toBeGreaterThan(card.x);
+    expect(at.x).toBeLessThan(card.x + card.width);
+    expect(at.y).toBeGreaterThan(card.y);
+    expect(at.y).toBeLessThan(card.y + card.height);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -45,6 +45,30 @@ export async function connect(
   await page.mouse.up();
 }
 
+/**
+ * Waits until the view has come to rest: a fit or the focus on a problem glides for a few hundred ms, and
+ * where a state dropped at a screen point lands depends on the view. While a glide runs, the viewport's
+ * transform changes on every frame; three frames without a change mean it is over.
+ */
+export async function viewAtRest(page: Page) {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const transform = () => document.querySelector<HTMLElement>(".react-flow__viewport")?.style.transform;
+        let last = transform();
+        let still = 0;
+        const frame = () => {
+          const now = transform();
+          still = now === last ? still + 1 : 0;
+          last = now;
+          if (still >= 3) resolve();
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+  );
+}
+
 export async function errorCount(page: Page): Promise<number> {
   return Number(await page.locator("[data-testid=error-count]").textContent());
 }

@@ -57,7 +57,8 @@ export const FlowCanvas = memo(function FlowCanvas({
   const edges = useEdgesNearView(useEditor((s) => s.edges));
   const readOnly = useEditor((s) => s.readOnly);
   const theme = useTheme();
-  const { screenToFlowPosition, getIntersectingNodes, getInternalNode } = useReactFlow<FlowNode, FlowEdge>();
+  const { screenToFlowPosition, getIntersectingNodes, getInternalNode, getViewport, setViewport } =
+    useReactFlow<FlowNode, FlowEdge>();
   const actions = store.getState();
   const fit = useFitView();
 
@@ -196,9 +197,12 @@ export const FlowCanvas = memo(function FlowCanvas({
       const type = event.dataTransfer.getData(DRAG_MIME) as StateType;
       if (!type || store.getState().readOnly) return;
       event.preventDefault();
+      // A drop takes the view over, as a pan does: a glide still running (a fit, the focus on a problem)
+      // stops here. Left running, it carried the new state away from where it was dropped, onto its neighbours.
+      void setViewport(getViewport());
       dropAt(type, event.clientX, event.clientY);
     },
-    [dropAt, store],
+    [dropAt, store, getViewport, setViewport],
   );
 
   return (
