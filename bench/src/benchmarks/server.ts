@@ -8,7 +8,7 @@ import { startServer } from "../../../apps/web/e2e/support/server";
 import { builtinActions, Engine, openSqliteStore } from "../engine";
 import { stopServer } from "../harness/server-process";
 import { formatCount, percentile, perSecond } from "../harness/stats";
-import { type Benchmark, compared, type Figure } from "../types";
+import { type Benchmark, compared, type Figure, notMeasuredYet } from "../types";
 
 /**
  * The server as a client sees it: `sagaflow serve` in its own process (a temp database, default store
@@ -200,6 +200,12 @@ function serveCpuMs(port: number): number {
   return ticks * 10;
 }
 
+/** A CPU figure, or "not measured yet" where /proc did not show the serve process (not Linux). */
+function cpuFigure(serverCpuMs: number, figure: Omit<Figure, "ratio">): Figure {
+  if (serverCpuMs > 0) return compared(figure);
+  return notMeasuredYet(figure.id, figure.label, figure.unit, "not measured yet: no serve process in /proc");
+}
+
 const cpuMsSince = (start: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
@@ -315,7 +321,7 @@ export const server: Benchmark = {
         size,
         note: "as above, each client a raw tRPC POST per call on its own keep-alive connection (trpcMutation, httpLink's requests)",
       }),
-      compared({
+      cpuFigure(batched.serverCpuMs, {
         id: "server.start.cpu",
         label: "CPU per started run over tRPC (httpBatchLink's requests), the server's",
         value: batched.serverCpuMs / runs,
@@ -328,7 +334,7 @@ export const server: Benchmark = {
         size,
         note: "CPU of the serve process (worker threads included) from the first measured start until every run finished, over the runs; in process: this process's CPU alike. The client's CPU is not counted",
       }),
-      compared({
+      cpuFigure(unbatched.serverCpuMs, {
         id: "server.start.cpu.unbatched",
         label: "CPU per started run over tRPC, one POST per call, the server's",
         value: unbatched.serverCpuMs / runs,
