@@ -3,7 +3,7 @@ import { CLUSTER_CHANNEL, FREE_RUNS_MESSAGE } from "./forwarder";
 /** A claim pass this often even when no hint came: hints are lost when nobody listens at that moment. */
 export const DEFAULT_CLAIM_POLL_MS = 1_000;
 /** After a pass that filled this process's free capacity, the next one comes this soon. */
-const BUSY_RETRY_MS = 50;
+const BUSY_RETRY_MS = 10;
 
 /**
  * The sending half, in `serve --no-drive`: after it started runs (created with no lease), one message per turn
