@@ -9,6 +9,8 @@ export {
   type AttemptExecutor,
   type AttemptOutcome,
   type AttemptRequest,
+  type AttemptSignal,
+  signalOf,
   toAttemptError,
 } from "./runtime/attempts/attempt-executor";
 export type { ActionSlots } from "./runtime/attempts/attempt-runner";
