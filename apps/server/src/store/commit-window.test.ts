@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Commit, openSqliteStore, type RunStore, type SqliteRunStore } from "@sagaflow/engine";
+import { openSqliteStore, type RunStore, type SqliteRunStore } from "@sagaflow/engine";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { groupCommits } from "./commit-window";
+import { newRunCommit as newRun } from "./new-run-commit";
 
 /**
  * Transactions are counted where they land: the commit frames of SQLite's write-ahead log (a frame whose
@@ -27,17 +28,6 @@ function walCommits(dbPath: string): number {
   }
   return commits;
 }
-
-const newRun = (runId: string): Commit => ({
-  runId,
-  expectedSeq: 0,
-  create: { workflow: "w", version: 1 },
-  at: new Date().toISOString(),
-  events: [{ type: "RunStarted" }],
-  snapshot: { status: "running" },
-  status: "running",
-  wakeAt: null,
-});
 
 /** Each commit made from its own macrotask, as requests arriving on separate sockets make them. */
 function commitFromSeparateCallbacks(store: RunStore, runIds: string[]): Promise<unknown[]> {

@@ -1,22 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Commit, openSqliteStore, type RunStore, type SqliteRunStore } from "@sagaflow/engine";
+import { openSqliteStore, type RunStore, type SqliteRunStore } from "@sagaflow/engine";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { groupCommits } from "./commit-window";
+import { newRunCommit as newRun } from "./new-run-commit";
 import { openServedStore } from "./served-store";
 import { type DataSync, syncWalOffThread } from "./wal-sync";
-
-const newRun = (runId: string): Commit => ({
-  runId,
-  expectedSeq: 0,
-  create: { workflow: "w", version: 1 },
-  at: new Date().toISOString(),
-  events: [{ type: "RunStarted" }],
-  snapshot: { status: "running" },
-  status: "running",
-  wakeAt: null,
-});
 
 /** A disk whose syncs finish when the test says so (each is still a real fdatasync-shaped call on the WAL's fd). */
 function heldDisk() {
