@@ -84,10 +84,12 @@ async function runState(w: Working, scope: ScopeSnapshot, state: State): Promise
     case "choice": {
       let rule: number | undefined;
       try {
-        rule = await w.firstTrueRule(
+        const found = w.firstTrueRule(
           state.choices.map((choice) => choice.when),
           w.bindings(scope.id),
         );
+        // No await when the rules were decided in-thread (most choices): one suspension less a step.
+        rule = found instanceof Promise ? await found : found;
       } catch (error) {
         failState(w, scope, state, toRunError(error));
         return true;
@@ -313,7 +315,9 @@ async function startTaskAttempt(
 ): Promise<boolean> {
   const progress = scope.task;
   if (progress && (progress.inFlight !== null || progress.retryTimer !== null)) return false;
-  const params = await w.evaluate(state.params ?? {}, w.bindings(scope.id));
+  const evaluated = w.evaluate(state.params ?? {}, w.bindings(scope.id));
+  // No await when the params were evaluated in-thread (most tasks): one suspension less a step.
+  const params = evaluated instanceof Promise ? await evaluated : evaluated;
   if (!params.ok) {
     failState(w, scope, state, params.error, progress?.roundAttempts ?? 0);
     return true;

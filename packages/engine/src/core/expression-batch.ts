@@ -12,6 +12,18 @@ import { type Evaluator, type ExpressionBindings, ExpressionError, toJson } from
 
 export type ExpressionOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/**
+ * A value now, or later. The engine's evaluator answers a batch of in-thread expressions (bounded, compiled:
+ * most steps) at once, so the layers above it take the value without an `await`: each await on a loop
+ * step's path kept a frame and a promise alive (issue 14: allocation between commits slows the commit).
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** `then` without a microtask (and without a promise) when the value is already here. */
+export function whenReady<T, R>(value: MaybePromise<T>, next: (ready: T) => R): MaybePromise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
 /** "error": stop after the first error (params). "truthy": also stop after the first true value (rules). */
 export type BatchStop = "error" | "truthy";
 
@@ -23,7 +35,7 @@ export type BatchEvaluator = (
   expressions: readonly string[],
   bindings: ExpressionBindings,
   stop: BatchStop,
-) => Promise<ExpressionOutcome[]>;
+) => MaybePromise<ExpressionOutcome[]>;
 
 /** A batch as a loop over a one-expression evaluator (tests, the simulator, a custom evaluator). */
 export function batchOf(evaluate: Evaluator): BatchEvaluator {
@@ -53,20 +65,29 @@ export function isTruthy(value: JsonValue): boolean {
   return Array.isArray(value) ? value.length > 0 : Boolean(value);
 }
 
-/** Replaces every `{% … %}` string inside `value` (deeply) by its value, all in one batch. */
-export async function evaluateValue(
+/**
+ * Replaces every `{% … %}` string inside `value` (deeply) by its value, all in one batch; synchronous when
+ * the batch is.
+ */
+export function evaluateValue(
   value: JsonValue,
   bindings: ExpressionBindings,
   batch: BatchEvaluator,
-): Promise<JsonValue> {
+): MaybePromise<JsonValue> {
   const found: { text: string; body: string }[] = [];
   collect(value, found);
   if (found.length === 0) return copy(value);
-  const outcomes = await batch(
-    found.map((expression) => expression.body),
-    bindings,
-    "error",
+  const bodies = found.map((expression) => expression.body);
+  return whenReady(batch(bodies, bindings, "error"), (outcomes) =>
+    substituteOutcomes(value, found, outcomes),
   );
+}
+
+function substituteOutcomes(
+  value: JsonValue,
+  found: readonly { text: string; body: string }[],
+  outcomes: readonly ExpressionOutcome[],
+): JsonValue {
   const values: JsonValue[] = [];
   for (const [index, expression] of found.entries()) {
     const outcome = outcomes[index];
@@ -82,14 +103,21 @@ export async function evaluateValue(
  * The index of the first true rule (`{% … %}` or a bare JSONata expression), or undefined when none is;
  * an error before the first true rule throws, as one by one would have.
  */
-export async function firstTrueRule(
+export function firstTrueRule(
   whens: readonly string[],
   bindings: ExpressionBindings,
   batch: BatchEvaluator,
-): Promise<number | undefined> {
+): MaybePromise<number | undefined> {
   if (whens.length === 0) return undefined;
   const bodies = whens.map((when) => expressionBody(when) ?? when);
-  const outcomes = await batch(bodies, bindings, "truthy");
+  return whenReady(batch(bodies, bindings, "truthy"), (outcomes) => ruleOf(whens, bodies, outcomes));
+}
+
+function ruleOf(
+  whens: readonly string[],
+  bodies: readonly string[],
+  outcomes: readonly ExpressionOutcome[],
+): number | undefined {
   for (const [index, outcome] of outcomes.entries()) {
     if (!outcome.ok) throw new ExpressionError(`{% ${bodies[index]} %}: ${messageOf(outcome.error)}`);
     if (isTruthy(toJson(outcome.value))) return index;

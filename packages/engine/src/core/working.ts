@@ -1,7 +1,13 @@
 import type { JsonValue, RunError, RunEvent, RunSnapshot, ScopeSnapshot } from "@sagaflow/shared";
 import { cloneSnapshot } from "./clone-snapshot";
 import type { DefinitionIndex } from "./definition-index";
-import { type BatchEvaluator, batchOf, evaluateValue, firstTrueRule } from "./expression-batch";
+import {
+  type BatchEvaluator,
+  batchOf,
+  evaluateValue,
+  firstTrueRule,
+  type MaybePromise,
+} from "./expression-batch";
 import type { ExpressionBindings } from "./expressions";
 import { applyEvent } from "./fold";
 import { attemptId } from "./names";
@@ -82,23 +88,35 @@ export class Working {
     return { ...bindings, ...overrides };
   }
 
-  /** Evaluates the expressions in `value` in one batch; a failure comes back as a RunError instead of a throw. */
-  async evaluate(
-    value: JsonValue,
-    bindings: ExpressionBindings,
-  ): Promise<{ ok: true; value: JsonValue } | { ok: false; error: RunError }> {
+  /**
+   * Evaluates the expressions in `value` in one batch; a failure comes back as a RunError instead of a
+   * throw. Synchronous when the batch is (in-thread expressions: expression-batch.ts, MaybePromise).
+   */
+  evaluate(value: JsonValue, bindings: ExpressionBindings): MaybePromise<Evaluated> {
+    let pending: MaybePromise<JsonValue>;
     try {
-      return { ok: true, value: await evaluateValue(value, bindings, this.batch) };
+      pending = evaluateValue(value, bindings, this.batch);
     } catch (error) {
       return { ok: false, error: toRunError(error) };
     }
+    if (!(pending instanceof Promise)) return { ok: true, value: pending };
+    return pending.then(
+      (ready): Evaluated => ({ ok: true, value: ready }),
+      (error: unknown): Evaluated => ({ ok: false, error: toRunError(error) }),
+    );
   }
 
-  /** The first of a choice's rules that holds (all evaluated in one batch), or undefined; throws on an error. */
-  firstTrueRule(whens: readonly string[], bindings: ExpressionBindings): Promise<number | undefined> {
+  /**
+   * The first of a choice's rules that holds (all evaluated in one batch), or undefined; throws (or
+   * rejects) on an error.
+   */
+  firstTrueRule(whens: readonly string[], bindings: ExpressionBindings): MaybePromise<number | undefined> {
     return firstTrueRule(whens, bindings, this.batch);
   }
 }
+
+/** An evaluated value, or the error that stopped it. */
+export type Evaluated = { ok: true; value: JsonValue } | { ok: false; error: RunError };
 
 export function toRunError(error: unknown): RunError {
   if (error instanceof Error) return { error: error.name || "Error", message: error.message };

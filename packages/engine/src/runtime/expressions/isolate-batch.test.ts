@@ -102,4 +102,27 @@ describe("a state's expressions in one batch", () => {
       { ok: true, value: "7" },
     ]);
   });
+  it("answers a batch of bounded, compiled expressions on the spot, without a promise, as one by one would", async () => {
+    const expressions = ["$input.n + 1", "$steps.a.x", "$input.n > 5", "$input.s"];
+    const before = sandbox.crossings;
+    const outcomes = sandbox.evaluateBatch(expressions, bindings, "error");
+    expect(outcomes).not.toBeInstanceOf(Promise);
+    expect(plain(await outcomes)).toEqual(await oneByOne(expressions));
+    // A rule batch stops at the first true value there too.
+    const rules = sandbox.evaluateBatch(["$input.n > 5", "$input.n = 3", "$input.n = 4"], bindings, "truthy");
+    expect(rules).toEqual([
+      { ok: true, value: false },
+      { ok: true, value: true },
+    ]);
+    expect(sandbox.crossings).toBe(before);
+  });
+
+  it("goes the async way when one expression of the batch needs the isolate", async () => {
+    const outcomes = sandbox.evaluateBatch(["$input.n + 1", "$string($input.n)"], bindings, "error");
+    expect(outcomes).toBeInstanceOf(Promise);
+    expect(plain(await outcomes)).toEqual([
+      { ok: true, value: 4 },
+      { ok: true, value: "3" },
+    ]);
+  });
 });

@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { checkPayload, DEFAULT_PAYLOAD_LIMITS, PayloadLimitError, parseBoundedJson } from "@sagaflow/shared";
 import ivm from "isolated-vm";
-import { type BatchEvaluator, type ExpressionOutcome, stops } from "../../core/expression-batch";
+import {
+  type BatchEvaluator,
+  type BatchStop,
+  type ExpressionOutcome,
+  stops,
+} from "../../core/expression-batch";
 import type { Evaluator, ExpressionBindings } from "../../core/expressions";
 import { createJsonataEvaluator, DEFAULT_EXPRESSION_TIMEOUT_MS } from "../jsonata-evaluator";
 import { isBoundedExpression } from "./bounded-expression";
@@ -237,7 +242,47 @@ export function createIsolateEvaluator(options: IsolateEvaluatorOptions = {}): I
     return outcomes;
   };
 
-  const evaluateBatch: BatchEvaluator = async (expressions, bindings, stop) => {
+  /**
+   * A batch whose expressions are all bounded and compiled (compiled-expression.ts), answered on the spot:
+   * no promise, no await (most steps' params and rules). Undefined when one of them needs JSONata or the
+   * isolate: the batch then goes the async way from the start (the compiled functions are pure, so
+   * evaluating one again there changes nothing).
+   */
+  const inThread = (
+    expressions: readonly string[],
+    bindings: ExpressionBindings,
+    stop: BatchStop,
+  ): ExpressionOutcome[] | undefined => {
+    if (closed) return undefined;
+    const outcomes: ExpressionOutcome[] = [];
+    for (const expression of expressions) {
+      if (!isBoundedExpression(expression)) return undefined;
+      const compiled = compiledExpression(expression);
+      if (!compiled) return undefined;
+      let outcome: ExpressionOutcome;
+      try {
+        const fast = compiled(bindings);
+        if (fast === FALLBACK) return undefined;
+        const value = fast ?? null;
+        const check = checkPayload(value, limits, "the expression's value");
+        outcome = check.ok ? { ok: true, value } : { ok: false, error: new PayloadLimitError(check.reason) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      outcomes.push(outcome);
+      if (stops(outcome, stop)) break;
+    }
+    return outcomes;
+  };
+
+  const evaluateBatch: BatchEvaluator = (expressions, bindings, stop) =>
+    inThread(expressions, bindings, stop) ?? acrossBatch(expressions, bindings, stop);
+
+  const acrossBatch = async (
+    expressions: readonly string[],
+    bindings: ExpressionBindings,
+    stop: BatchStop,
+  ): Promise<ExpressionOutcome[]> => {
     if (closed) throw new Error("the expression sandbox is closed");
     // Bounded ones first, here (cheap, and no crossing); the batch is cut at the first of them that
     // stops it, so only the isolated expressions before that cut cross, together.
