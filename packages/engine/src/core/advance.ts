@@ -1,15 +1,18 @@
 import {
+  type ChoiceState,
   type CompensationCause,
   type CompensationState,
   DEFINITION_DEFAULTS,
   type JsonValue,
   parseDuration,
   type RunError,
+  type RunSnapshot,
   type ScopeSnapshot,
   type State,
   type TaskState,
 } from "@sagaflow/shared";
 import { attemptsToAwait, awaitingCanceled } from "./draining";
+import { type MaybePromise, whenReady } from "./expression-batch";
 import {
   branchScopeId,
   compensationKey,
@@ -19,32 +22,60 @@ import {
   waitTimerId,
 } from "./names";
 import { baseTimeoutMs } from "./retry";
-import { toRunError, type Working } from "./working";
+import { type Evaluated, toRunError, type Working } from "./working";
 
 /**
  * Moves the run forward until every live scope waits for something outside the decision (an action, a
  * timer, a signal). Scopes are re-scanned after every step, since one step can unblock another
  * (a branch completing lets its parallel state complete).
  */
-export async function advance(w: Working): Promise<void> {
+export function advance(w: Working): MaybePromise<void> {
+  // Synchronous while every step is (in-thread expressions): no frame or promise kept per step; the rest
+  // of the decision goes on asynchronously from the first step that awaits the isolate.
   for (let steps = 0; ; steps += 1) {
-    if (steps > 1_000_000) throw new Error("The run did not settle: a loop without any wait point?");
-    const s = w.snapshot;
-    let progressed = false;
-    if (s.status === "running" || s.status === "waiting") {
-      for (const id of Object.keys(s.scopes)) {
-        const scope = s.scopes[id];
-        if (scope?.status !== "running") continue;
-        if (await stepScope(w, scope)) {
-          progressed = true;
-          break;
-        }
-      }
-    } else if (s.status === "compensating") {
-      progressed = await stepCompensation(w);
+    if (steps > MAX_STEPS) throw new Error(DID_NOT_SETTLE);
+    const progressed = stepOnce(w);
+    if (progressed instanceof Promise) {
+      return progressed.then((moved) => (moved ? advanceAsync(w, steps + 1) : undefined));
     }
     if (!progressed) return;
   }
+}
+
+const MAX_STEPS = 1_000_000;
+const DID_NOT_SETTLE = "The run did not settle: a loop without any wait point?";
+
+async function advanceAsync(w: Working, from: number): Promise<void> {
+  for (let steps = from; ; steps += 1) {
+    if (steps > MAX_STEPS) throw new Error(DID_NOT_SETTLE);
+    if (!(await stepOnce(w))) return;
+  }
+}
+
+/** One step of the first live scope that can make one (or of the compensation); whether one was made. */
+function stepOnce(w: Working): MaybePromise<boolean> {
+  const s = w.snapshot;
+  if (s.status === "running" || s.status === "waiting") return stepScopesFrom(w, s, Object.keys(s.scopes), 0);
+  if (s.status === "compensating") return stepCompensation(w);
+  return false;
+}
+
+function stepScopesFrom(
+  w: Working,
+  s: RunSnapshot,
+  ids: readonly string[],
+  from: number,
+): MaybePromise<boolean> {
+  for (let at = from; at < ids.length; at++) {
+    const scope = s.scopes[ids[at] as string];
+    if (scope?.status !== "running") continue;
+    const stepped = stepScope(w, scope);
+    if (stepped instanceof Promise) {
+      return stepped.then((moved) => moved || stepScopesFrom(w, s, ids, at + 1));
+    }
+    if (stepped) return true;
+  }
+  return false;
 }
 
 function stateOf(w: Working, stateId: string): State {
@@ -53,7 +84,7 @@ function stateOf(w: Working, stateId: string): State {
   return state;
 }
 
-async function stepScope(w: Working, scope: ScopeSnapshot): Promise<boolean> {
+function stepScope(w: Working, scope: ScopeSnapshot): MaybePromise<boolean> {
   if (scope.current === null) {
     const start =
       scope.owner === null
@@ -69,60 +100,80 @@ async function stepScope(w: Working, scope: ScopeSnapshot): Promise<boolean> {
   return runState(w, scope, state);
 }
 
-async function runState(w: Working, scope: ScopeSnapshot, state: State): Promise<boolean> {
+/** A task or a choice synchronously when its expressions are evaluated in-thread (most steps). */
+function runState(w: Working, scope: ScopeSnapshot, state: State): MaybePromise<boolean> {
+  if (state.type === "task") return startTaskAttempt(w, scope, scope.current as string, state);
+  if (state.type === "choice") return runChoice(w, scope, state);
+  return runOtherState(w, scope, state);
+}
+
+function runChoice(w: Working, scope: ScopeSnapshot, state: ChoiceState): MaybePromise<boolean> {
+  let found: MaybePromise<number | undefined>;
+  try {
+    found = w.firstTrueRule(
+      state.choices.map((choice) => choice.when),
+      w.bindings(scope.id),
+    );
+  } catch (error) {
+    failState(w, scope, state, toRunError(error));
+    return true;
+  }
+  if (!(found instanceof Promise)) return takeChoice(w, scope, state, found);
+  return found.then(
+    (rule) => takeChoice(w, scope, state, rule),
+    (error: unknown) => {
+      failState(w, scope, state, toRunError(error));
+      return true;
+    },
+  );
+}
+
+function takeChoice(w: Working, scope: ScopeSnapshot, state: ChoiceState, rule: number | undefined): boolean {
+  const stateId = scope.current as string;
+  const choice = rule === undefined ? undefined : state.choices[rule];
+  if (choice) {
+    w.emit({
+      type: "ChoiceTaken",
+      scope: scope.id,
+      stateId,
+      visit: scope.visit,
+      next: choice.next,
+      rule: rule as number,
+      ...(choice.label === undefined ? {} : { label: choice.label }),
+    });
+    enter(w, scope, choice.next);
+    return true;
+  }
+  if (state.otherwise === undefined) {
+    failState(w, scope, state, { error: "NoChoiceMatched", message: `no rule of ${stateId} matched` });
+    return true;
+  }
+  w.emit({
+    type: "ChoiceTaken",
+    scope: scope.id,
+    stateId,
+    visit: scope.visit,
+    next: state.otherwise,
+    rule: null,
+  });
+  enter(w, scope, state.otherwise);
+  return true;
+}
+
+async function runOtherState(
+  w: Working,
+  scope: ScopeSnapshot,
+  state: Exclude<State, TaskState | ChoiceState>,
+): Promise<boolean> {
   const stateId = scope.current as string;
   const key = idempotencyKey(w.snapshot.runId, scope.id, stateId, scope.visit);
   switch (state.type) {
-    case "task":
-      return startTaskAttempt(w, scope, stateId, state);
     case "compensation":
       failState(w, scope, state, {
         error: "InvalidTransition",
         message: `compensation state ${stateId} runs only through a task's compensateWith`,
       });
       return true;
-    case "choice": {
-      let rule: number | undefined;
-      try {
-        const found = w.firstTrueRule(
-          state.choices.map((choice) => choice.when),
-          w.bindings(scope.id),
-        );
-        // No await when the rules were decided in-thread (most choices): one suspension less a step.
-        rule = found instanceof Promise ? await found : found;
-      } catch (error) {
-        failState(w, scope, state, toRunError(error));
-        return true;
-      }
-      const choice = rule === undefined ? undefined : state.choices[rule];
-      if (choice) {
-        w.emit({
-          type: "ChoiceTaken",
-          scope: scope.id,
-          stateId,
-          visit: scope.visit,
-          next: choice.next,
-          rule: rule as number,
-          ...(choice.label === undefined ? {} : { label: choice.label }),
-        });
-        enter(w, scope, choice.next);
-        return true;
-      }
-      if (state.otherwise === undefined) {
-        failState(w, scope, state, { error: "NoChoiceMatched", message: `no rule of ${stateId} matched` });
-        return true;
-      }
-      w.emit({
-        type: "ChoiceTaken",
-        scope: scope.id,
-        stateId,
-        visit: scope.visit,
-        next: state.otherwise,
-        rule: null,
-      });
-      enter(w, scope, state.otherwise);
-      return true;
-    }
     case "wait": {
       const timerId = waitTimerId(key);
       if (w.snapshot.timers[timerId]) return false;
@@ -307,17 +358,28 @@ async function waitFireAt(
   return { ok: true, fireAt: w.later(parseDuration(state.duration ?? 0)) };
 }
 
-async function startTaskAttempt(
+function startTaskAttempt(
   w: Working,
   scope: ScopeSnapshot,
   stateId: string,
   state: TaskState,
-): Promise<boolean> {
+): MaybePromise<boolean> {
   const progress = scope.task;
   if (progress && (progress.inFlight !== null || progress.retryTimer !== null)) return false;
-  const evaluated = w.evaluate(state.params ?? {}, w.bindings(scope.id));
-  // No await when the params were evaluated in-thread (most tasks): one suspension less a step.
-  const params = evaluated instanceof Promise ? await evaluated : evaluated;
+  // No await when the params were evaluated in-thread (most tasks): no frame kept a step.
+  return whenReady(w.evaluate(state.params ?? {}, w.bindings(scope.id)), (params) =>
+    attemptWith(w, scope, stateId, state, params),
+  );
+}
+
+function attemptWith(
+  w: Working,
+  scope: ScopeSnapshot,
+  stateId: string,
+  state: TaskState,
+  params: Evaluated,
+): boolean {
+  const progress = scope.task;
   if (!params.ok) {
     failState(w, scope, state, params.error, progress?.roundAttempts ?? 0);
     return true;

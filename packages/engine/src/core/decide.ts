@@ -80,8 +80,12 @@ export async function decide(
   const w = new Working(snapshot, indexDefinition(moveTo?.definition ?? definition), context);
   const before = snapshot ? Object.values(snapshot.inFlight) : [];
   if (moveTo) moveToVersion(w, trigger.type === "resume" ? trigger.by : "", definition, moveTo.version);
-  await handle(w, trigger);
-  if (w.started) await advance(w);
+  handle(w, trigger);
+  if (w.started) {
+    // Awaited only when an expression went to the isolate: most steps advance without a suspension.
+    const advanced = advance(w);
+    if (advanced instanceof Promise) await advanced;
+  }
   if (!w.started) return { events: [], commands: [], snapshot: snapshot as RunSnapshot };
   const finished = "attemptId" in trigger ? trigger.attemptId : undefined;
   for (const { id, canceling } of before) {
@@ -103,48 +107,56 @@ function cancelReason(w: Working): string {
   return "the step is no longer needed";
 }
 
-async function handle(w: Working, trigger: Trigger): Promise<void> {
+function handle(w: Working, trigger: Trigger): void {
   switch (trigger.type) {
     case "start":
-      return start(w, trigger);
+      start(w, trigger);
+      return;
     case "attemptSucceeded":
-      return attemptSucceeded(w, trigger);
+      attemptSucceeded(w, trigger);
+      return;
     case "attemptFailed":
-      return attemptFailed(w, trigger.attemptId, trigger.error, false, trigger.fatal, trigger.durationMs);
+      attemptFailed(w, trigger.attemptId, trigger.error, false, trigger.fatal, trigger.durationMs);
+      return;
     case "attemptTimedOut": {
       const attempt = w.snapshot.inFlight[trigger.attemptId];
       const message = `attempt ${attempt?.attempt ?? "?"} timed out after ${attempt?.timeoutMs ?? "?"} ms`;
-      return attemptFailed(
-        w,
-        trigger.attemptId,
-        { error: TIMEOUT_ERROR, message },
-        true,
-        false,
-        trigger.durationMs,
-      );
+      attemptFailed(w, trigger.attemptId, { error: TIMEOUT_ERROR, message }, true, false, trigger.durationMs);
+      return;
     }
     case "timersDue":
-      return timersDue(w);
+      timersDue(w);
+      return;
     case "signal":
-      return signal(w, trigger);
+      signal(w, trigger);
+      return;
     case "cancel":
-      return cancel(w, trigger.compensate, trigger.by);
+      cancel(w, trigger.compensate, trigger.by);
+      return;
     case "resume":
-      return resume(w, trigger.by);
+      resume(w, trigger.by);
+      return;
     case "retryCompensation":
-      return retryCompensation(w, trigger.by);
+      retryCompensation(w, trigger.by);
+      return;
     case "resolveStep":
-      return resolveStep(w, trigger);
+      resolveStep(w, trigger);
+      return;
     case "compensate":
-      return compensateNow(w, trigger.by);
+      compensateNow(w, trigger.by);
+      return;
     case "recover":
-      return recover(w, trigger.afterRefusedCommit === true);
+      recover(w, trigger.afterRefusedCommit === true);
+      return;
     case "abandon":
-      return abandon(w, trigger);
+      abandon(w, trigger);
+      return;
     case "suspendCorrupt":
-      return suspendCorrupt(w, trigger);
+      suspendCorrupt(w, trigger);
+      return;
     case "restored":
-      return restored(w, trigger);
+      restored(w, trigger);
+      return;
   }
 }
 
