@@ -274,7 +274,8 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
         const alert = alertFromCrashLoop(run, event.at);
         if (alert) alerts.raise(alert);
       }
-      feed.publishChange({ kind: "run", run: toRunSummary(run) });
+      // The summary is built per commit only while a page watches the runs list.
+      if (feed.watchingChanges) feed.publishChange({ kind: "run", run: toRunSummary(run) });
     },
     onCompensationFailed: (alert) => alerts.raise(alertFromCompensation(alert, new Date().toISOString())),
   });

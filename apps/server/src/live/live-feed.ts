@@ -27,6 +27,11 @@ export class LiveFeed {
     this.#emitter.emit("changes", change);
   }
 
+  /** Whether any `changes` subscription is open: a change nobody reads need not be built. */
+  get watchingChanges(): boolean {
+    return this.#emitter.listenerCount("changes") > 0;
+  }
+
   /** The run's events committed from now on (buffered from this call); ends when `signal` aborts. */
   runEvents(runId: string, signal: AbortSignal | undefined): AsyncIterable<StoredEvent> {
     return this.#listen<StoredEvent>(runChannel(runId), signal);
