@@ -8,7 +8,8 @@ import {
   type TaskState,
 } from "@sagaflow/shared";
 import { InvalidOperationError } from "../errors";
-import { advance, enter, failCompensation, failState, startCompensation } from "./advance";
+import { advance, enter, failState } from "./advance";
+import { failCompensation, startCompensation } from "./advance-compensation";
 import { indexDefinition } from "./definition-index";
 import { cancelDraining } from "./draining";
 import { compensationRetryTimerId, DEADLINE_TIMER, idempotencyKey, retryTimerId } from "./names";

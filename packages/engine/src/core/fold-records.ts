@@ -79,6 +79,15 @@ export function keepCrashes(progress: AttemptProgress | null | undefined, crashe
   if (progress && crashes !== undefined) progress.crashes = crashes;
 }
 
+/** A person's redrive or retry: the step starts a fresh round, its budgets and crash count reset. */
+export function startNewRound(progress: AttemptProgress): void {
+  progress.roundAttempts = 0;
+  progress.timeoutRetries = 0;
+  delete progress.crashes;
+  progress.inFlight = null;
+  progress.retryTimer = null;
+}
+
 export function newProgress(): AttemptProgress {
   return {
     attempt: 0,

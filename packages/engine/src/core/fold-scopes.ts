@@ -1,4 +1,5 @@
 import type { RunSnapshot, ScopeSnapshot } from "@sagaflow/shared";
+import { startNewRound } from "./fold-records";
 import { isInsideScope } from "./names";
 
 /** What the fold (fold.ts) does to whole scopes: drop, halt, revive; and the run's running/waiting status. */
@@ -57,13 +58,7 @@ export function haltScope(s: RunSnapshot, id: string, awaited: readonly string[]
 export function reviveScope(scope: ScopeSnapshot): void {
   if (scope.status !== "failed" && scope.status !== "canceled") return;
   scope.status = "running";
-  if (scope.task) {
-    scope.task.roundAttempts = 0;
-    scope.task.timeoutRetries = 0;
-    delete scope.task.crashes;
-    scope.task.inFlight = null;
-    scope.task.retryTimer = null;
-  }
+  if (scope.task) startNewRound(scope.task);
   if (scope.phase !== "failed") return;
   if (scope.parallel || scope.map) {
     scope.phase = "active";

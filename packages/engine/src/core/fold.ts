@@ -13,6 +13,7 @@ import {
   newScope,
   popCompensation,
   scopeOf,
+  startNewRound,
   startSnapshot,
   stateRun,
 } from "./fold-records";
@@ -427,13 +428,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       const compensation = s.compensation;
       if (compensation) {
         compensation.failed = null;
-        if (compensation.exec) {
-          compensation.exec.roundAttempts = 0;
-          compensation.exec.timeoutRetries = 0;
-          delete compensation.exec.crashes;
-          compensation.exec.inFlight = null;
-          compensation.exec.retryTimer = null;
-        }
+        if (compensation.exec) startNewRound(compensation.exec);
       }
       s.status = "compensating";
       s.endedAt = null;

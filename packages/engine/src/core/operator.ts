@@ -1,6 +1,6 @@
 import type { Definition, InFlightAttempt, RunSnapshot, TaskState } from "@sagaflow/shared";
 import { InvalidOperationError } from "../errors";
-import { startCompensation } from "./advance";
+import { startCompensation } from "./advance-compensation";
 import { attemptsToAwait, cancelDraining, canceledWithoutCompensation } from "./draining";
 import type { Trigger } from "./types";
 import { checkVersionMove, remappedCompensations, VersionMoveRefusedError } from "./version-compat";
