@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { launchBrowser } from "./support/browser";
 import buildIfStale from "./support/global-setup";
-import { openRun, startRun, waitForPhase, waitForStatus } from "./support/run-view";
+import { FAILED_ORDER, openRun, startRun, waitForPhase, waitForStatus } from "./support/run-view";
 import { startServer } from "./support/server";
 
 const outDir = process.argv[2] ?? join(import.meta.dirname, "../../../docs/screenshots");
@@ -17,13 +17,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, deviceScaleFactor: 2 });
 
   // A failed order: shipping fails, so the payment is refunded (1) and the stock released (2).
-  const failed = await startRun(server.url, "order-saga", {
-    orderId: "A-1042",
-    sku: "KB-75",
-    quantity: 2,
-    amount: 149.9,
-    failAt: "ship_order",
-  });
+  const failed = await startRun(server.url, "order-saga", FAILED_ORDER);
   await openRun(page, server.url, failed);
   await waitForStatus(page, "compensated");
   await page.locator('[data-state-id="ship_order"]').click();

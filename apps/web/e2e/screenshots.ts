@@ -9,7 +9,7 @@ import { compactChain } from "./support/big-definition";
 import { launchBrowser } from "./support/browser";
 import { dropState } from "./support/designer";
 import buildIfStale from "./support/global-setup";
-import { callApi, startRun, waitForRunStatus } from "./support/run-view";
+import { callApi, FAILED_ORDER, startRun, waitForRunStatus } from "./support/run-view";
 import { startServer } from "./support/server";
 
 const outDir = join(import.meta.dirname, "../../../docs/screenshots");
@@ -77,13 +77,7 @@ try {
   await page.waitForTimeout(500);
   await shot("designer-order-saga-dark");
 
-  const runId = await startRun(server.url, "order-saga", {
-    orderId: "A-1042",
-    sku: "KB-75",
-    quantity: 2,
-    amount: 149.9,
-    failAt: "ship_order",
-  });
+  const runId = await startRun(server.url, "order-saga", FAILED_ORDER);
   await waitForRunStatus(server.url, runId, "compensated");
   await page.goto(`${server.url}/#/runs/${runId}`);
   await page.locator("[data-state-id=ship_order]").click();

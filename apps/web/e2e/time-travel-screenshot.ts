@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { launchBrowser } from "./support/browser";
 import buildIfStale from "./support/global-setup";
-import { callApi, openRun, startRun, waitForStatus } from "./support/run-view";
+import { callApi, FAILED_ORDER, openRun, startRun, waitForStatus } from "./support/run-view";
 import { startServer } from "./support/server";
 
 const outDir = process.argv[2] ?? join(import.meta.dirname, "../../../docs/screenshots");
@@ -16,13 +16,7 @@ const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, deviceScaleFactor: 2 });
   // A failed order, scrubbed back to the moment shipping was attempted (before anything was undone).
-  const runId = await startRun(server.url, "order-saga", {
-    orderId: "A-1042",
-    sku: "KB-75",
-    quantity: 2,
-    amount: 149.9,
-    failAt: "ship_order",
-  });
+  const runId = await startRun(server.url, "order-saga", FAILED_ORDER);
   await openRun(page, server.url, runId);
   await waitForStatus(page, "compensated");
   const { events } = await callApi<{ events: { seq: number; event: { type: string; stateId?: string } }[] }>(

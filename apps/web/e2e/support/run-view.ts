@@ -20,6 +20,15 @@ export async function callApi<T>(baseUrl: string, path: string, input: Json, kin
   return body.result.data;
 }
 
+/** The README screenshots' order: shipping fails, so the payment is refunded and the stock released. */
+export const FAILED_ORDER = {
+  orderId: "A-1042",
+  sku: "KB-75",
+  quantity: 2,
+  amount: 149.9,
+  failAt: "ship_order",
+} satisfies Json;
+
 export async function startRun(baseUrl: string, name: string, input: Json): Promise<string> {
   const { runId } = await callApi<{ runId: string }>(baseUrl, "runs.start", { name, input }, "mutation");
   return runId;
