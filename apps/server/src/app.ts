@@ -146,6 +146,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     throw new ServeRefusedError(
       "--no-drive needs a PostgreSQL database (--db postgres://…): on a SQLite file no other process could drive the runs",
     );
+  const claimPoll = refuseOnError(() => claimPollOf(options.env ?? process.env));
   for (const file of dbFiles) mkdirSync(path.dirname(file), { recursive: true });
   const examplesDir = options.examplesDir === undefined ? REPO_EXAMPLES_DIR : options.examplesDir;
 
@@ -382,7 +383,7 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
           // finish the current ones, instead of each slot idling through a load when its run ends.
           capacity: () => slots.limit + Math.ceil(slots.limit / 8) - slots.running - slots.queued,
           logger,
-          ...claimPollOf(options.env ?? process.env),
+          ...claimPoll,
         })
       : undefined;
   puller?.start();
@@ -418,10 +419,17 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   return { url: server.url, port: server.port, roots: pathPolicy.roots, services, close };
 }
 
-/** SAGAFLOW_CLAIM_POLL_MS (at least 50): how often a driver looks for free runs when no hint came. */
+/** SAGAFLOW_CLAIM_POLL_MS (whole ms, 50 to 3,600,000): how often a driver looks for free runs when no hint came. */
 function claimPollOf(env: NodeJS.ProcessEnv): { pollMs?: number } {
-  const value = Number(env.SAGAFLOW_CLAIM_POLL_MS);
-  return Number.isInteger(value) && value >= 50 ? { pollMs: value } : {};
+  const text = env.SAGAFLOW_CLAIM_POLL_MS;
+  if (text === undefined || text === "") return {};
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 50 && value <= 3_600_000)) {
+    throw new Error(
+      `SAGAFLOW_CLAIM_POLL_MS is whole milliseconds from 50 to 3600000, not "${text.slice(0, 40)}"`,
+    );
+  }
+  return { pollMs: value };
 }
 
 /** A bad flag value (a CIDR that is not one) refuses the start with its message. */

@@ -37,6 +37,27 @@ describe("a public bind needs SAGAFLOW_TOKEN", { timeout: 30_000 }, () => {
   });
 });
 
+describe("a bad SAGAFLOW_CLAIM_POLL_MS refuses the start", { timeout: 30_000 }, () => {
+  it.each(["abc", "10", "1e3", "-100", "99999999", " 500"])("%j: named, nothing opened", async (value) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sagaflow-refuse-"));
+    const dbPath = path.join(dir, "data", "sagaflow.db");
+    try {
+      const start = startSagaflowServer({
+        dbPath,
+        port: 0,
+        logger: silentLogger,
+        examplesDir: null,
+        env: { SAGAFLOW_CLAIM_POLL_MS: value },
+      });
+      await expect(start).rejects.toBeInstanceOf(ServeRefusedError);
+      await expect(start).rejects.toThrow(/SAGAFLOW_CLAIM_POLL_MS is whole milliseconds/);
+      expect(existsSync(dbPath)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("with a token, every /trpc call needs it", { timeout: 30_000 }, () => {
   let t: TestServer;
   beforeAll(async () => {
