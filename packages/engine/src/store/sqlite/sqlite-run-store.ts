@@ -27,6 +27,7 @@ import {
 } from "./run-statements";
 import { runs, snapshots } from "./schema";
 import { toStoredJson } from "./stored-json";
+import { WalCheckpointer } from "./wal-checkpointer";
 
 export const DEFAULT_RUN_PAGE_SIZE = 50;
 export const MAX_RUN_PAGE_SIZE = 500;
@@ -67,6 +68,8 @@ export class SqliteRunStore implements RunStore {
   private readonly consistentRead: <T>(read: () => T) => T;
   /** Commits waiting for the next flush (group commit, see `commit`). */
   private pending: PendingCommit[] = [];
+  /** @internal WAL checkpoints on a worker thread (./wal-checkpointer.ts); none for ":memory:". */
+  readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(
     readonly path: string,
@@ -93,6 +96,7 @@ export class SqliteRunStore implements RunStore {
     this.writeRestore = connection.sqlite.transaction(this.applyRestore.bind(this)).immediate;
     const reading = connection.sqlite.transaction((read: () => unknown) => read());
     this.consistentRead = <T>(read: () => T) => reading(read) as T;
+    this.checkpointer = WalCheckpointer.for(connection.sqlite, path);
   }
 
   // ── Definitions ──────────────────────────────────────────────────────────────────────────────
@@ -229,6 +233,7 @@ export class SqliteRunStore implements RunStore {
   async close(): Promise<void> {
     if (this.connection.sqlite.open) {
       this.flush();
+      await this.checkpointer?.close();
       this.connection.sqlite.close();
     }
   }
@@ -240,6 +245,7 @@ export class SqliteRunStore implements RunStore {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    this.checkpointer?.committed(batch.length);
     if (batch.length === 1) {
       this.flushOne(batch[0] as PendingCommit);
       return;
