@@ -1,5 +1,6 @@
 import type { Logger } from "@sagaflow/engine";
 import pino from "pino";
+import { stderrLines } from "./log-lines";
 
 /** `--log-format`: `human` (the default, one readable line per entry) or `json` (one JSON object per line). */
 export type LogFormat = "human" | "json";
@@ -7,10 +8,11 @@ export const LOG_FORMATS: readonly LogFormat[] = ["human", "json"];
 
 /**
  * One line per entry on stderr: time, level, message, then the fields as JSON (with the run's `traceId`
- * when they name a `runId`, as in JSON lines). Errors are alert-worthy.
+ * when they name a `runId`, as in JSON lines). Errors are alert-worthy. Stderr is written once per
+ * event-loop turn, and at exit (log-lines.ts).
  */
 export function createLineLogger(
-  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  write: (line: string) => void = (line) => stderrLines().write(`${line}\n`),
   traceIdOf?: (runId: string) => string | undefined,
 ): Logger {
   const log = (level: string) => (message: string, given?: Record<string, unknown>) => {
@@ -29,11 +31,11 @@ export function createLineLogger(
 export function createJsonLogger(
   options: {
     traceIdOf?: (runId: string) => string | undefined;
-    /** Default: stderr, written synchronously so no line is lost when the process exits. */
+    /** Default: stderr, written once per event-loop turn and at exit, so no line is lost (log-lines.ts). */
     write?: (line: string) => void;
   } = {},
 ): Logger {
-  const destination = options.write ? { write: options.write } : pino.destination({ dest: 2, sync: true });
+  const destination = { write: options.write ?? ((line: string) => stderrLines().write(line)) };
   const base = pino(
     {
       base: null,
