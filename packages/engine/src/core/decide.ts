@@ -4,6 +4,7 @@ import {
   type InFlightAttempt,
   parseDuration,
   type RunError,
+  type RunEvent,
   type RunSnapshot,
   type TaskState,
 } from "@sagaflow/shared";
@@ -12,6 +13,7 @@ import { advance, enter, failState } from "./advance";
 import { failCompensation, startCompensation } from "./advance-compensation";
 import { indexDefinition } from "./definition-index";
 import { cancelDraining } from "./draining";
+import type { MaybePromise } from "./expression-batch";
 import { compensationRetryTimerId, DEADLINE_TIMER, idempotencyKey, retryTimerId } from "./names";
 import {
   abandon,
@@ -76,6 +78,19 @@ export async function decide(
   trigger: Trigger,
   context: DecideContext,
 ): Promise<Decision> {
+  return decideNow(definition, snapshot, trigger, context);
+}
+
+/**
+ * `decide` for the engine's hot path: the decision itself when it needs no isolate (most steps), so the
+ * run's queue does not wait a turn for it; a promise otherwise. Errors may throw at once.
+ */
+export function decideNow(
+  definition: Definition,
+  snapshot: RunSnapshot | undefined,
+  trigger: Trigger,
+  context: DecideContext,
+): MaybePromise<Decision> {
   // A resume on another version goes on with that version's states (checked in moveToVersion).
   const moveTo = trigger.type === "resume" ? trigger.moveTo : undefined;
   const w = new Working(snapshot, indexDefinition(moveTo?.definition ?? definition), context);
@@ -83,10 +98,20 @@ export async function decide(
   if (moveTo) moveToVersion(w, trigger.type === "resume" ? trigger.by : "", definition, moveTo.version);
   handle(w, trigger);
   if (w.started) {
-    // Awaited only when an expression went to the isolate: most steps advance without a suspension.
+    // A promise only when an expression went to the isolate: most steps are decided without a suspension.
     const advanced = advance(w);
-    if (advanced instanceof Promise) await advanced;
+    if (advanced instanceof Promise) return advanced.then(() => decided(w, snapshot, trigger, before));
   }
+  return decided(w, snapshot, trigger, before);
+}
+
+/** The decision once the working copy is final: its events, its commands and the aborts it implies. */
+function decided(
+  w: Working,
+  snapshot: RunSnapshot | undefined,
+  trigger: Trigger,
+  before: readonly InFlightAttempt[],
+): Decision {
   if (!w.started) return { events: [], commands: [], snapshot: snapshot as RunSnapshot };
   const finished = "attemptId" in trigger ? trigger.attemptId : undefined;
   for (const { id, canceling } of before) {
@@ -198,7 +223,7 @@ function attemptSucceeded(w: Working, trigger: Extract<Trigger, { type: "attempt
   if (!attempt) return;
   if (attempt.kind === "task") {
     const state = w.index.state(attempt.stateId) as TaskState | undefined;
-    w.emit({
+    const succeeded: Extract<RunEvent, { type: "StepSucceeded" }> = {
       type: "StepSucceeded",
       scope: attempt.scope,
       stateId: attempt.stateId,
@@ -207,8 +232,10 @@ function attemptSucceeded(w: Working, trigger: Extract<Trigger, { type: "attempt
       idempotencyKey: attempt.idempotencyKey,
       output: trigger.output,
       durationMs: trigger.durationMs,
-      ...(state?.compensateWith ? { compensateWith: state.compensateWith } : {}),
-    });
+    };
+    // Added last, as stored events have it, rather than spread into the literal (every step succeeds).
+    if (state?.compensateWith) succeeded.compensateWith = state.compensateWith;
+    w.emit(succeeded);
     return;
   }
   w.emit({

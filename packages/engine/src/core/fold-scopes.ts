@@ -73,14 +73,21 @@ export function reviveScope(scope: ScopeSnapshot): void {
 /** `waiting` while no attempt runs or is about to be retried and a timer or signal is awaited. */
 export function refreshActiveStatus(s: RunSnapshot): void {
   if (s.status !== "running" && s.status !== "waiting") return;
-  let waiting = Object.keys(s.awaiting).length > 0;
-  for (const timer of Object.values(s.timers)) {
-    if (timer.purpose === "retry") {
-      waiting = false;
-      break;
-    }
-    if (timer.purpose === "wait") waiting = true;
+  s.status = isWaiting(s) ? "waiting" : "running";
+}
+
+/** Loops rather than Object.keys/values: this runs after every event folded, and they allocate. */
+function isWaiting(s: RunSnapshot): boolean {
+  for (const _attempt in s.inFlight) return false;
+  let waiting = false;
+  for (const _signal in s.awaiting) {
+    waiting = true;
+    break;
   }
-  for (const _attempt in s.inFlight) waiting = false;
-  s.status = waiting ? "waiting" : "running";
+  for (const id in s.timers) {
+    const purpose = s.timers[id]?.purpose;
+    if (purpose === "retry") return false;
+    if (purpose === "wait") waiting = true;
+  }
+  return waiting;
 }

@@ -1,4 +1,4 @@
-import type { RunEvent, RunSnapshot } from "@sagaflow/shared";
+import type { InFlightAttempt, RunEvent, RunSnapshot } from "@sagaflow/shared";
 import { assertNever } from "./assert-never";
 import { cloneSnapshot } from "./clone-snapshot";
 import { awaitingCanceled, cancelSettled } from "./draining";
@@ -88,7 +88,7 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
       // A re-run after a crash of an attempt whose scope was being canceled is still awaited.
       const canceling = event.recovered === true && s.inFlight[id]?.canceling === true;
       const crashes = crashesBefore(s.inFlight[id], event, scope.task);
-      s.inFlight[id] = {
+      const attempt: InFlightAttempt = {
         id,
         kind: "task",
         scope: event.scope,
@@ -100,9 +100,12 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         params: event.params,
         timeoutMs: event.timeoutMs,
         startedAt: at,
-        ...(canceling ? { canceling } : {}),
-        ...(crashes > 0 ? { crashes } : {}),
       };
+      // Set after the literal, in this order, rather than spread into it: a literal with spreads is built
+      // key by key (every step starts an attempt), and the keys keep the order stored snapshots have.
+      if (canceling) attempt.canceling = true;
+      if (crashes > 0) attempt.crashes = crashes;
+      s.inFlight[id] = attempt;
       scope.task = beginAttempt(scope.task, id, event);
       scope.phase = "active";
       const run = stateRun(s, event.stateId, at);
@@ -468,7 +471,9 @@ export function applyEvent(snapshot: RunSnapshot | undefined, event: RunEvent, a
         ...(event.stateId === undefined ? {} : { stateId: event.stateId }),
         ...(event.lastGoodSeq === undefined ? {} : { lastGoodSeq: event.lastGoodSeq }),
       };
-      for (const attempt of Object.values(s.inFlight)) attempt.interrupted = true;
+      // Replaced, not edited: in-flight records are shared with the snapshot this one was copied from.
+      for (const [id, attempt] of Object.entries(s.inFlight))
+        s.inFlight[id] = { ...attempt, interrupted: true };
       break;
     }
     case "RunResumed": {

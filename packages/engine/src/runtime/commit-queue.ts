@@ -1,5 +1,5 @@
 import { isTerminalStatus, type RunEvent, type RunSnapshot } from "@sagaflow/shared";
-import { decide } from "../core/decide";
+import { decideNow } from "../core/decide";
 import { applyEvent } from "../core/fold";
 import type { Command, CompensationAlert, DecideContext, Decision, Trigger } from "../core/types";
 import { InvalidOperationError, LeaseHeldError } from "../errors";
@@ -56,12 +56,14 @@ export class CommitQueue {
     const at = new Date(now).toISOString();
     let decision: Decision;
     try {
-      decision = await decide(
+      const deciding = decideNow(
         live.definition,
         live.record.snapshot,
         trigger,
         this.parts.decideContext(now, at),
       );
+      // Most decisions are made at once (no isolate involved): no turn of the queue waiting for them.
+      decision = deciding instanceof Promise ? await deciding : deciding;
     } catch (error) {
       if (isOperatorTrigger(trigger) || error instanceof InvalidOperationError) throw error;
       // A bug or a definition the engine cannot follow: stop the run where a person can see it.
