@@ -16,6 +16,18 @@ export async function invokeAction(
   params: unknown,
   context: ActionContext,
 ): Promise<unknown> {
+  return invokeActionNow(action, params, context);
+}
+
+/**
+ * `invokeAction` for the in-process executor's fast path: a synchronous handler's output comes back at
+ * once, anything else as its promise. Invalid params and a synchronous handler's errors throw.
+ */
+export function invokeActionNow(
+  action: ActionDefinition,
+  params: unknown,
+  context: ActionContext,
+): Promise<unknown> | unknown {
   const parsed = action.params.safeParse(params ?? {});
   if (!parsed.success) {
     throw new InvalidParamsError(`Invalid params for ${action.name}:\n${z.prettifyError(parsed.error)}`);

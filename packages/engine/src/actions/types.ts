@@ -28,7 +28,8 @@ export interface ActionDefinition<Params extends z.ZodType = z.ZodType, Output =
   effect: Effect;
   /** When set, the action is read-only if this param has one of these values (http.request GET/HEAD). */
   readOnlyWhen?: { param: string; values: string[] };
-  handler(params: z.output<Params>, context: ActionContext): Promise<Output>;
+  /** May return its output directly when it has nothing to wait for (a pure built-in): no turn is spent. */
+  handler(params: z.output<Params>, context: ActionContext): Promise<Output> | Output;
 }
 
 /** Identity with types: lets a custom action's handler see its params' types. */

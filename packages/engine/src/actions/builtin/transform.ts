@@ -7,7 +7,8 @@ export const transform = defineAction({
   description: pureTransform.description,
   effect: "none",
   params: pureTransform.params,
-  async handler(params, ctx) {
+  // Synchronous: the attempt settles without a turn of the event loop (the runner's fast path).
+  handler(params, ctx) {
     return pureTransform.run(params, ctx.attempt);
   },
 });

@@ -50,9 +50,11 @@ export function signalOf(signal: AttemptSignal): AbortSignal {
 export interface AttemptExecutor {
   /**
    * Runs the attempt. `signal` aborts it (timeout, cancel, close): cooperative actions stop, and an
-   * executor that can stop uncooperative work (a thread that does not yield) stops it. Never rejects.
+   * executor that can stop uncooperative work (a thread that does not yield) stops it. The outcome itself
+   * when the work finished synchronously (an in-process built-in such as `transform`), else its promise.
+   * Never throws, never rejects.
    */
-  execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome>;
+  execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome> | AttemptOutcome;
   /** Frees the executor's resources (threads, processes); attempts still running are abandoned. */
   close(): Promise<void>;
 }

@@ -91,18 +91,33 @@ class AttemptInFlight implements RunningAttempt {
   }
 
   start(): void {
+    let outcome: Promise<AttemptOutcome> | AttemptOutcome;
+    try {
+      outcome = this.begin();
+    } catch (error) {
+      this.finish(this.crashed(error));
+      return;
+    }
+    // Settled at once (an in-process built-in such as transform): no timeout to arm, no promise to wait on.
+    if (!(outcome instanceof Promise)) {
+      this.finish(this.triggerOf(outcome));
+      return;
+    }
     this.timer = this.options.clock.setTimer(this.attempt.timeoutMs, () => this.timedOut());
-    this.begin().then(
-      (outcome) => this.finish(this.triggerOf(outcome)),
-      (error: unknown) =>
-        this.finish({
-          type: "attemptFailed",
-          attemptId: this.attempt.id,
-          error: { error: "Error", message: error instanceof Error ? error.message : String(error) },
-          fatal: false,
-          durationMs: this.durationMs(),
-        }),
+    outcome.then(
+      (settled) => this.finish(this.triggerOf(settled)),
+      (error: unknown) => this.finish(this.crashed(error)),
     );
+  }
+
+  private crashed(error: unknown): Trigger {
+    return {
+      type: "attemptFailed",
+      attemptId: this.attempt.id,
+      error: { error: "Error", message: error instanceof Error ? error.message : String(error) },
+      fatal: false,
+      durationMs: this.durationMs(),
+    };
   }
 
   private durationMs(): number {
@@ -130,20 +145,32 @@ class AttemptInFlight implements RunningAttempt {
     this.holdsSlot = false;
   }
 
-  private async begin(): Promise<AttemptOutcome> {
-    const { attempt, options, live } = this;
+  /**
+   * The attempt's outcome: at once when nothing waits (no slots to take, an executor that answers
+   * synchronously), else a promise. Throws (or rejects) only if it ended before it began.
+   */
+  private begin(): Promise<AttemptOutcome> | AttemptOutcome {
+    const { attempt, options } = this;
     const params = checkPayload(attempt.params, options.limits, `the params of ${attempt.stateId}`);
     if (!params.ok)
       return { ok: false, error: { name: "PayloadLimitExceeded", message: params.reason, fatal: true } };
-    if (options.slots) {
-      await options.slots.acquire(this.controller.signal, live.record.workflow);
-      this.holdsSlot = true;
-    }
+    return options.slots ? this.admitted(options.slots) : this.execute();
+  }
+
+  /** Takes a slot first (a worker's concurrency limit), then executes. */
+  private async admitted(slots: ActionSlots): Promise<AttemptOutcome> {
+    await slots.acquire(this.controller.signal, this.live.record.workflow);
+    this.holdsSlot = true;
+    return this.execute();
+  }
+
+  private execute(): Promise<AttemptOutcome> | AttemptOutcome {
+    const { attempt, options, live } = this;
     // Settled while queued (timed out, canceled, abandoned at close): it never begins.
     if (this.settled) throw new Error("the attempt ended before it began");
     this.began = true;
     const traceparent = options.traceparentFor?.(live, attempt.id);
-    const outcome = await options.executor.execute(
+    const outcome = options.executor.execute(
       {
         runId: live.id,
         stateId: attempt.stateId,
@@ -158,8 +185,15 @@ class AttemptInFlight implements RunningAttempt {
       // The controller, not its signal: the signal is made only if the executor or the action reads it.
       this.controller,
     );
+    return outcome instanceof Promise
+      ? outcome.then((settled) => this.checked(settled))
+      : this.checked(outcome);
+  }
+
+  /** An outcome whose output is over the payload limits fails the attempt: it never reaches the store. */
+  private checked(outcome: AttemptOutcome): AttemptOutcome {
     if (!outcome.ok) return outcome;
-    const output = checkPayload(outcome.output, options.limits, `the output of ${attempt.stateId}`);
+    const output = checkPayload(outcome.output, this.options.limits, `the output of ${this.attempt.stateId}`);
     return output.ok
       ? outcome
       : { ok: false, error: { name: "PayloadLimitExceeded", message: output.reason, fatal: false } };

@@ -1,5 +1,5 @@
 import type { JsonValue } from "@sagaflow/shared";
-import { invokeAction } from "../../actions/invoke";
+import { invokeActionNow } from "../../actions/invoke";
 import type { ActionContext, ActionDefinition } from "../../actions/types";
 import { FatalError } from "../../actions/types";
 import { toJson } from "../../core/expressions";
@@ -26,7 +26,7 @@ export interface InProcessExecutorOptions {
  */
 export function createInProcessExecutor(options: InProcessExecutorOptions): AttemptExecutor {
   return {
-    async execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome> {
+    execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome> | AttemptOutcome {
       const action = options.actions.get(request.action);
       if (!action) {
         return {
@@ -37,14 +37,27 @@ export function createInProcessExecutor(options: InProcessExecutorOptions): Atte
       try {
         // The handler gets its own copy: what it does to its params never reaches the run's snapshot.
         const params = copyJson(request.params);
-        const output = await invokeAction(action, params, actionContext(request, signal, options));
-        return { ok: true, output: toJson(output) };
+        const output = invokeActionNow(action, params, actionContext(request, signal, options));
+        // A synchronous handler's outcome comes back at once: no promise, no turn (most steps of a loop).
+        return output instanceof Promise ? output.then(succeeded, failed) : succeeded(output);
       } catch (error) {
-        return { ok: false, error: toAttemptError(error, (failure) => failure instanceof FatalError) };
+        return failed(error);
       }
     },
     async close() {},
   };
+}
+
+function succeeded(output: unknown): AttemptOutcome {
+  try {
+    return { ok: true, output: toJson(output) };
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+function failed(error: unknown): AttemptOutcome {
+  return { ok: false, error: toAttemptError(error, (failure) => failure instanceof FatalError) };
 }
 
 /**

@@ -20,7 +20,7 @@ export function createRoutingExecutor(options: {
 }): AttemptExecutor {
   const local = options.inProcessActions ?? IN_PROCESS_ACTIONS;
   return {
-    execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome> {
+    execute(request: AttemptRequest, signal: AttemptSignal): Promise<AttemptOutcome> | AttemptOutcome {
       return (local.has(request.action) ? options.inProcess : options.isolated).execute(request, signal);
     },
     async close() {
