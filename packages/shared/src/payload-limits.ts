@@ -90,6 +90,9 @@ function pathOf(frame: Frame): string {
  * path strings.
  */
 export function checkPayload(value: unknown, limits: PayloadLimits, what: string): PayloadCheck {
+  // A scalar (many a step's output) needs no walk.
+  if (value === null || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)))
+    return { ok: true, json: JSON.stringify(value) };
   // An explicit stack, entered and left, so cycles are caught on the current path only (a value shared
   // by two branches is fine JSON).
   const onPath = new Set<object>();

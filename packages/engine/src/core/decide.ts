@@ -94,27 +94,24 @@ export function decideNow(
   // A resume on another version goes on with that version's states (checked in moveToVersion).
   const moveTo = trigger.type === "resume" ? trigger.moveTo : undefined;
   const w = new Working(snapshot, indexDefinition(moveTo?.definition ?? definition), context);
-  const before = snapshot ? Object.values(snapshot.inFlight) : [];
   if (moveTo) moveToVersion(w, trigger.type === "resume" ? trigger.by : "", definition, moveTo.version);
   handle(w, trigger);
   if (w.started) {
     // A promise only when an expression went to the isolate: most steps are decided without a suspension.
     const advanced = advance(w);
-    if (advanced instanceof Promise) return advanced.then(() => decided(w, snapshot, trigger, before));
+    if (advanced instanceof Promise) return advanced.then(() => decided(w, snapshot, trigger));
   }
-  return decided(w, snapshot, trigger, before);
+  return decided(w, snapshot, trigger);
 }
 
 /** The decision once the working copy is final: its events, its commands and the aborts it implies. */
-function decided(
-  w: Working,
-  snapshot: RunSnapshot | undefined,
-  trigger: Trigger,
-  before: readonly InFlightAttempt[],
-): Decision {
+function decided(w: Working, snapshot: RunSnapshot | undefined, trigger: Trigger): Decision {
   if (!w.started) return { events: [], commands: [], snapshot: snapshot as RunSnapshot };
   const finished = "attemptId" in trigger ? trigger.attemptId : undefined;
-  for (const { id, canceling } of before) {
+  // The input's in-flight map is as it was: the decision folded into a copy of it (clone-snapshot.ts).
+  const before = snapshot?.inFlight ?? {};
+  for (const id in before) {
+    const canceling = before[id]?.canceling;
     if (id === finished) continue;
     const now = w.snapshot.inFlight[id];
     // Dropped: aborted and forgotten. Newly canceling: aborted, but its outcome still comes back as a trigger.

@@ -92,23 +92,50 @@ export function actionContext(
   signal: AttemptSignal,
   options: { resolvePath: (path: string) => string; logger: Logger },
 ): ActionContext {
-  const fields = { runId: request.runId, stateId: request.stateId, attempt: request.attempt };
-  return {
-    runId: request.runId,
-    stateId: request.stateId,
-    attempt: request.attempt,
-    idempotencyKey: request.idempotencyKey,
-    get signal() {
-      return signalOf(signal);
-    },
-    deadline: request.deadline ?? Date.now() + request.timeoutMs,
-    log: (message, level = "info") => {
-      if (level === "error") options.logger.error(message, fields);
-      else if (level === "warn") options.logger.warn(message, fields);
-      else options.logger.info(message, fields);
-    },
-    heartbeat: () => {},
-    resolvePath: options.resolvePath,
-    traceparent: request.traceparent,
-  };
+  return new AttemptContext(request, signal, options);
+}
+
+const noHeartbeat = () => {};
+
+/**
+ * A class rather than an object literal with a getter (one is made per attempt, and the literal took the
+ * slow path: ~1.8 KB a step). `log` stays an own function, so a handler may take it off the context.
+ */
+class AttemptContext implements ActionContext {
+  readonly runId: string;
+  readonly stateId: string;
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly deadline: number;
+  readonly log: ActionContext["log"];
+  readonly heartbeat: ActionContext["heartbeat"] = noHeartbeat;
+  readonly resolvePath: (path: string) => string;
+  readonly traceparent: string | undefined;
+  readonly #signal: AttemptSignal;
+
+  constructor(
+    request: AttemptRequest,
+    signal: AttemptSignal,
+    options: { resolvePath: (path: string) => string; logger: Logger },
+  ) {
+    this.runId = request.runId;
+    this.stateId = request.stateId;
+    this.attempt = request.attempt;
+    this.idempotencyKey = request.idempotencyKey;
+    this.deadline = request.deadline ?? Date.now() + request.timeoutMs;
+    this.resolvePath = options.resolvePath;
+    this.traceparent = request.traceparent;
+    this.#signal = signal;
+    const { logger } = options;
+    this.log = (message, level = "info") => {
+      const fields = { runId: request.runId, stateId: request.stateId, attempt: request.attempt };
+      if (level === "error") logger.error(message, fields);
+      else if (level === "warn") logger.warn(message, fields);
+      else logger.info(message, fields);
+    };
+  }
+
+  get signal(): AbortSignal {
+    return signalOf(this.#signal);
+  }
 }

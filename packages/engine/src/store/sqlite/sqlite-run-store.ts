@@ -391,7 +391,6 @@ export class SqliteRunStore implements RunStore {
       // The WHERE checks seq and hash, and every write that changes status or wake time moves them, so a
       // stale cached status can only fail the check, never leave a wrong status behind.
       const unchanged = head.status === commit.status && head.wakeAt === commit.wakeAt;
-      const where = [commit.runId, head.seq, head.hash, owner, owner, commit.at] as const;
       // The common case (most steps) with its arguments spelled out: no arrays spread per commit.
       const updated = unchanged
         ? this.statements.advanceRunHead.run(
@@ -414,7 +413,12 @@ export class SqliteRunStore implements RunStore {
             next.hash,
             commit.at,
             ...lease,
-            ...where,
+            commit.runId,
+            head.seq,
+            head.hash,
+            owner,
+            owner,
+            commit.at,
           );
       if (updated.changes === 0) {
         const held = this.statements.lease.get(commit.runId);
@@ -536,9 +540,17 @@ const EVENT_PARAMS = 7;
 
 /** The events' INSERT parameters, row after row, serialised (once, for the hash too) before the transaction. */
 function eventParams(chained: readonly ChainedEvent[]): EventParams {
-  const params: EventParams = [];
+  // Sized once: pushing 7 values per event grew (and copied) the array several times per commit.
+  const params: EventParams = new Array(chained.length * EVENT_PARAMS);
+  let at = 0;
   for (const { stored, json } of chained) {
-    params.push(stored.runId, stored.seq, stored.event.type, stored.at, json, stored.prevHash, stored.hash);
+    params[at++] = stored.runId;
+    params[at++] = stored.seq;
+    params[at++] = stored.event.type;
+    params[at++] = stored.at;
+    params[at++] = json;
+    params[at++] = stored.prevHash;
+    params[at++] = stored.hash;
   }
   return params;
 }
