@@ -68,6 +68,7 @@ export class SqliteRunStore implements RunStore {
   private readonly consistentRead: <T>(read: () => T) => T;
   /** Commits waiting for the next flush (group commit, see `commit`). */
   private pending: PendingCommit[] = [];
+  private closing: Promise<void> | undefined;
   /** @internal WAL checkpoints on a worker thread (./wal-checkpointer.ts); none for ":memory:". */
   readonly checkpointer: WalCheckpointer | undefined;
 
@@ -230,12 +231,19 @@ export class SqliteRunStore implements RunStore {
     this.guard(() => this.statements.renewLeases.run(leaseUntil, owner));
   }
 
-  async close(): Promise<void> {
-    if (this.connection.sqlite.open) {
-      this.flush();
-      await this.checkpointer?.close();
-      this.connection.sqlite.close();
-    }
+  /** Writes what is waiting, stops the checkpoint worker, closes the file; once, however often called. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    if (!this.connection.sqlite.open) return;
+    this.flush();
+    await this.checkpointer?.close();
+    // Commits made while the worker stopped are written too: none is left without an answer.
+    this.flush();
+    this.connection.sqlite.close();
   }
 
   // ── Internals ────────────────────────────────────────────────────────────────────────────────

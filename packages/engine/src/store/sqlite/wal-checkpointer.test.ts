@@ -92,6 +92,22 @@ describe("WAL checkpoints off the committing thread", () => {
     expect(store.checkpointer).toBeUndefined();
   });
 
+  it("closes once while the worker runs: commits made meanwhile are answered, a second close is a no-op", async () => {
+    temp = makeTempDir();
+    const path = join(temp.dir, "closing.db");
+    const closing = openSqliteStore(path, { synchronous: "NORMAL" });
+    await commitMany(closing, HINT_EVERY * 2);
+    const seq = (await closing.getRun("r1"))?.lastSeq ?? 0;
+    const closed = closing.close();
+    const late = closing.commit(
+      createCommit("r1", { expectedSeq: seq, create: undefined, events: events("StepSucceeded") }),
+    );
+    await expect(late).resolves.toHaveLength(1);
+    await Promise.all([closed, closing.close()]);
+    store = openSqliteStore(path, { synchronous: "NORMAL" });
+    expect((await store.getRun("r1"))?.lastSeq).toBe(seq + 1);
+  });
+
   it("hands checkpoints back to SQLite when the worker dies, and commits go on", async () => {
     temp = makeTempDir();
     store = openSqliteStore(join(temp.dir, "runs.db"), { synchronous: "NORMAL" });
