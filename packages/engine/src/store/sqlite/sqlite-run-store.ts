@@ -421,12 +421,7 @@ export class SqliteRunStore implements RunStore {
             next.hash,
             commit.at,
             ...lease,
-            commit.runId,
-            head.seq,
-            head.hash,
-            owner,
-            owner,
-            commit.at,
+            ...checkOf(commit, head, owner),
           );
       if (updated.changes === 0) {
         const held = this.statements.lease.get(commit.runId);
@@ -561,6 +556,11 @@ function eventParams(chained: readonly ChainedEvent[]): EventParams {
     params[at++] = stored.hash;
   }
   return params;
+}
+
+/** The WHERE of advanceRun: the run, the head it expects, and the lease check (LEASE_FREE). */
+function checkOf(commit: Commit<unknown>, head: RowHead, owner: string | null) {
+  return [commit.runId, head.seq, head.hash, owner, owner, commit.at] as const;
 }
 
 /** The lease columns a commit writes: its lease, released (expired now) once the run is terminal. */

@@ -30,3 +30,20 @@ export function createCommit(runId: string, overrides: Partial<Commit> = {}): Co
     ...overrides,
   };
 }
+
+/**
+ * The `i`-th commit of a run that grows like a loop's (three events of a few hundred bytes, a snapshot),
+ * after `expectedSeq`: for tests that need many commits of a realistic size.
+ */
+export function growingCommit(runId: string, expectedSeq: number, i: number): Commit {
+  return createCommit(runId, {
+    expectedSeq,
+    create: undefined,
+    at: at(i % 60),
+    events: events("StepSucceeded", "StateEntered", "StepAttemptStarted").map((event) => ({
+      ...event,
+      padding: "p".repeat(300),
+    })),
+    snapshot: { state: `s${i}`, steps: {}, padding: "s".repeat(500) },
+  });
+}

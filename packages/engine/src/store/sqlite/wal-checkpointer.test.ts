@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyChain } from "../../history/hash";
 import { openSqliteStore, type SqliteRunStore } from "./sqlite-run-store";
-import { at, createCommit, events, makeTempDir } from "./test-fixtures";
+import { createCommit, events, growingCommit, makeTempDir } from "./test-fixtures";
 import { rawSqlite } from "./testing";
 import { BACKSTOP_PAGES, HINT_EVERY } from "./wal-checkpointer";
 
@@ -27,18 +27,7 @@ async function commitMany(target: SqliteRunStore, count: number): Promise<void> 
   await target.commit(createCommit("r1"));
   let seq = 2;
   for (let i = 0; i < count; i++) {
-    await target.commit(
-      createCommit("r1", {
-        expectedSeq: seq,
-        create: undefined,
-        at: at(i % 60),
-        events: events("StepSucceeded", "StateEntered", "StepAttemptStarted").map((event) => ({
-          ...event,
-          padding: "p".repeat(300),
-        })),
-        snapshot: { state: `s${i}`, steps: {}, padding: "s".repeat(500) },
-      }),
-    );
+    await target.commit(growingCommit("r1", seq, i));
     seq += 3;
   }
 }
