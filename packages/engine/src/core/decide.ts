@@ -111,11 +111,10 @@ function decided(w: Working, snapshot: RunSnapshot | undefined, trigger: Trigger
   // The input's in-flight map is as it was: the decision folded into a copy of it (clone-snapshot.ts).
   const before = snapshot?.inFlight ?? {};
   for (const id in before) {
-    const canceling = before[id]?.canceling;
     if (id === finished) continue;
     const now = w.snapshot.inFlight[id];
     // Dropped: aborted and forgotten. Newly canceling: aborted, but its outcome still comes back as a trigger.
-    if (!now || (now.canceling && !canceling)) {
+    if (!now || (now.canceling && !before[id]?.canceling)) {
       w.command({ type: "cancelAttempt", attemptId: id, reason: cancelReason(w), awaitOutcome: !!now });
     }
   }

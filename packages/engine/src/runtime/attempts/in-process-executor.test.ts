@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type ActionDefinition, defineAction } from "../../actions/types";
+import { type ActionDefinition, defineAction, FatalError } from "../../actions/types";
 import { silentLogger } from "../logger";
 import type { AttemptRequest } from "./attempt-executor";
 import { createInProcessExecutor } from "./in-process-executor";
@@ -80,5 +80,46 @@ describe("in-process executor", () => {
     expect(reads).toBe(0);
     expect(await executor.execute(request("test.reads", {}), lazy)).toEqual({ ok: true, output: true });
     expect(reads).toBe(1);
+  });
+
+  it("answers a synchronous handler at once, and turns its throws and non-JSON outputs into failed outcomes", () => {
+    const sync = (name: string, handler: () => unknown) =>
+      defineAction({ name, description: "", params: z.object({}), effect: "none", handler });
+    const executor = executorWith(
+      sync("test.value", () => ({ n: 1 })),
+      sync("test.throws", () => {
+        throw new FatalError("no such thing");
+      }),
+      sync("test.bigint", () => 10n),
+      sync("test.cycle", () => {
+        const loop: Record<string, unknown> = {};
+        loop.self = loop;
+        return loop;
+      }),
+    );
+    const signal = new AbortController();
+    // Not a promise: the runner settles the attempt without a turn of the event loop.
+    expect(executor.execute(request("test.value", {}), signal)).toEqual({ ok: true, output: { n: 1 } });
+    expect(executor.execute(request("test.throws", {}), signal)).toEqual({
+      ok: false,
+      error: { name: "FatalError", message: "no such thing", fatal: true },
+    });
+    // Invalid params throw inside the executor too: a failed outcome, never an exception.
+    const typed = defineAction({
+      name: "test.typed",
+      description: "",
+      params: z.object({ n: z.number() }),
+      effect: "none",
+      handler: (params) => params.n,
+    });
+    expect(executorWith(typed).execute(request("test.typed", { n: "x" }), signal)).toMatchObject({
+      ok: false,
+      error: { name: "InvalidParams", fatal: true },
+    });
+    for (const action of ["test.bigint", "test.cycle"]) {
+      const outcome = executor.execute(request(action, {}), signal);
+      expect(outcome).not.toBeInstanceOf(Promise);
+      expect(outcome).toMatchObject({ ok: false, error: { fatal: false } });
+    }
   });
 });
