@@ -57,7 +57,7 @@ export class FreeRunPuller {
   private again = false;
   private stopped = false;
   /** Runs claimed and still loading: they hold no slot yet, but are this process's work. */
-  private loading = 0;
+  private readonly loading = new Set<Promise<unknown>>();
 
   constructor(private readonly options: FreeRunPullerOptions) {}
 
@@ -67,11 +67,16 @@ export class FreeRunPuller {
     this.wake();
   }
 
-  /** Stops claiming; resolves once a pass under way has handed its runs to the engine. */
+  /**
+   * Stops claiming; resolves once every run it claimed is in the engine's hands (loaded), so the engine's
+   * close releases their leases too. (A run claimed but still loading at a SIGTERM kept its lease until
+   * it expired.)
+   */
   async close(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.passing;
+    await Promise.allSettled([...this.loading]);
   }
 
   /** A claim pass now (or right after the one under way). */
@@ -98,7 +103,7 @@ export class FreeRunPuller {
   private async pass(): Promise<void> {
     const { store, owner, leaseMs, capacity } = this.options;
     for (;;) {
-      const room = capacity() - this.loading;
+      const room = capacity() - this.loading.size;
       if (room <= 0 || this.stopped) {
         // Busy: look again once some work has likely finished (a hint may have come and gone meanwhile).
         if (!this.stopped) setTimeout(() => this.wake(), BUSY_RETRY_MS).unref();
@@ -117,14 +122,12 @@ export class FreeRunPuller {
   }
 
   private continueRun(runId: string): void {
-    this.loading += 1;
-    this.options.engine
+    const loading = this.options.engine
       .continueRun(runId)
       .catch((error: unknown) =>
         this.options.logger.warn("continuing a claimed run failed", { runId, error: String(error) }),
       )
-      .finally(() => {
-        this.loading -= 1;
-      });
+      .finally(() => this.loading.delete(loading));
+    this.loading.add(loading);
   }
 }
