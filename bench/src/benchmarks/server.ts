@@ -16,7 +16,7 @@ import { type Benchmark, compared, type Figure, notMeasuredYet } from "../types"
  * answers, their calls batched as @trpc/client's httpBatchLink batches them (and once more with one POST
  * per call); meanwhile another client calls `runs.list` again and again. Baselines in the same run: the
  * same starts from as many loops on an Engine in this process (FULL, as `openSqliteStore` opens it, no
- * HTTP), and `runs.list` on the same server once it is idle again (all runs finished, so it holds as many
+ * HTTP), each side timed until the runs it started have finished, best of three rounds (`Load`), and `runs.list` on the same server once it is idle again (all runs finished, so it holds as many
  * runs as at the end of the load). Once more with FEW_CLIENTS loops on both sides: a load that the round
  * trip bounds, not the server.
  */
@@ -189,11 +189,14 @@ async function listLatencies(
   return latencies;
 }
 
-async function waitUntilIdle(api: Client): Promise<void> {
+/** How often a measured load asks whether its runs have finished: a small share of a ~0.3 s window. */
+const FINISH_POLL_MS = 5;
+
+async function waitUntilIdle(api: Client, pollMs = 50): Promise<void> {
   for (;;) {
     const open = await api.runs.list.query({ workflow: WORKFLOW, status: ["running", "waiting"], limit: 1 });
     if (open.runs.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
@@ -230,29 +233,51 @@ const cpuMsSince = (start: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1000;
 };
 
+/**
+ * One measured load: the wall ms until the last start was answered, and until every run it started had
+ * finished. The rate compared is the second: in process the starts' window ends with about half of the
+ * runs' work still queued (measured with 64 loops: 6,000 starts answered in 440–530 ms, all finished at
+ * 830–910 ms), while a server interleaves the runs' work with
+ * the requests (finished ~6 ms after the last answer). Runs started and finished per second is the same
+ * work on both sides; the starts' window alone is reported too (`server.start.window`).
+ */
+interface Load {
+  startMs: number;
+  doneMs: number;
+}
+
+/** Measured rounds a side, after the warm-up: the best is reported (the throughput bench's rule). */
+const ROUNDS = 3;
+
+/** The round that finished its runs soonest. */
+const best = (loads: Load[]): Load =>
+  loads.reduce((fastest, load) => (load.doneMs < fastest.doneMs ? load : fastest));
+
 /** The same starts on an in-process Engine: store opened as the server opens it, runs run to the end. */
 async function startInProcess(
   dbPath: string,
   runs: number,
   clients: number,
-): Promise<{ ms: number; cpuMs: number }> {
+): Promise<{ load: Load; cpuMs: number }> {
   const store = openSqliteStore(dbPath);
   const engine = new Engine({ store, actions: builtinActions });
   try {
-    const startAndFinish = async (count: number) => {
+    const startAndFinish = async (count: number, tag: string): Promise<Load> => {
       const ids: string[] = [];
-      const ms = await startAll(
+      const began = performance.now();
+      const startMs = await startAll(
         count,
-        async (i) => ids.push(await engine.start(tinyDefinition, { who: `b${i}` })),
+        async (i) => ids.push(await engine.start(tinyDefinition, { who: `${tag}${i}` })),
         clients,
       );
       await Promise.all(ids.map((id) => engine.waitFor(id)));
-      return ms;
+      return { startMs, doneMs: performance.now() - began };
     };
-    await startAndFinish(warmUp(runs));
+    await startAndFinish(warmUp(runs), "w");
     const cpu = process.cpuUsage();
-    const ms = await startAndFinish(runs);
-    return { ms, cpuMs: cpuMsSince(cpu) };
+    const loads: Load[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) loads.push(await startAndFinish(runs, `r${round}-`));
+    return { load: best(loads), cpuMs: cpuMsSince(cpu) / ROUNDS };
   } finally {
     await engine.close();
     await store.close();
@@ -277,17 +302,25 @@ async function overTrpc(runs: number, options: { batched: boolean; list: boolean
     await startAll(warmUp(runs), start, clients);
     await waitUntilIdle(api);
     const cpuBefore = serveCpuMs(server.port);
-    const load = startAll(runs, start, clients);
-    const [startMs, underLoad] = await Promise.all([
-      load,
-      options.list ? listLatencies(api, { until: load }) : [],
-    ]);
-    await waitUntilIdle(api);
+    const loads: Load[] = [];
+    let underLoad: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const began = performance.now();
+      const load = startAll(runs, start, clients);
+      const [startMs, latencies] = await Promise.all([
+        load,
+        // Once, in the first round: the list latencies are figures of their own, not a best of three.
+        options.list && round === 0 ? listLatencies(api, { until: load }) : [],
+      ]);
+      if (round === 0) underLoad = latencies;
+      await waitUntilIdle(api, FINISH_POLL_MS);
+      loads.push({ startMs, doneMs: performance.now() - began });
+    }
     // The runs' own steps included, as in process; with `list`, the runs.list calls too.
-    const serverCpuMs = serveCpuMs(server.port) - cpuBefore;
-    if (!options.list) return { startMs, serverCpuMs, underLoad, idle: [] };
+    const serverCpuMs = (serveCpuMs(server.port) - cpuBefore) / ROUNDS;
+    if (!options.list) return { load: best(loads), serverCpuMs, underLoad, idle: [] };
     const idle = await listLatencies(api, { count: Math.max(30, underLoad.length) });
-    return { startMs, serverCpuMs, underLoad, idle };
+    return { load: best(loads), serverCpuMs, underLoad, idle };
   } finally {
     await stopServer(server);
   }
@@ -299,10 +332,9 @@ export const server: Benchmark = {
   async run(context): Promise<Figure[]> {
     const runs = context.scale === "tiny" ? 40 : 2_000;
     const inProcessRun = await startInProcess(join(context.tempDir(), "in-process.db"), runs, CLIENTS);
-    const inProcessMs = inProcessRun.ms;
+    const inProcessLoad = inProcessRun.load;
     // runs.list is measured next to the unbatched starts (the heavier load), so the batched row is clean.
     const batched = await overTrpc(runs, { batched: true, list: false, clients: CLIENTS });
-    const startMs = batched.startMs;
     const unbatched = await overTrpc(runs, { batched: false, list: true, clients: CLIENTS });
     const { underLoad, idle } = unbatched;
     const fewInProcess = await startInProcess(
@@ -311,13 +343,14 @@ export const server: Benchmark = {
       FEW_CLIENTS,
     );
     const few = await overTrpc(runs, { batched: true, list: false, clients: FEW_CLIENTS });
+    const ms = (load: Load) => `${load.startMs.toFixed(0)}/${load.doneMs.toFixed(0)} ms`;
     context.log(
-      `server: ${runs} starts from ${CLIENTS} loops in ${startMs.toFixed(0)} ms over tRPC batched, ` +
-        `${unbatched.startMs.toFixed(0)} ms one POST per call (${inProcessMs.toFixed(0)} ms in process); ` +
-        `from ${FEW_CLIENTS} loops ${few.startMs.toFixed(0)} ms batched (${fewInProcess.ms.toFixed(0)} ms in process); ` +
+      `server: ${runs} runs from ${CLIENTS} loops, answered/finished in ${ms(batched.load)} over tRPC batched, ` +
+        `${ms(unbatched.load)} one POST per call (${ms(inProcessLoad)} in process); ` +
+        `from ${FEW_CLIENTS} loops ${ms(few.load)} batched (${ms(fewInProcess.load)} in process); ` +
         `${underLoad.length} runs.list calls under load, ${idle.length} idle`,
     );
-    const size = `${formatCount(runs)} runs, ${CLIENTS} clients`;
+    const size = `${formatCount(runs)} runs, ${CLIENTS} clients, best of ${ROUNDS}`;
     const listSize = `${formatCount(underLoad.length)} calls under load, ${formatCount(idle.length)} idle`;
     const list = (p: number): Figure =>
       compared({
@@ -331,7 +364,7 @@ export const server: Benchmark = {
       });
     const inProcess = {
       label: "Engine.start in process, same store, same loops",
-      value: perSecond(runs, inProcessMs),
+      value: perSecond(runs, inProcessLoad.doneMs),
       unit: "runs/s",
     };
     const inProcessCpu = {
@@ -339,21 +372,35 @@ export const server: Benchmark = {
       value: inProcessRun.cpuMs / runs,
       unit: "ms",
     };
+    const rate = perSecond(runs, batched.load.doneMs);
     return [
       compared({
         id: "server.start.rate",
-        label: "Runs started/s over tRPC (httpBatchLink's requests)",
-        value: perSecond(runs, startMs),
+        label: "Runs started/s over tRPC (httpBatchLink's requests), each run finished",
+        value: rate,
         unit: "runs/s",
         baseline: inProcess,
         size,
-        target: { text: "≥ 0.5 × in process", met: perSecond(runs, startMs) >= 0.5 * inProcess.value },
-        note: `sagaflow serve in a child process (durable as synchronous=FULL: WAL synced before each answer); a one-task workflow; the runs also run; ${CLIENTS} concurrent callers, each one call at a time, their calls of one timer turn in one POST ?batch=1, as @trpc/client's httpBatchLink sends them (trpcBatchedMutation)`,
+        target: { text: "≥ 0.5 × in process", met: rate >= 0.5 * inProcess.value },
+        note: `sagaflow serve in a child process (durable as synchronous=FULL: WAL synced before each answer); a one-task workflow; ${CLIENTS} concurrent callers, each one call at a time, their calls of one timer turn in one POST ?batch=1, as @trpc/client's httpBatchLink sends them (trpcBatchedMutation); timed from the first start until every run it started has finished, on both sides (in process the starts' window leaves about half of the runs' work queued: server.start.window)`,
+      }),
+      compared({
+        id: "server.start.window",
+        label: "Starts answered/s over tRPC, the starts' window only",
+        value: perSecond(runs, batched.load.startMs),
+        unit: "runs/s",
+        baseline: {
+          label: "Engine.start in process, the starts' window only",
+          value: perSecond(runs, inProcessLoad.startMs),
+          unit: "runs/s",
+        },
+        size,
+        note: "the same rounds as server.start.rate, timed until the last start was answered: in process the runs' steps mostly wait until the starts are done, over tRPC they run meanwhile, so the two sides did different work in this window",
       }),
       compared({
         id: "server.start.rate.unbatched",
         label: "Runs started/s over tRPC, one POST per call",
-        value: perSecond(runs, unbatched.startMs),
+        value: perSecond(runs, unbatched.load.doneMs),
         unit: "runs/s",
         baseline: inProcess,
         size,
@@ -362,14 +409,14 @@ export const server: Benchmark = {
       compared({
         id: "server.start.rate.few",
         label: `Runs started/s over tRPC, ${FEW_CLIENTS} callers (latency-bound)`,
-        value: perSecond(runs, few.startMs),
+        value: perSecond(runs, few.load.doneMs),
         unit: "runs/s",
         baseline: {
           label: `Engine.start in process, ${FEW_CLIENTS} loops`,
-          value: perSecond(runs, fewInProcess.ms),
+          value: perSecond(runs, fewInProcess.load.doneMs),
           unit: "runs/s",
         },
-        size: `${formatCount(runs)} runs, ${FEW_CLIENTS} clients`,
+        size: `${formatCount(runs)} runs, ${FEW_CLIENTS} clients, best of ${ROUNDS}`,
         note: "as the first row with 4 callers: each waits for its answer and the batching timer (≥ 1 ms) before its next call, so the round trip, not the server, bounds the rate",
       }),
       cpuFigure(batched.serverCpuMs, {
