@@ -34,7 +34,7 @@ import { createTrpcHandler } from "./http/trpc-handler";
 import { createWebAppHandler } from "./http/web-app";
 import { LiveFeed } from "./live/live-feed";
 import { RemoteCommitRelay } from "./live/remote-commits";
-import { createLogger, type LogFormat } from "./logger";
+import { createLogger, type LogFormat, type LogLevel } from "./logger";
 import { Readiness } from "./observability/health";
 import { instrumentStore } from "./observability/instrumented-store";
 import { ServerMetrics } from "./observability/metrics";
@@ -87,6 +87,8 @@ export interface SagaflowServerOptions {
   logger?: Logger;
   /** Used when no `logger` is given: `human` (default) or `json` lines on stderr. */
   logFormat?: LogFormat;
+  /** Used when no `logger` is given: the least severe entry written; default `info` (logger.ts). */
+  logLevel?: LogLevel;
   /** Payload limits (input, outputs, params, signals); default 256 KiB, 64 levels (--max-payload). */
   maxPayloadBytes?: number;
   /** Heap limit of each action worker thread; default 256 MB. */
@@ -137,7 +139,9 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
   if (!policy.ok) throw new ServeRefusedError(policy.reason);
   // Log lines about a run carry its trace id (observability/trace-ids.ts).
   const traceIds = new RunTraceIds();
-  const logger = options.logger ?? createLogger(options.logFormat ?? "human", (runId) => traceIds.of(runId));
+  const logger =
+    options.logger ??
+    createLogger(options.logFormat ?? "human", (runId) => traceIds.of(runId), options.logLevel ?? "info");
   // A file path is SQLite (its folder is made, its files protected); a postgres:// URL is PostgreSQL.
   const dbPath = resolveStoreLocation(options.dbPath, process.cwd());
   const dbFiles = isPostgresLocation(dbPath) ? [] : [dbPath];
@@ -260,19 +264,19 @@ export async function startSagaflowServer(options: SagaflowServerOptions): Promi
     logger,
     // The attempt's span as parent when tracing; else the caller's traceparent goes on unchanged.
     traceparentFor: (run, attemptId) => tracer?.traceparentFor(run, attemptId) ?? run.snapshot.traceparent,
-    onEvent: (event, run) => {
+    // Once per commit (a step's events together): only the metrics, the tracer and the feed look at each event.
+    onCommit: (events, run) => {
       traceIds.note(run);
-      metrics.onEvent(event, run);
-      tracer?.onEvent(event, run);
-      logRun(event, run);
-      relay.noteLocal(event);
-      feed.publishEvent(event);
-      if (event.seq === 1) freeRunHints?.hint();
-      // One change per commit: the run record is the same for every event of it.
-      if (event.seq !== run.lastSeq) return;
+      for (const event of events) metrics.onEvent(event, run);
+      if (tracer) for (const event of events) tracer.onEvent(event, run);
+      logRun(events, run);
+      relay.noteLocal(run.id, run.lastSeq);
+      feed.publishEvents(run.id, events);
+      if (events[0]?.seq === 1) freeRunHints?.hint();
+      const last = events[events.length - 1];
       if (!needsPerson(run)) alerts.clear(run.id);
-      else if (event.event.type === "RunSuspended") {
-        const alert = alertFromCrashLoop(run, event.at);
+      else if (last?.event.type === "RunSuspended") {
+        const alert = alertFromCrashLoop(run, last.at);
         if (alert) alerts.raise(alert);
       }
       // The summary is built per commit only while a page watches the runs list.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createJsonLogger, createLineLogger } from "./logger";
+import { atLevel, createJsonLogger, createLineLogger, LOG_LEVELS } from "./logger";
 
 const traceIdOf = (runId: string) => `trace-of-${runId}`;
 
@@ -31,5 +31,30 @@ describe("loggers", () => {
     logger.info("seeded");
     expect(lines[0]).toMatch(/^\S+Z WARN {2}run suspended \{"runId":"r2","traceId":"trace-of-r2"\}$/);
     expect(lines[1]).toMatch(/^\S+Z INFO {2}seeded$/);
+  });
+});
+
+describe("log levels", () => {
+  it("drops the entries less severe than the level, before any formatting", () => {
+    const written: string[] = [];
+    const base = {
+      info: (message: string) => written.push(`info ${message}`),
+      warn: (message: string) => written.push(`warn ${message}`),
+      error: (message: string) => written.push(`error ${message}`),
+    };
+    for (const level of LOG_LEVELS) {
+      const logger = atLevel(base, level);
+      logger.info("run started");
+      logger.warn("run suspended");
+      logger.error("store refused a commit");
+    }
+    expect(written).toEqual([
+      "info run started",
+      "warn run suspended",
+      "error store refused a commit",
+      "warn run suspended",
+      "error store refused a commit",
+      "error store refused a commit",
+    ]);
   });
 });

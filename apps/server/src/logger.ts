@@ -7,6 +7,14 @@ export type LogFormat = "human" | "json";
 export const LOG_FORMATS: readonly LogFormat[] = ["human", "json"];
 
 /**
+ * `--log-level`: the least severe entry written (default `info`). `warn` drops the `info` entries, among
+ * them the two lines of every run (`run started`, `run <status>`): at thousands of runs a second those
+ * cost the server's thread ~10 µs per run, measured (docs/operations.md "Logs").
+ */
+export type LogLevel = "info" | "warn" | "error";
+export const LOG_LEVELS: readonly LogLevel[] = ["info", "warn", "error"];
+
+/**
  * One line per entry on stderr: time, level, message, then the fields as JSON (with the run's `traceId`
  * when they name a `runId`, as in JSON lines). Errors are alert-worthy. Stderr is written once per
  * event-loop turn, and at exit (log-lines.ts).
@@ -60,10 +68,27 @@ function withTraceId(
   return traceId && fields?.traceId === undefined ? { ...fields, traceId } : fields;
 }
 
-export function createLogger(format: LogFormat, traceIdOf?: (runId: string) => string | undefined): Logger {
-  return format === "json"
-    ? createJsonLogger(traceIdOf ? { traceIdOf } : {})
-    : createLineLogger(undefined, traceIdOf);
+export function createLogger(
+  format: LogFormat,
+  traceIdOf?: (runId: string) => string | undefined,
+  level: LogLevel = "info",
+): Logger {
+  const logger =
+    format === "json"
+      ? createJsonLogger(traceIdOf ? { traceIdOf } : {})
+      : createLineLogger(undefined, traceIdOf);
+  return atLevel(logger, level);
+}
+
+/** The logger without the entries less severe than `level`: they cost nothing, not even their formatting. */
+export function atLevel(logger: Logger, level: LogLevel): Logger {
+  const from = LOG_LEVELS.indexOf(level);
+  const dropped = () => undefined;
+  return {
+    info: from <= 0 ? logger.info : dropped,
+    warn: from <= 1 ? logger.warn : dropped,
+    error: logger.error,
+  };
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

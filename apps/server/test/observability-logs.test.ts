@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { EXIT } from "../src/cli/exit-codes";
 import { runTraceId } from "../src/observability/trace-ids";
 import { createClient, eventually } from "./helpers";
 
@@ -27,34 +28,40 @@ interface LogLine {
   [field: string]: unknown;
 }
 
-describe("--log-format json", () => {
-  it("prints one JSON object per line, each about a run carrying its run id and trace id", async () => {
-    const { SAGAFLOW_TOKEN: _token, SAGAFLOW_LOG_FORMAT: _format, ...env } = process.env;
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "src/cli/main.ts",
-        "serve",
-        "--port",
-        "0",
-        "--db",
-        path.join(dir, "sagaflow.db"),
-        "--log-format",
-        "json",
-      ],
-      { cwd: serverDir, env, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const url = await eventually(
-      async () => /Sagaflow is running at (http:\/\/[0-9.:]+)/.exec(stdout)?.[1],
+/** `sagaflow serve` on a free port with `args`, SAGAFLOW_TOKEN and the log settings unset; its output kept. */
+function serve(...args: string[]) {
+  const {
+    SAGAFLOW_TOKEN: _token,
+    SAGAFLOW_LOG_FORMAT: _format,
+    SAGAFLOW_LOG_LEVEL: _level,
+    ...env
+  } = process.env;
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "serve", "--port", "0", ...args],
+    {
+      cwd: serverDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk) => (output.stdout += chunk));
+  child.stderr.on("data", (chunk) => (output.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  /** The server's address once it printed it; undefined if it exited first. */
+  const url = () =>
+    eventually(
+      async () => /Sagaflow is running at (http:\/\/[0-9.:]+)/.exec(output.stdout)?.[1],
       (found) => found !== undefined || child.exitCode !== null,
     );
+  return { child, output, exited, url };
+}
+
+describe("--log-format json", () => {
+  it("prints one JSON object per line, each about a run carrying its run id and trace id", async () => {
+    const server = serve("--db", path.join(dir, "sagaflow.db"), "--log-format", "json");
+    const url = await server.url();
     const client = createClient(url as string);
 
     const order = { orderId: "o-7", sku: "sku", quantity: 1, amount: 3 };
@@ -73,10 +80,12 @@ describe("--log-format json", () => {
         (view) => view.run.status === status,
       );
     }
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
 
-    const lines = [...stdout.split("\n"), ...stderr.split("\n")].filter((line) => line.trim() !== "");
+    const lines = [...server.output.stdout.split("\n"), ...server.output.stderr.split("\n")].filter(
+      (line) => line.trim() !== "",
+    );
     const entries = lines.map((line) => JSON.parse(line) as LogLine);
     for (const entry of entries) {
       expect(typeof entry.msg).toBe("string");
@@ -107,5 +116,29 @@ describe("--log-format json", () => {
     for (const entry of entries.filter((e) => /^(run |Refunded|Released)/.test(e.msg))) {
       expect(entry.runId, entry.msg).toBeDefined();
     }
+  }, 60_000);
+});
+
+describe("--log-level", () => {
+  it("warn drops the runs' info lines; the run still runs and the server still speaks", async () => {
+    const server = serve("--db", path.join(dir, "quiet.db"), "--log-level", "warn");
+    const client = createClient((await server.url()) as string);
+    const order = { orderId: "o-8", sku: "sku", quantity: 1, amount: 3 };
+    const { runId } = await client.runs.start.mutate({ name: "order-saga", input: order });
+    await eventually(
+      () => client.runs.get.query({ runId }),
+      (view) => view.run.status === "succeeded",
+    );
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.output.stderr).toMatch(/SIGTERM, shutting down/);
+    expect(server.output.stderr).not.toMatch(/ INFO /);
+    expect(server.output.stderr).not.toContain(runId);
+  }, 60_000);
+
+  it("refuses a level it does not know, naming the levels", async () => {
+    const server = serve("--db", path.join(dir, "refused.db"), "--log-level", "loud");
+    expect(await server.exited).toBe(EXIT.usage);
+    expect(server.output.stderr).toContain('--log-level must be info, warn or error, got "loud"');
   }, 60_000);
 });

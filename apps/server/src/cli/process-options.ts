@@ -1,4 +1,4 @@
-import { LOG_FORMATS, type LogFormat } from "../logger";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../logger";
 import { UsageError } from "./args";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -6,11 +6,26 @@ import type { CliIo } from "./io";
 /** What `serve` and `worker` share as long-running processes: their option readers and how they stop. */
 
 export function parseLogFormat(text: string | undefined): LogFormat {
-  if (text === undefined || text === "") return "human";
-  if (!(LOG_FORMATS as readonly string[]).includes(text)) {
-    throw new UsageError(`--log-format must be ${LOG_FORMATS.join(" or ")}, got ${JSON.stringify(text)}`);
+  return parseChoice(text, "--log-format", LOG_FORMATS, "human");
+}
+
+export function parseLogLevel(text: string | undefined): LogLevel {
+  return parseChoice(text, "--log-level", LOG_LEVELS, "info");
+}
+
+/** One of `choices`; unset or empty: `fallback`; anything else is a usage error naming the choices. */
+function parseChoice<T extends string>(
+  text: string | undefined,
+  flag: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (text === undefined || text === "") return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    const names = `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`;
+    throw new UsageError(`${flag} must be ${names}, got ${JSON.stringify(text)}`);
   }
-  return text as LogFormat;
+  return text as T;
 }
 
 export function parseInteger(

@@ -23,6 +23,13 @@ export class LiveFeed {
     this.#emitter.emit(runChannel(event.runId), event);
   }
 
+  /** A commit's events, in order; one look for a run nobody watches (most runs, most of the time). */
+  publishEvents(runId: string, events: readonly StoredEvent[]): void {
+    const channel = runChannel(runId);
+    if (this.#emitter.listenerCount(channel) === 0) return;
+    for (const event of events) this.#emitter.emit(channel, event);
+  }
+
   publishChange(change: RunsChange): void {
     this.#emitter.emit("changes", change);
   }

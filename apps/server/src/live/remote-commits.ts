@@ -1,11 +1,4 @@
-import type {
-  CommitListener,
-  Logger,
-  PostgresRunStore,
-  RunRecord,
-  RunStore,
-  StoredEvent,
-} from "@sagaflow/engine";
+import type { CommitListener, Logger, PostgresRunStore, RunRecord, RunStore } from "@sagaflow/engine";
 import { toRunSummary } from "../run-summary";
 import type { LiveFeed } from "./live-feed";
 
@@ -17,7 +10,7 @@ const REMEMBERED_RUNS = 10_000;
  * instance's live feed, so `runs.events` and `runs.changes` here carry runs driven elsewhere. A notice says
  * "run X is at seq N": the relay publishes event N and the run's summary; a stream that sees a gap reads
  * the missing events from the store (run-event-stream.ts), so nothing is skipped. This instance's own
- * commits come back too and are ignored (`noteLocal` from the engine's onEvent).
+ * commits come back too and are ignored (`noteLocal` from the engine's onCommit).
  */
 export class RemoteCommitRelay {
   private readonly local = new Map<string, number>();
@@ -38,10 +31,10 @@ export class RemoteCommitRelay {
     );
   }
 
-  /** An event this instance committed and published itself. */
-  noteLocal(event: StoredEvent): void {
-    this.local.delete(event.runId);
-    this.local.set(event.runId, event.seq);
+  /** A commit this instance made and published itself: the run's events up to `lastSeq`. */
+  noteLocal(runId: string, lastSeq: number): void {
+    this.local.delete(runId);
+    this.local.set(runId, lastSeq);
     if (this.local.size > REMEMBERED_RUNS) {
       const oldest = this.local.keys().next();
       if (!oldest.done) this.local.delete(oldest.value);

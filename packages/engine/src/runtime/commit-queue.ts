@@ -3,9 +3,10 @@ import { decideNow } from "../core/decide";
 import { applyEvent } from "../core/fold";
 import type { Command, CompensationAlert, DecideContext, Decision, Trigger } from "../core/types";
 import { InvalidOperationError, LeaseHeldError } from "../errors";
-import type { Commit, RunRecord, RunStore, StoredEvent } from "../store/types";
+import type { Commit, RunStore, StoredEvent } from "../store/types";
 import type { AttemptRunner } from "./attempts/attempt-runner";
 import type { Clock, TimerHandle } from "./clock";
+import { type CommitListeners, notifyCommit } from "./commit-listeners";
 import type { Leases } from "./leases";
 import type { LiveRun } from "./live-run";
 import type { Logger } from "./logger";
@@ -16,7 +17,7 @@ import type { Scheduler } from "./scheduler";
 const COMMIT_RETRY_MIN_MS = 1000;
 const COMMIT_RETRY_MAX_MS = 30_000;
 
-export interface CommitQueueParts {
+export interface CommitQueueParts extends CommitListeners {
   store: RunStore;
   clock: Clock;
   logger: Logger;
@@ -30,7 +31,6 @@ export interface CommitQueueParts {
   isClosed(): boolean;
   /** Loads a run again (verified, recovered) once the store takes commits again. */
   reload(runId: string): Promise<unknown>;
-  onEvent?: ((event: StoredEvent<RunEvent>, run: RunRecord<RunSnapshot>) => void) | undefined;
   onCompensationFailed?: ((alert: CompensationAlert) => void | Promise<void>) | undefined;
 }
 
@@ -130,16 +130,8 @@ export class CommitQueue {
 
   /** What follows a commit: listeners, the decision's commands, the wake timer, the waiters. */
   afterCommit(live: LiveRun, events: StoredEvent[], decision: Decision): void {
-    const { onEvent, logger, scheduler, waiters } = this.parts;
-    if (onEvent) {
-      for (const event of events) {
-        try {
-          onEvent(event as StoredEvent<RunEvent>, live.record);
-        } catch (error) {
-          logger.warn("onEvent listener failed", { error: String(error) });
-        }
-      }
-    }
+    const { logger, scheduler, waiters } = this.parts;
+    notifyCommit(this.parts, events, live.record, logger);
     this.execute(live, decision.commands);
     scheduler.scheduleWake(live);
     waiters.notify(live.id, live.record);

@@ -32,6 +32,7 @@ import type { AttemptExecutor } from "./attempts/attempt-executor";
 import { type ActionSlots, AttemptRunner } from "./attempts/attempt-runner";
 import { createInProcessExecutor } from "./attempts/in-process-executor";
 import { type Clock, createRealClock } from "./clock";
+import { type CommitListeners, notifyCommit } from "./commit-listeners";
 import { CommitQueue, wakeAtOf } from "./commit-queue";
 import { DefinitionCache } from "./definition-cache";
 import { createIsolateEvaluator, type IsolateEvaluator } from "./expressions/isolate-evaluator";
@@ -62,7 +63,9 @@ export interface EngineOptions {
   /** Called at once when a compensation exhausts its retries (server: log, banner, webhook). */
   onCompensationFailed?: (alert: CompensationAlert) => void | Promise<void>;
   /** Called for every committed event, with the run as it stands after that commit. */
-  onEvent?: (event: StoredEvent<RunEvent>, run: RunRecord<RunSnapshot>) => void;
+  onEvent?: CommitListeners["onEvent"];
+  /** Called once per commit with its events (and before `onEvent` is called for each of them). */
+  onCommit?: CommitListeners["onCommit"];
   logger?: Logger;
   /** Lease owner id; one per worker process. SQLite has one process, so the default "local" suits it. */
   owner?: string;
@@ -192,6 +195,7 @@ export class Engine {
       isClosed,
       reload: (runId) => this.load(runId, false, true),
       onEvent: options.onEvent,
+      onCommit: options.onCommit,
       onCompensationFailed: options.onCompensationFailed,
     });
     this.operator = new OperatorCalls({
@@ -281,7 +285,7 @@ export class Engine {
       wakeAt: wakeAtOf(decision.snapshot),
     };
     if (handOff) {
-      for (const event of events) this.options.onEvent?.(event as StoredEvent<RunEvent>, record);
+      notifyCommit(this.options, events, record, this.logger);
       return runId;
     }
     const live = newLiveRun(stored.definition, record);

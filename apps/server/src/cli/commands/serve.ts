@@ -6,7 +6,7 @@ import { parseCommandArgs } from "../args";
 import { EXIT } from "../exit-codes";
 import { HTTP_POLICY_OPTIONS, httpPolicyOf, listFromEnv, parseByteSize } from "../http-policy-flags";
 import type { CliIo } from "../io";
-import { parseInteger, parseLogFormat, untilStopSignal } from "../process-options";
+import { parseInteger, parseLogFormat, parseLogLevel, untilStopSignal } from "../process-options";
 import { workflowLimitsOf } from "../workflow-concurrency-flag";
 
 /**
@@ -32,6 +32,7 @@ export async function main(
       actions: { type: "string" },
       "allow-path": { type: "string", multiple: true },
       "log-format": { type: "string" },
+      "log-level": { type: "string" },
       "allowed-host": { type: "string", multiple: true },
       "max-payload": { type: "string" },
       "worker-memory": { type: "string" },
@@ -50,6 +51,7 @@ export async function main(
   const workerMemoryMb = parseInteger(values["worker-memory"], "--worker-memory", 256, 16, 65_536);
   const crashLimit = parseInteger(values["crash-limit"], "--crash-limit", 3, 1, 1000);
   const logFormat = parseLogFormat(values["log-format"] ?? env.SAGAFLOW_LOG_FORMAT);
+  const logLevel = parseLogLevel(values["log-level"] ?? env.SAGAFLOW_LOG_LEVEL);
   // In JSON mode every line this command prints is a JSON object too (logs on stderr, as in human mode).
   const io = logFormat === "json" ? jsonLinesIo(plainIo) : plainIo;
 
@@ -64,6 +66,7 @@ export async function main(
       alertWebhook: env.SAGAFLOW_ALERT_WEBHOOK || undefined,
       concurrency,
       logFormat,
+      logLevel,
       env,
       workingDir: io.cwd,
       allowPaths: (values["allow-path"] ?? []).map((dir) => path.resolve(io.cwd, dir)),

@@ -12,7 +12,7 @@ import { parseCommandArgs, UsageError } from "../args";
 import { EXIT } from "../exit-codes";
 import { HTTP_POLICY_OPTIONS, httpPolicyOf, parseByteSize } from "../http-policy-flags";
 import type { CliIo } from "../io";
-import { parseInteger, parseLogFormat, untilStopSignal } from "../process-options";
+import { parseInteger, parseLogFormat, parseLogLevel, untilStopSignal } from "../process-options";
 import { workflowLimitsOf } from "../workflow-concurrency-flag";
 
 /**
@@ -36,6 +36,7 @@ export async function main(
       actions: { type: "string" },
       "allow-path": { type: "string", multiple: true },
       "log-format": { type: "string" },
+      "log-level": { type: "string" },
       "max-payload": { type: "string" },
       "worker-memory": { type: "string" },
       "crash-limit": { type: "string" },
@@ -51,6 +52,7 @@ export async function main(
     );
   }
   const logFormat = parseLogFormat(values["log-format"] ?? env.SAGAFLOW_LOG_FORMAT);
+  const logLevel = parseLogLevel(values["log-level"] ?? env.SAGAFLOW_LOG_LEVEL);
   const io = logFormat === "json" ? jsonLinesIo(plainIo) : plainIo;
   const maxPayload = values["max-payload"] ?? env.SAGAFLOW_MAX_PAYLOAD;
 
@@ -64,6 +66,7 @@ export async function main(
       alertWebhook: env.SAGAFLOW_ALERT_WEBHOOK || undefined,
       concurrency: parseInteger(values.concurrency, "--concurrency", DEFAULTS.concurrency, 1, 10_000),
       logFormat,
+      logLevel,
       env,
       workingDir: io.cwd,
       allowPaths: (values["allow-path"] ?? []).map((dir) => path.resolve(io.cwd, dir)),
