@@ -24,11 +24,38 @@ export function createLineLogger(
   traceIdOf?: (runId: string) => string | undefined,
 ): Logger {
   const log = (level: string) => (message: string, given?: Record<string, unknown>) => {
-    const fields = withTraceId(given, traceIdOf);
-    const details = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
-    write(`${new Date().toISOString()} ${level} ${message}${details}`);
+    write(`${isoNow()} ${level} ${message}${details(given, traceIdOf)}`);
   };
   return { info: log("INFO "), warn: log("WARN "), error: log("ERROR") };
+}
+
+/**
+ * A human line's fields as ` {json}` (empty without fields), the run's trace id last. Built as text, not
+ * as a copy of the fields: a server writes two of these per run it starts.
+ */
+function details(
+  fields: Record<string, unknown> | undefined,
+  traceIdOf: ((runId: string) => string | undefined) | undefined,
+): string {
+  if (fields === undefined) return "";
+  const json = JSON.stringify(fields);
+  if (json === "{}") return "";
+  const runId = fields.runId;
+  const traceId = typeof runId === "string" && fields.traceId === undefined ? traceIdOf?.(runId) : undefined;
+  return traceId ? ` ${json.slice(0, -1)},"traceId":${JSON.stringify(traceId)}}` : ` ${json}`;
+}
+
+let lastMs = Number.NaN;
+let lastIso = "";
+
+/** The time as ISO 8601, formatted once per millisecond however many lines share it. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 }
 
 /**

@@ -5,16 +5,19 @@ import { isTerminalStatus, type RunEvent, type RunSnapshot } from "@sagaflow/sha
 export function logRunLifecycle(logger: Logger) {
   /** EngineOptions.onCommit: a run's first commit starts with RunStarted; the run is as of the last event. */
   return (events: StoredEvent<RunEvent>[], run: RunRecord<RunSnapshot>): void => {
-    const fields = { runId: run.id, workflow: run.workflow, version: run.version };
-    if (events[0]?.event.type === "RunStarted") logger.info("run started", fields);
+    const { id: runId, workflow, version, status } = run;
+    if (events[0]?.event.type === "RunStarted") logger.info("run started", { runId, workflow, version });
     const last = events[events.length - 1];
     if (!last) return;
-    const error = run.snapshot.error
-      ? { error: `${run.snapshot.error.error}: ${run.snapshot.error.message}` }
-      : {};
-    if (isTerminalStatus(run.status))
-      logger.info(`run ${run.status}`, { ...fields, status: run.status, ...error });
-    else if (run.status === "suspended" && last.event.type === "RunSuspended")
-      logger.warn("run suspended", { ...fields, status: run.status, reason: last.event.message });
+    if (isTerminalStatus(status)) {
+      const failure = run.snapshot.error;
+      const error = failure ? `${failure.error}: ${failure.message}` : undefined;
+      logger.info(
+        `run ${status}`,
+        error ? { runId, workflow, version, status, error } : { runId, workflow, version, status },
+      );
+    } else if (status === "suspended" && last.event.type === "RunSuspended") {
+      logger.warn("run suspended", { runId, workflow, version, status, reason: last.event.message });
+    }
   };
 }

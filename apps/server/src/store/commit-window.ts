@@ -1,4 +1,5 @@
 import type { RunStore } from "@sagaflow/engine";
+import { wrapMethods } from "./wrap-methods";
 
 /**
  * Group commit across requests. The store groups the commits made in one turn of the event loop into one
@@ -24,24 +25,19 @@ export function groupCommits(store: RunStore): RunStore {
         .then(entry.resolve, entry.reject);
     }
   };
-  return new Proxy(store, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      const method = value as (...args: unknown[]) => unknown;
-      if (property === "commit") {
-        return (...args: unknown[]) =>
-          new Promise((resolve, reject) => {
-            held.push({ args, resolve, reject });
-            if (held.length === 1) setImmediate(release);
-          });
-      }
-      if (DEFINITION_CALLS.has(property)) return method.bind(target);
-      return (...args: unknown[]) => {
-        if (held.length > 0) release();
-        return method.apply(target, args);
-      };
-    },
+  return wrapMethods(store, (method, property) => {
+    if (property === "commit") {
+      return (...args: unknown[]) =>
+        new Promise((resolve, reject) => {
+          held.push({ args, resolve, reject });
+          if (held.length === 1) setImmediate(release);
+        });
+    }
+    if (DEFINITION_CALLS.has(property)) return method.bind(store);
+    return (...args: unknown[]) => {
+      if (held.length > 0) release();
+      return method.apply(store, args);
+    };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { RunStore, StoredDefinition } from "@sagaflow/engine";
+import { wrapMethods } from "./wrap-methods";
 
 /** Distinct (workflow, version) reads kept; oldest out. */
 const CAPACITY = 256;
@@ -52,11 +53,7 @@ export function cacheDefinitionReads(store: RunStore): RunStore {
   };
   const own: Partial<Record<keyof RunStore, unknown>> = { getDefinition, saveDefinition, archiveDefinition };
 
-  return new Proxy(store, {
-    get(target, property) {
-      if (Object.hasOwn(own, property)) return own[property as keyof RunStore];
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return wrapMethods(store, (method, property) =>
+    Object.hasOwn(own, property) ? (own[property as keyof RunStore] as typeof method) : method.bind(store),
+  );
 }

@@ -1,6 +1,7 @@
 import { closeSync, fdatasync, fsyncSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { RunStore } from "@sagaflow/engine";
+import { wrapMethods } from "./wrap-methods";
 
 /**
  * Durability without blocking the event loop. At `synchronous=FULL` SQLite fsyncs its write-ahead log
@@ -81,20 +82,14 @@ export function syncWalOffThread(
     return result;
   };
 
-  const wrapped = new Proxy(store, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      const method = value as (...args: unknown[]) => Promise<unknown>;
-      const call = (args: unknown[]) => () => method.apply(target, args);
-      if (property === "close") return () => syncer.close(() => method.apply(target, []));
-      if (DEFINITION_WRITES.has(property))
-        return (...args: unknown[]) => durableWrite("definitions", call(args));
-      if (RUN_WRITES.has(property)) return (...args: unknown[]) => durableWrite("runs", call(args));
-      if (DEFINITION_READS.has(property))
-        return (...args: unknown[]) => durableRead("definitions", call(args));
-      return (...args: unknown[]) => durableRead("runs", call(args));
-    },
+  const wrapped = wrapMethods(store, (method, property) => {
+    const call = (args: unknown[]) => () => method.apply(store, args) as Promise<unknown>;
+    if (property === "close") return () => syncer.close(() => method.apply(store, []) as Promise<unknown>);
+    if (DEFINITION_WRITES.has(property))
+      return (...args: unknown[]) => durableWrite("definitions", call(args));
+    if (RUN_WRITES.has(property)) return (...args: unknown[]) => durableWrite("runs", call(args));
+    if (DEFINITION_READS.has(property)) return (...args: unknown[]) => durableRead("definitions", call(args));
+    return (...args: unknown[]) => durableRead("runs", call(args));
   });
   return { store: wrapped, syncs: () => syncer.count };
 }
