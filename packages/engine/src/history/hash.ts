@@ -66,14 +66,27 @@ export type ChainVerdict =
 
 /** Checks numbering and hash links of a run's whole history, in order. */
 export function verifyChain(events: readonly StoredEvent[]): ChainVerdict {
-  let prevHash = "";
-  let lastGoodSeq = 0;
+  const chain = new ChainCheck();
   for (const stored of events) {
+    const broken = chain.next(stored);
+    if (broken) return broken;
+  }
+  return { ok: true, lastSeq: chain.lastGoodSeq };
+}
+
+/** The chain checked one event at a time (a history read in pages): where it stands after the last good one. */
+export class ChainCheck {
+  lastGoodSeq = 0;
+  private prevHash = "";
+
+  /** Checks the next event; the break when it does not follow, else undefined. */
+  next(stored: StoredEvent): Extract<ChainVerdict, { ok: false }> | undefined {
+    const { lastGoodSeq } = this;
     const badSeq = stored.seq;
     if (stored.seq !== lastGoodSeq + 1) {
       return { ok: false, lastGoodSeq, badSeq, reason: `event ${badSeq} follows ${lastGoodSeq}: a gap` };
     }
-    if (stored.prevHash !== prevHash) {
+    if (stored.prevHash !== this.prevHash) {
       return {
         ok: false,
         lastGoodSeq,
@@ -81,11 +94,11 @@ export function verifyChain(events: readonly StoredEvent[]): ChainVerdict {
         reason: `event ${badSeq} does not link to event ${lastGoodSeq}`,
       };
     }
-    if (hashEvent(prevHash, stored) !== stored.hash) {
+    if (hashEvent(this.prevHash, stored) !== stored.hash) {
       return { ok: false, lastGoodSeq, badSeq, reason: `event ${badSeq} does not match its hash` };
     }
-    prevHash = stored.hash;
-    lastGoodSeq = stored.seq;
+    this.prevHash = stored.hash;
+    this.lastGoodSeq = stored.seq;
+    return undefined;
   }
-  return { ok: true, lastSeq: lastGoodSeq };
 }

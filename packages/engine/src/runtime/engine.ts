@@ -44,7 +44,7 @@ import { OperatorCalls } from "./operator-calls";
 import { newRunId, requestRunId } from "./run-id";
 import { RunWaiters } from "./run-waiters";
 import { Scheduler } from "./scheduler";
-import { type HistoryVerdict, verifyHistory } from "./verify";
+import { type HistoryVerdict, HistoryVerifier, verifyHistory } from "./verify";
 
 export { wakeAtOf } from "./commit-queue";
 
@@ -89,6 +89,9 @@ export interface EngineOptions {
    */
   drive?: boolean;
 }
+
+/** Events per read when `verify` pages through a history. */
+const VERIFY_PAGE = 5_000;
 
 const traceparentOf = (options: { traceparent?: string }) =>
   options.traceparent === undefined ? {} : { traceparent: options.traceparent };
@@ -387,7 +390,14 @@ export class Engine {
   async verify(runId: string): Promise<HistoryVerdict> {
     const record = await this.store.getRun<RunSnapshot>(runId);
     if (!record) throw new RunNotFoundError(runId);
-    return verifyHistory(record, await this.store.getHistory(runId));
+    // Page by page: a long history is never held whole (verify.ts).
+    const verifier = new HistoryVerifier();
+    for (let afterSeq = 0; ; ) {
+      const page = await this.store.getHistory(runId, { afterSeq, limit: VERIFY_PAGE });
+      if (!verifier.add(page) || page.length < VERIFY_PAGE) break;
+      afterSeq = (page[page.length - 1] as StoredEvent).seq;
+    }
+    return verifier.verdict(record);
   }
 
   /**
