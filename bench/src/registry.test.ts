@@ -39,6 +39,7 @@ describe("benchmark registry", () => {
       "memory",
       "chain",
       "server",
+      "operator",
       "browser",
     ]) {
       expect(figures.some((figure) => figure.id.startsWith(`${name}.`) && figure.value !== null)).toBe(true);

@@ -7,6 +7,7 @@ import { isolation } from "./benchmarks/isolation";
 import { latency } from "./benchmarks/latency";
 import { liveLatency } from "./benchmarks/live-latency";
 import { memory } from "./benchmarks/memory";
+import { operatorCalls } from "./benchmarks/operator-calls";
 import { postgres } from "./benchmarks/postgres";
 import { recovery } from "./benchmarks/recovery";
 import { runViewHistory } from "./benchmarks/run-view-history";
@@ -26,6 +27,7 @@ export const registry: readonly Benchmark[] = [
   memory,
   chainGrowth,
   server,
+  operatorCalls,
   browser,
   designer,
   liveLatency,

@@ -33,7 +33,7 @@ const WORKFLOW = "bench-tiny";
  * serve process's main thread is busy all the time (~0.18 ms per run against ~0.1 ms for the bare engine:
  * HTTP, tRPC, the commit hook), and larger batches amortise what each POST and each sync costs.
  */
-const CLIENTS = 64;
+export const CLIENTS = 64;
 /** The latency-bound load of earlier sessions, kept as its own row. */
 const FEW_CLIENTS = 4;
 /** The list a user's runs page asks for. */
@@ -190,11 +190,12 @@ async function listLatencies(
 }
 
 /** How often a measured load asks whether its runs have finished: a small share of a ~0.3 s window. */
-const FINISH_POLL_MS = 5;
+export const FINISH_POLL_MS = 5;
 
-async function waitUntilIdle(api: Client, pollMs = 50): Promise<void> {
+/** Until no run of `workflow` is running or waiting, asked every `pollMs`. */
+export async function waitUntilIdle(api: Client, pollMs = 50, workflow = WORKFLOW): Promise<void> {
   for (;;) {
-    const open = await api.runs.list.query({ workflow: WORKFLOW, status: ["running", "waiting"], limit: 1 });
+    const open = await api.runs.list.query({ workflow, status: ["running", "waiting"], limit: 1 });
     if (open.runs.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
@@ -247,7 +248,7 @@ interface Load {
 }
 
 /** Measured rounds a side, after the warm-up: the best is reported (the throughput bench's rule). */
-const ROUNDS = 3;
+export const ROUNDS = 3;
 
 /** The round that finished its runs soonest. */
 const best = (loads: Load[]): Load =>
