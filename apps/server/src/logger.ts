@@ -40,8 +40,7 @@ function details(
   if (fields === undefined) return "";
   const json = JSON.stringify(fields);
   if (json === "{}") return "";
-  const runId = fields.runId;
-  const traceId = typeof runId === "string" && fields.traceId === undefined ? traceIdOf?.(runId) : undefined;
+  const traceId = traceIdFor(fields, traceIdOf);
   return traceId ? ` ${json.slice(0, -1)},"traceId":${JSON.stringify(traceId)}}` : ` ${json}`;
 }
 
@@ -90,9 +89,17 @@ function withTraceId(
   fields: Record<string, unknown> | undefined,
   traceIdOf: ((runId: string) => string | undefined) | undefined,
 ): Record<string, unknown> | undefined {
+  const traceId = traceIdFor(fields, traceIdOf);
+  return traceId ? { ...fields, traceId } : fields;
+}
+
+/** The trace id a line's fields should carry: the run's, when they name a run and carry none yet. */
+function traceIdFor(
+  fields: Record<string, unknown> | undefined,
+  traceIdOf: ((runId: string) => string | undefined) | undefined,
+): string | undefined {
   const runId = fields?.runId;
-  const traceId = typeof runId === "string" ? traceIdOf?.(runId) : undefined;
-  return traceId && fields?.traceId === undefined ? { ...fields, traceId } : fields;
+  return typeof runId === "string" && fields?.traceId === undefined ? traceIdOf?.(runId) : undefined;
 }
 
 export function createLogger(

@@ -93,4 +93,43 @@ describe("HistoryVerifier", () => {
       reason: expect.stringMatching(/does not fold/),
     });
   });
+
+  it("engine.verify reads a history longer than a page, and finds a tampered event past the first page", async () => {
+    const steps = 1_300; // ~5.5 events a step: a history over VERIFY_PAGE (5,000), so verify reads two pages
+    const loop = {
+      name: "verified-loop",
+      startAt: "step",
+      states: {
+        step: {
+          type: "task",
+          action: "transform",
+          params: { value: "{% $exists($steps.step) ? $steps.step + 1 : 1 %}" },
+          maxVisits: steps,
+          next: "more",
+        },
+        more: {
+          type: "choice",
+          maxVisits: steps,
+          choices: [{ when: `{% $steps.step < ${steps} %}`, next: "step" }],
+          otherwise: "done",
+        },
+        done: { type: "succeed" },
+      },
+    } as Definition;
+    const store = new MemoryRunStore();
+    const engine = new Engine({ store, actions: builtinActions });
+    try {
+      const runId = await engine.start(loop, {});
+      await engine.waitFor(runId);
+      const history = await store.getHistory(runId);
+      expect(history.length).toBeGreaterThan(5_000);
+      expect(await engine.verify(runId)).toEqual({ ok: true, lastSeq: history.length });
+      // One event on the second page changed in the store: its hash no longer matches.
+      const tampered = store.rawHistory(runId)[5_002] as StoredEvent;
+      tampered.event = { ...tampered.event, tampered: true };
+      expect(await engine.verify(runId)).toMatchObject({ ok: false, lastGoodSeq: 5_002, badSeq: 5_003 });
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
 });
